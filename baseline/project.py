@@ -1,0 +1,135 @@
+"""Read a Pulumi project and one of its stacks, and compute the config the program sees, as the CLI does.
+
+The Pulumi CLI applies `config:` defaults from Pulumi.yaml, checks stack values against the declared types,
+and hands the program a flat map of `namespace:key` -> string (structured values as JSON). Under mocks none
+of that happens, so the offline engine does it here.
+"""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from baseline.errors import UserError
+
+_TYPE_CHECKS = {
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "array": lambda v: isinstance(v, list),
+}
+
+
+@dataclass(frozen=True)
+class ConfigEntry:
+    """One typed setting declared in Pulumi.yaml."""
+
+    key: str  # fully qualified, e.g. "baseline:homeRegion"
+    type: str
+    description: str
+    default: Any = None
+    has_default: bool = False
+    items_type: str | None = None
+
+
+@dataclass
+class Project:
+    directory: Path
+    name: str
+    runtime: Any
+    schema: dict[str, ConfigEntry] = field(default_factory=dict)
+
+
+def read_yaml(path: Path, what: str) -> Any:
+    """Parse a YAML file; every failure is one line naming the file."""
+    if not path.is_file():
+        raise UserError(f"{path}: {what} not found")
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise UserError(f"{path}: malformed YAML{where}: {problem}") from exc
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read {what}: {exc.strerror}") from exc
+
+
+def qualify(project_name: str, key: str) -> str:
+    return key if ":" in key else f"{project_name}:{key}"
+
+
+def load_project(directory: Path) -> Project:
+    path = directory / "Pulumi.yaml"
+    doc = read_yaml(path, "project file (Pulumi.yaml)")
+    if not isinstance(doc, dict) or not isinstance(doc.get("name"), str):
+        raise UserError(f"{path}: a Pulumi project file needs a string `name`")
+    runtime = doc.get("runtime")
+    runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
+    if runtime_name != "python":
+        raise UserError(f"{path}: runtime is {runtime_name!r}; the offline engine runs Python programs only")
+    project = Project(directory=directory, name=doc["name"], runtime=runtime)
+    for key, spec in (doc.get("config") or {}).items():
+        full = qualify(project.name, key)
+        if not isinstance(spec, dict) or "type" not in spec:
+            # A plain value (allowed for provider keys): it acts as a default of inferred type.
+            project.schema[full] = ConfigEntry(full, _infer_type(spec), "", spec, True)
+            continue
+        if spec["type"] not in _TYPE_CHECKS:
+            raise UserError(f"{path}: config {key}: unknown type {spec['type']!r}")
+        items = spec.get("items", {}).get("type") if spec["type"] == "array" else None
+        entry = ConfigEntry(full, spec["type"], spec.get("description", ""), spec.get("default"), "default" in spec, items)
+        if entry.has_default:
+            _check_type(entry, entry.default, f"{path}: config {key}: default")
+        project.schema[full] = entry
+    return project
+
+
+def _infer_type(value: Any) -> str:
+    for name, check in _TYPE_CHECKS.items():
+        if check(value):
+            return name
+    return "string"
+
+
+def _check_type(entry: ConfigEntry, value: Any, where: str) -> None:
+    if not _TYPE_CHECKS[entry.type](value):
+        raise UserError(f"{where}: expected {entry.type}, got {type(value).__name__} {value!r}")
+    if entry.items_type and not all(_TYPE_CHECKS[entry.items_type](item) for item in value):
+        raise UserError(f"{where}: every item must be {entry.items_type}")
+
+
+def stack_file(project: Project, stack: str) -> Path:
+    return project.directory / f"Pulumi.{stack}.yaml"
+
+
+def resolve_config(project: Project, stack: str) -> dict[str, str]:
+    """Stack values over Pulumi.yaml defaults, type-checked, serialized as the CLI passes them."""
+    path = stack_file(project, stack)
+    doc = read_yaml(path, f"stack file for stack {stack!r}") or {}
+    if not isinstance(doc, dict):
+        raise UserError(f"{path}: a stack file is a mapping with a `config:` key")
+    values = doc.get("config") or {}
+    if not isinstance(values, dict):
+        raise UserError(f"{path}: `config:` must be a mapping of key: value")
+
+    merged: dict[str, Any] = {key: e.default for key, e in project.schema.items() if e.has_default}
+    for key, value in values.items():
+        full = qualify(project.name, str(key))
+        if isinstance(value, dict) and set(value) == {"secure"}:
+            raise UserError(f"{path}: {full}: encrypted secrets cannot be read offline; use a plain value in this stack")
+        entry = project.schema.get(full)
+        if entry is not None:
+            _check_type(entry, value, f"{path}: {full}")
+        merged[full] = value
+    return {key: _serialize(value) for key, value in merged.items() if value is not None}
+
+
+def _serialize(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value)

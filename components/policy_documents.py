@@ -1,0 +1,350 @@
+"""Pure functions that build IAM, bucket and key policy documents as dicts.
+
+No string templates and no provider invokes: components serialize these with `pulumi.Output.json_dumps`, so
+the JSON a policy pack parses is exactly what these functions return. Every service principal statement
+carries a source condition (confused-deputy protection); only the account root gets `kms:*`.
+"""
+
+from typing import Any
+
+Statement = dict[str, Any]
+
+
+def document(*statements: Statement) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": [s for s in statements if s]}
+
+
+def account_root(partition: str, account_id: str) -> str:
+    return f"arn:{partition}:iam::{account_id}:root"
+
+
+def trail_arn(partition: str, region: str, account_id: str, name: str) -> str:
+    return f"arn:{partition}:cloudtrail:{region}:{account_id}:trail/{name}"
+
+
+def service_principal(service: str) -> dict[str, str]:
+    return {"Service": service}
+
+
+# --- KMS ------------------------------------------------------------------------------------------------
+
+def key_policy(
+    *,
+    partition: str,
+    account_id: str,
+    region: str,
+    services: frozenset[str],
+    trail_arn: str | None = None,
+) -> dict[str, Any]:
+    """Key policy for a log key. `services` picks the writers this key serves in this region:
+    cloudtrail, logs, s3 (SSE of the archive; uses IAM via the root statement), config, delivery.logs, sns."""
+    root = account_root(partition, account_id)
+    statements: list[Statement] = [
+        {
+            "Sid": "EnableAccountRootAdministration",
+            "Effect": "Allow",
+            "Principal": {"AWS": root},
+            "Action": "kms:*",
+            "Resource": "*",
+        },
+        {
+            "Sid": "AllowDecryptWithinThisAccountOnly",
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Action": ["kms:Decrypt", "kms:ReEncryptFrom"],
+            "Resource": "*",
+            "Condition": {"StringEquals": {"kms:CallerAccount": account_id}},
+        },
+    ]
+    if "cloudtrail" in services:
+        if not trail_arn:
+            raise ValueError("a key serving CloudTrail needs the trail ARN for its source condition")
+        statements += [
+            {
+                "Sid": "AllowCloudTrailToEncryptLogs",
+                "Effect": "Allow",
+                "Principal": service_principal("cloudtrail.amazonaws.com"),
+                "Action": "kms:GenerateDataKey*",
+                "Resource": "*",
+                "Condition": {
+                    "StringLike": {f"kms:EncryptionContext:aws:cloudtrail:arn": f"arn:{partition}:cloudtrail:*:{account_id}:trail/*"},
+                    "StringEquals": {"aws:SourceArn": trail_arn},
+                },
+            },
+            {
+                "Sid": "AllowCloudTrailToDescribeKey",
+                "Effect": "Allow",
+                "Principal": service_principal("cloudtrail.amazonaws.com"),
+                "Action": "kms:DescribeKey",
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:SourceArn": trail_arn}},
+            },
+        ]
+    if "logs" in services:
+        statements.append(
+            {
+                "Sid": "AllowCloudWatchLogsToUseKey",
+                "Effect": "Allow",
+                "Principal": service_principal(f"logs.{region}.amazonaws.com"),
+                "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                "Resource": "*",
+                "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:{partition}:logs:{region}:{account_id}:log-group:*"}},
+            }
+        )
+    if "config" in services:
+        statements.append(
+            {
+                "Sid": "AllowConfigToEncryptDeliveries",
+                "Effect": "Allow",
+                "Principal": service_principal("config.amazonaws.com"),
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+            }
+        )
+    if "delivery.logs" in services:
+        statements.append(
+            {
+                "Sid": "AllowLogDeliveryToEncryptFlowLogs",
+                "Effect": "Allow",
+                "Principal": service_principal("delivery.logs.amazonaws.com"),
+                "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": account_id},
+                    "ArnLike": {"aws:SourceArn": f"arn:{partition}:logs:*:{account_id}:*"},
+                },
+            }
+        )
+    if "sns" in services:
+        statements.append(
+            {
+                "Sid": "AllowAlarmAndEventPublishersToUseKey",
+                "Effect": "Allow",
+                "Principal": {"Service": ["cloudwatch.amazonaws.com", "events.amazonaws.com"]},
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+            }
+        )
+    return document(*statements)
+
+
+# --- S3 -------------------------------------------------------------------------------------------------
+
+def deny_insecure_transport(bucket_arn: str) -> Statement:
+    return {
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [bucket_arn, f"{bucket_arn}/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
+def _objects(bucket_arn: str, prefix: str, account_id: str, suffix: str = "*") -> str:
+    base = f"{bucket_arn}/{prefix}/" if prefix else f"{bucket_arn}/"
+    return f"{base}AWSLogs/{account_id}/{suffix}"
+
+
+def archive_bucket_policy(
+    *,
+    bucket_arn: str,
+    partition: str,
+    account_id: str,
+    trail_arn: str,
+    trail_prefix: str,
+    config_prefix: str,
+    flow_logs_prefix: str,
+) -> dict[str, Any]:
+    """Who may write into the archive: CloudTrail (this trail), AWS Config and VPC Flow Logs (this account)."""
+    owner_full_control = {"s3:x-amz-acl": "bucket-owner-full-control"}
+    this_account = {"aws:SourceAccount": account_id}
+    log_delivery_source = {"ArnLike": {"aws:SourceArn": f"arn:{partition}:logs:*:{account_id}:*"}}
+    return document(
+        deny_insecure_transport(bucket_arn),
+        {
+            "Sid": "AWSCloudTrailAclCheck",
+            "Effect": "Allow",
+            "Principal": service_principal("cloudtrail.amazonaws.com"),
+            "Action": "s3:GetBucketAcl",
+            "Resource": bucket_arn,
+            "Condition": {"StringEquals": {"aws:SourceArn": trail_arn}},
+        },
+        {
+            "Sid": "AWSCloudTrailWrite",
+            "Effect": "Allow",
+            "Principal": service_principal("cloudtrail.amazonaws.com"),
+            "Action": "s3:PutObject",
+            "Resource": _objects(bucket_arn, trail_prefix, account_id),
+            "Condition": {"StringEquals": {**owner_full_control, "aws:SourceArn": trail_arn}},
+        },
+        {
+            "Sid": "AWSConfigBucketPermissionsCheck",
+            "Effect": "Allow",
+            "Principal": service_principal("config.amazonaws.com"),
+            "Action": ["s3:GetBucketAcl", "s3:ListBucket"],
+            "Resource": bucket_arn,
+            "Condition": {"StringEquals": this_account},
+        },
+        {
+            "Sid": "AWSConfigBucketDelivery",
+            "Effect": "Allow",
+            "Principal": service_principal("config.amazonaws.com"),
+            "Action": "s3:PutObject",
+            "Resource": _objects(bucket_arn, config_prefix, account_id, "Config/*"),
+            "Condition": {"StringEquals": {**owner_full_control, **this_account}},
+        },
+        {
+            "Sid": "AWSLogDeliveryAclCheck",
+            "Effect": "Allow",
+            "Principal": service_principal("delivery.logs.amazonaws.com"),
+            "Action": ["s3:GetBucketAcl", "s3:ListBucket"],
+            "Resource": bucket_arn,
+            "Condition": {"StringEquals": this_account, **log_delivery_source},
+        },
+        {
+            "Sid": "AWSLogDeliveryWrite",
+            "Effect": "Allow",
+            "Principal": service_principal("delivery.logs.amazonaws.com"),
+            "Action": "s3:PutObject",
+            "Resource": _objects(bucket_arn, flow_logs_prefix, account_id),
+            "Condition": {"StringEquals": {**owner_full_control, **this_account}, **log_delivery_source},
+        },
+    )
+
+
+def access_log_bucket_policy(*, bucket_arn: str, source_bucket_arn: str, account_id: str, prefix: str) -> dict[str, Any]:
+    """S3 server access logging writes as logging.s3.amazonaws.com; only for the archive bucket of this account."""
+    return document(
+        deny_insecure_transport(bucket_arn),
+        {
+            "Sid": "S3ServerAccessLogsPolicy",
+            "Effect": "Allow",
+            "Principal": service_principal("logging.s3.amazonaws.com"),
+            "Action": "s3:PutObject",
+            "Resource": f"{bucket_arn}/{prefix}*",
+            "Condition": {"ArnLike": {"aws:SourceArn": source_bucket_arn}, "StringEquals": {"aws:SourceAccount": account_id}},
+        },
+    )
+
+
+def tls_only_bucket_policy(bucket_arn: str) -> dict[str, Any]:
+    return document(deny_insecure_transport(bucket_arn))
+
+
+# --- IAM ------------------------------------------------------------------------------------------------
+
+def assume_role_policy(service: str, conditions: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Trust policy for one AWS service, always with source conditions."""
+    if not conditions:
+        raise ValueError(f"a trust policy for {service} needs aws:SourceAccount / aws:SourceArn conditions")
+    return document(
+        {
+            "Effect": "Allow",
+            "Principal": service_principal(service),
+            "Action": "sts:AssumeRole",
+            "Condition": conditions,
+        }
+    )
+
+
+def replication_role_policy(
+    *,
+    source_bucket_arn: str,
+    destination_bucket_arn: str,
+    source_key_arn: str,
+    replica_key_arn: str,
+    source_region: str,
+    replica_region: str,
+    cross_account: bool,
+) -> dict[str, Any]:
+    """Least privilege for S3 replication of SSE-KMS objects (read source, replicate into destination)."""
+    replicate = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
+    if cross_account:
+        replicate.append("s3:ObjectOwnerOverrideToBucketOwner")
+    return document(
+        {
+            "Sid": "ReadSourceBucketConfiguration",
+            "Effect": "Allow",
+            "Action": ["s3:GetReplicationConfiguration", "s3:ListBucket"],
+            "Resource": source_bucket_arn,
+        },
+        {
+            "Sid": "ReadSourceObjectVersions",
+            "Effect": "Allow",
+            "Action": [
+                "s3:GetObjectVersionForReplication",
+                "s3:GetObjectVersionAcl",
+                "s3:GetObjectVersionTagging",
+                "s3:GetObjectRetention",
+                "s3:GetObjectLegalHold",
+            ],
+            "Resource": f"{source_bucket_arn}/*",
+        },
+        {
+            "Sid": "ReplicateIntoDestination",
+            "Effect": "Allow",
+            "Action": replicate,
+            "Resource": f"{destination_bucket_arn}/*",
+        },
+        {
+            "Sid": "DecryptSourceObjects",
+            "Effect": "Allow",
+            "Action": "kms:Decrypt",
+            "Resource": source_key_arn,
+            "Condition": {
+                "StringLike": {
+                    "kms:ViaService": f"s3.{source_region}.amazonaws.com",
+                    "kms:EncryptionContext:aws:s3:arn": f"{source_bucket_arn}/*",
+                }
+            },
+        },
+        {
+            "Sid": "EncryptReplicas",
+            "Effect": "Allow",
+            "Action": ["kms:Encrypt", "kms:GenerateDataKey"],
+            "Resource": replica_key_arn,
+            "Condition": {
+                "StringLike": {
+                    "kms:ViaService": f"s3.{replica_region}.amazonaws.com",
+                    "kms:EncryptionContext:aws:s3:arn": f"{destination_bucket_arn}/*",
+                }
+            },
+        },
+    )
+
+
+def cloudtrail_logs_role_policy(*, log_group_arn: str) -> dict[str, Any]:
+    """CloudTrail may only create streams in, and write events to, its own log group."""
+    return document(
+        {
+            "Sid": "CreateAndWriteTrailLogStreams",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": f"{log_group_arn}:log-stream:*",
+        }
+    )
+
+
+def cross_account_replica_bucket_policy(*, destination_bucket_arn: str, replication_role_arn: str, source_account_id: str) -> dict[str, Any]:
+    """What the destination account must attach to its bucket to accept replicas (exported, not applied here)."""
+    return document(
+        deny_insecure_transport(destination_bucket_arn),
+        {
+            "Sid": "AcceptReplicasFromSourceAccount",
+            "Effect": "Allow",
+            "Principal": {"AWS": replication_role_arn},
+            "Action": ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner"],
+            "Resource": f"{destination_bucket_arn}/*",
+            "Condition": {"StringEquals": {"aws:PrincipalAccount": source_account_id}},
+        },
+        {
+            "Sid": "AllowVersioningCheck",
+            "Effect": "Allow",
+            "Principal": {"AWS": replication_role_arn},
+            "Action": ["s3:GetBucketVersioning", "s3:PutBucketVersioning"],
+            "Resource": destination_bucket_arn,
+        },
+    )

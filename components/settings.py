@@ -1,0 +1,263 @@
+"""Typed, validated settings from stack config (namespace `baseline`).
+
+Every setting is one dataclass field whose metadata carries its config key, type and description; Pulumi.yaml
+declares the same keys (a test keeps the two identical). `load_settings` reads them all, then runs every
+check and raises one `SettingsError` listing each problem by key, before any resource is registered.
+"""
+
+import json
+import re
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Callable, Mapping
+
+import pulumi
+
+from components.regions import default_enabled_regions, partition_of
+
+NAMESPACE = "baseline"
+
+# CloudWatch Logs accepts only these retention values (PutRetentionPolicy).
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
+ROLES = ("standalone",)
+OBJECT_LOCK_MODES = ("GOVERNANCE", "COMPLIANCE")
+STORAGE_CLASSES = ("STANDARD_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE")
+_TAG = re.compile(r"^([\w .:/=+\-@]{1,128})=([\w .:/=+\-@]{0,256})$")
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
+
+
+class SettingsError(pulumi.RunError):
+    """All stack-config problems at once; each line names its key. Pulumi prints a RunError without a traceback."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def setting(type_: str, default: Any, description: str, items: str | None = None) -> Any:
+    """A settings field: its config key is `baseline:<fieldName in camelCase>`."""
+    meta = {"type": type_, "description": description, "items": items}
+    if isinstance(default, (list, tuple)):
+        return field(default_factory=lambda: tuple(default), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+def config_key(field_name: str) -> str:
+    head, *rest = field_name.split("_")
+    return NAMESPACE + ":" + head + "".join(part.capitalize() for part in rest)
+
+
+@dataclass(frozen=True)
+class Settings:
+    # --- where ---------------------------------------------------------------------------------------
+    role: str = setting("string", "standalone", "What this stack is in the organization: standalone (one account on its own).")
+    name_prefix: str = setting("string", "baseline", "Prefix of every physical name (buckets, trail, log groups, keys' aliases).")
+    home_region: str = setting("string", "us-east-1", "Region of the trail, the archive bucket and the alert topic.")
+    regions: tuple[str, ...] = setting(
+        "array", default_enabled_regions(), "Regions to cover (recording, flow logs, events); must include homeRegion.", "string"
+    )
+    replica_region: str = setting("string", "us-west-2", "Region of the archive's cross-region replica; must differ from homeRegion.")
+    # --- retention -----------------------------------------------------------------------------------
+    log_retention_days: int = setting(
+        "integer", 365, "Retention of every CloudWatch Logs group; a value CloudWatch Logs accepts, at least 365 unless allowShortLogRetention."
+    )
+    allow_short_log_retention: bool = setting("boolean", False, "Allow logRetentionDays below 365 (sandboxes only; CIS expects a year).")
+    archive_transition_days: int = setting("integer", 90, "Days before archived logs move to archiveTransitionStorageClass.")
+    archive_transition_storage_class: str = setting(
+        "string", "GLACIER_IR", "Storage class for archived logs after archiveTransitionDays (STANDARD_IA, INTELLIGENT_TIERING, GLACIER_IR, GLACIER, DEEP_ARCHIVE)."
+    )
+    archive_expiration_days: int = setting(
+        "integer", 0, "Days after which archived logs expire; 0 keeps them forever. Must exceed objectLockDays and archiveTransitionDays."
+    )
+    archive_noncurrent_expiration_days: int = setting("integer", 365, "Days a replaced or deleted log version is kept before it expires.")
+    access_log_expiration_days: int = setting("integer", 365, "Days S3 server access logs of the archive are kept.")
+    # --- tamper resistance ---------------------------------------------------------------------------
+    object_lock_enabled: bool = setting("boolean", True, "Enable S3 Object Lock on the archive and its replica (only at bucket creation).")
+    object_lock_mode: str = setting("string", "GOVERNANCE", "Default Object Lock retention mode: GOVERNANCE or COMPLIANCE (COMPLIANCE cannot be shortened by anyone).")
+    object_lock_days: int = setting("integer", 365, "Default Object Lock retention in days (1 to 36500).")
+    protect_resources: bool = setting(
+        "boolean", True, "Mark log buckets and keys protect and retainOnDelete so `pulumi destroy` cannot remove them; turn off only in sandboxes."
+    )
+    # --- replication ---------------------------------------------------------------------------------
+    replica_account_id: str = setting(
+        "string", "", "Replicate to a bucket in this other account instead of one created here (empty: same account, off by default)."
+    )
+    replica_bucket_name: str = setting("string", "", "With replicaAccountId: name of the destination bucket in that account.")
+    replica_kms_key_arn: str = setting("string", "", "With replicaAccountId: ARN of the destination bucket's KMS key in that account.")
+    # --- trail options (cost) -----------------------------------------------------------------------
+    trail_s3_data_events: bool = setting("boolean", False, "Log S3 object-level data events for all buckets (extra CloudTrail cost).")
+    trail_lambda_data_events: bool = setting("boolean", False, "Log Lambda invoke data events for all functions (extra CloudTrail cost).")
+    trail_insights: bool = setting("boolean", False, "Enable CloudTrail Insights on API call and error rates (extra cost).")
+    # --- metadata ------------------------------------------------------------------------------------
+    tags: tuple[str, ...] = setting("array", [], "Tags for every taggable resource, as Key=Value strings.", "string")
+
+    @property
+    def partition(self) -> str:
+        return partition_of(self.home_region) or "aws"
+
+    @property
+    def tag_map(self) -> dict[str, str]:
+        pairs = dict(tag.split("=", 1) for tag in self.tags)
+        return {"ManagedBy": "pulumi", "Baseline": self.name_prefix, **pairs}
+
+    @property
+    def other_regions(self) -> list[str]:
+        return [r for r in self.regions if r != self.home_region]
+
+
+def settings_fields():
+    """(field, config key, metadata) for every setting, in declaration order."""
+    return [(f, config_key(f.name), f.metadata) for f in fields(Settings)]
+
+
+# --- reading ------------------------------------------------------------------------------------------
+
+def _parse(raw: str, type_: str, items: str | None) -> Any:
+    if type_ == "string":
+        return raw
+    if type_ == "integer":
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError(f"expected an integer, got {raw!r}") from None
+    if type_ == "boolean":
+        if raw.lower() in ("true", "false"):
+            return raw.lower() == "true"
+        raise ValueError(f"expected true or false, got {raw!r}")
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        raise ValueError(f"expected a list, got {raw!r}") from None
+    if not isinstance(value, list) or (items == "string" and not all(isinstance(v, str) for v in value)):
+        raise ValueError(f"expected a list of {items or 'values'}, got {raw!r}")
+    return tuple(value)
+
+
+def load_settings(config: Mapping[str, str] | None = None) -> Settings:
+    """Read every `baseline:*` key (from `config`, or the running program's Pulumi config) and validate."""
+    get: Callable[[str], str | None]
+    if config is None:
+        pulumi_config = pulumi.Config(NAMESPACE)
+        get = lambda key: pulumi_config.get(key.split(":", 1)[1])  # noqa: E731
+    else:
+        get = config.get
+    values, problems = {}, []
+    for f, key, meta in settings_fields():
+        raw = get(key)
+        if raw is None:
+            continue
+        try:
+            values[f.name] = _parse(raw, meta["type"], meta["items"])
+        except ValueError as exc:
+            problems.append(f"{key}: {exc}")
+    settings = Settings(**values)
+    problems += [p for check in CHECKS for p in check(settings)]
+    if problems:
+        raise SettingsError(problems)
+    return settings
+
+
+# --- checks: each returns a list of "key: problem" strings -------------------------------------------
+
+def _k(name: str) -> str:
+    return config_key(name)
+
+
+def _check_identity(s: Settings) -> list[str]:
+    problems = []
+    if s.role not in ROLES:
+        problems.append(f"{_k('role')}: must be one of {', '.join(ROLES)}, got {s.role!r}")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,19}", s.name_prefix):
+        problems.append(f"{_k('name_prefix')}: 1 to 20 lower-case letters, digits or hyphens, got {s.name_prefix!r}")
+    for tag in s.tags:
+        if not _TAG.match(tag):
+            problems.append(f"{_k('tags')}: {tag!r} is not Key=Value")
+    return problems
+
+
+def _check_regions(s: Settings) -> list[str]:
+    problems = []
+    home_partition = partition_of(s.home_region)
+    if home_partition is None:
+        problems.append(f"{_k('home_region')}: unknown region {s.home_region!r}")
+    partition = home_partition or "aws"
+    for region in s.regions:
+        if partition_of(region) != partition:
+            problems.append(f"{_k('regions')}: unknown region {region!r} for partition {partition}")
+    duplicates = sorted({r for r in s.regions if s.regions.count(r) > 1})
+    if duplicates:
+        problems.append(f"{_k('regions')}: listed more than once: {', '.join(duplicates)}")
+    if home_partition and s.home_region not in s.regions:
+        problems.append(f"{_k('regions')}: must include homeRegion {s.home_region}")
+    if partition_of(s.replica_region) != partition:
+        problems.append(f"{_k('replica_region')}: unknown region {s.replica_region!r} for partition {partition}")
+    elif s.replica_region == s.home_region:
+        problems.append(f"{_k('replica_region')}: must differ from homeRegion {s.home_region}")
+    return problems
+
+
+def _check_retention(s: Settings) -> list[str]:
+    problems = []
+    if s.log_retention_days not in LOG_RETENTION_DAYS:
+        problems.append(
+            f"{_k('log_retention_days')}: {s.log_retention_days} is not a CloudWatch Logs retention value "
+            f"(one of {', '.join(map(str, LOG_RETENTION_DAYS))})"
+        )
+    elif s.log_retention_days < 365 and not s.allow_short_log_retention:
+        problems.append(
+            f"{_k('log_retention_days')}: {s.log_retention_days} is below 365; set {_k('allow_short_log_retention')} true to allow it"
+        )
+    if s.archive_transition_storage_class not in STORAGE_CLASSES:
+        problems.append(f"{_k('archive_transition_storage_class')}: must be one of {', '.join(STORAGE_CLASSES)}")
+    minimum_transition = 30 if s.archive_transition_storage_class in ("STANDARD_IA",) else 0
+    if s.archive_transition_days < max(1, minimum_transition):
+        problems.append(f"{_k('archive_transition_days')}: must be at least {max(1, minimum_transition)} for {s.archive_transition_storage_class}")
+    if s.archive_expiration_days < 0:
+        problems.append(f"{_k('archive_expiration_days')}: must be 0 (keep forever) or a positive number of days")
+    elif s.archive_expiration_days:
+        if s.archive_expiration_days <= s.archive_transition_days:
+            problems.append(f"{_k('archive_expiration_days')}: must exceed archiveTransitionDays {s.archive_transition_days}")
+        if s.object_lock_enabled and s.archive_expiration_days < s.object_lock_days:
+            problems.append(f"{_k('archive_expiration_days')}: must be at least objectLockDays {s.object_lock_days}")
+    for name in ("archive_noncurrent_expiration_days", "access_log_expiration_days"):
+        if getattr(s, name) < 1:
+            problems.append(f"{_k(name)}: must be at least 1 day")
+    return problems
+
+
+def _check_object_lock(s: Settings) -> list[str]:
+    problems = []
+    if s.object_lock_mode not in OBJECT_LOCK_MODES:
+        problems.append(f"{_k('object_lock_mode')}: must be GOVERNANCE or COMPLIANCE, got {s.object_lock_mode!r}")
+    if not 1 <= s.object_lock_days <= 36500:
+        problems.append(f"{_k('object_lock_days')}: must be between 1 and 36500, got {s.object_lock_days}")
+    return problems
+
+
+def _check_replica_account(s: Settings) -> list[str]:
+    if not s.replica_account_id:
+        extra = [n for n in ("replica_bucket_name", "replica_kms_key_arn") if getattr(s, n)]
+        return [f"{_k(n)}: only used with {_k('replica_account_id')}" for n in extra]
+    problems = []
+    if not _ACCOUNT_ID.match(s.replica_account_id):
+        problems.append(f"{_k('replica_account_id')}: must be a 12-digit account id")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", s.replica_bucket_name):
+        problems.append(f"{_k('replica_bucket_name')}: a valid S3 bucket name is required with replicaAccountId")
+    if not re.fullmatch(rf"arn:aws[\w-]*:kms:{re.escape(s.replica_region)}:{s.replica_account_id}:key/[\w-]+", s.replica_kms_key_arn):
+        problems.append(
+            f"{_k('replica_kms_key_arn')}: the ARN of a key in account {s.replica_account_id or '?'} and region {s.replica_region} is required"
+        )
+    return problems
+
+
+CHECKS: list[Callable[[Settings], list[str]]] = [
+    _check_identity,
+    _check_regions,
+    _check_retention,
+    _check_object_lock,
+    _check_replica_account,
+]
+
+
+def with_overrides(settings: Settings, **changes: Any) -> Settings:
+    """A copy with some fields changed (used by tests and composing programs); not re-validated."""
+    return replace(settings, **changes)
