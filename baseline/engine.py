@@ -206,13 +206,16 @@ def run_program(
     stack: str,
     fixture_path: Path | str,
     preview: bool = True,
+    config_overrides: dict[str, Any] | None = None,
 ) -> RunResult:
-    """Run the program in `program_dir` for `stack` offline and return every registration."""
+    """Run the program in `program_dir` for `stack` offline and return every registration.
+
+    `config_overrides` (key -> value, keys with or without namespace) go over the stack file's values."""
     program_dir = Path(program_dir).resolve()
     if not program_dir.is_dir():
         raise UserError(f"--program {program_dir}: not a directory")
     project = load_project(program_dir)
-    config = resolve_config(project, stack)
+    config = resolve_config(project, stack, config_overrides)
     fixture = load_fixture(Path(fixture_path))
     main_file = _main_file(project)
     default_region = config.get("aws:region", "us-east-1")

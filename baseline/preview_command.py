@@ -8,6 +8,7 @@ from rich.console import Console
 from baseline.engine import RunResult, run_program
 from baseline.export import export_document
 from baseline.output_files import write_json_atomically
+from baseline.project import parse_override
 from baseline.report import print_plan
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +23,10 @@ def add_program_options(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="account fixture answering invokes (default: PROGRAM/examples/account.yaml, else this repository's)",
     )
+    parser.add_argument(
+        "-c", "--config", action="append", default=[], metavar="KEY=VALUE",
+        help="override a stack config value, as `pulumi preview --config` (repeatable; value read as YAML)",
+    )
     parser.add_argument("--json", metavar="FILE", help="write the export (shape of `pulumi stack export`) to FILE")
     parser.add_argument("--no-tree", action="store_true", help="print only the summary table, not the resource tree")
 
@@ -34,7 +39,8 @@ def fixture_path(args: argparse.Namespace) -> Path:
 
 
 def run_and_report(args: argparse.Namespace, console: Console) -> RunResult:
-    result = run_program(args.program, args.stack, fixture_path(args))
+    overrides = dict(parse_override(item) for item in args.config)
+    result = run_program(args.program, args.stack, fixture_path(args), config_overrides=overrides)
     if args.json:
         write_json_atomically(args.json, export_document(result), "--json")
     print_plan(result, console, tree=not args.no_tree)

@@ -105,8 +105,9 @@ def stack_file(project: Project, stack: str) -> Path:
     return project.directory / f"Pulumi.{stack}.yaml"
 
 
-def resolve_config(project: Project, stack: str) -> dict[str, str]:
-    """Stack values over Pulumi.yaml defaults, type-checked, serialized as the CLI passes them."""
+def resolve_config(project: Project, stack: str, overrides: dict[str, Any] | None = None) -> dict[str, str]:
+    """Stack values over Pulumi.yaml defaults, then `overrides` (like `pulumi preview --config`), type-checked,
+    serialized as the CLI passes them to the program."""
     path = stack_file(project, stack)
     doc = read_yaml(path, f"stack file for stack {stack!r}") or {}
     if not isinstance(doc, dict):
@@ -124,7 +125,25 @@ def resolve_config(project: Project, stack: str) -> dict[str, str]:
         if entry is not None:
             _check_type(entry, value, f"{path}: {full}")
         merged[full] = value
+    for key, value in (overrides or {}).items():
+        full = qualify(project.name, key)
+        entry = project.schema.get(full)
+        if entry is not None:
+            _check_type(entry, value, f"--config {full}")
+        merged[full] = value
     return {key: _serialize(value) for key, value in merged.items() if value is not None}
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """`key=value` from the command line; the value is read as YAML (so 30, true and [a, b] get their types)."""
+    key, sep, raw = text.partition("=")
+    if not sep or not key:
+        raise UserError(f"--config {text!r}: expected key=value")
+    try:
+        value = yaml.safe_load(raw) if raw else ""
+    except yaml.YAMLError:
+        value = raw
+    return key, raw if value is None else value
 
 
 def _serialize(value: Any) -> str:
