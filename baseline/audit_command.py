@@ -1,0 +1,55 @@
+"""`python -m baseline audit`: the read-only live audit of an AWS account (exit 0 all pass, 1 otherwise, 2 bad input)."""
+
+import argparse
+import json
+import sys
+
+from rich.console import Console
+
+from baseline.errors import EXIT_FINDINGS, EXIT_OK, UserError
+from baseline.output_files import write_json_atomically
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("audit", help="read-only audit of a live AWS account (boto3 credential chain)",
+                                   description="Read-only audit of a live AWS account against the baseline. "
+                                               "Exit 0 when every check passes, 1 when any fails or cannot be "
+                                               "checked, 2 on bad input or missing credentials.")
+    parser.add_argument("--profile", help="AWS profile (default: the standard boto3 credential chain)")
+    parser.add_argument("--regions", default="all", help="comma-separated regions, or 'all' enabled regions (default)")
+    parser.add_argument("--endpoint-url", help="send every AWS call to this endpoint (e.g. a moto server)")
+    parser.add_argument("--format", choices=("text", "json", "sarif"), default="text", help="report format")
+    parser.add_argument("--output", metavar="FILE", help="write the json or sarif report to FILE instead of stdout")
+    parser.add_argument("--archive-bucket", action="append", default=[], metavar="BUCKET",
+                        help="also audit this log archive bucket (e.g. an organization trail's, owned elsewhere)")
+    parser.add_argument("--log-key", action="append", default=[], metavar="KEY_ARN",
+                        help="also check rotation of this KMS key")
+    parser.add_argument("--workers", type=int, default=16, help="regions audited at once (default 16)")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    # Imported here so `python -m baseline preview` does not pay for boto3.
+    from baseline.audit import AuditOptions, run_audit
+    from baseline.audit.regions import parse_regions
+    from baseline.audit.report import print_text, to_json, to_sarif
+    from baseline.audit.session import parse_endpoint_url
+
+    if args.output and args.format == "text":
+        raise UserError("--output: only json and sarif reports are written to a file; add --format json or sarif")
+    if args.workers < 1:
+        raise UserError(f"--workers {args.workers}: must be 1 or more")
+    options = AuditOptions(profile=args.profile, regions=parse_regions(args.regions),
+                           endpoint_url=parse_endpoint_url(args.endpoint_url), archive_buckets=args.archive_bucket,
+                           log_keys=args.log_key, workers=args.workers,
+                           progress=sys.stderr.isatty() and sys.stdout.isatty())
+    report = run_audit(options)
+    if args.format == "text":
+        print_text(report, Console())
+    else:
+        document = to_json(report) if args.format == "json" else to_sarif(report)
+        if args.output:
+            write_json_atomically(args.output, document, "--output")
+        else:
+            sys.stdout.write(json.dumps(document, indent=2) + "\n")
+    return EXIT_OK if all(f.status == "pass" for f in report.findings) else EXIT_FINDINGS

@@ -1,0 +1,107 @@
+"""A generic SARIF 2.1.0 log builder, shared by `baseline audit` and `baseline check`.
+
+One rule per control or policy, one result per finding or violation. A result points either at a logical
+location (an AWS resource, a Pulumi URN) or at a file (an artifact URI, optionally a line).
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+LEVELS = ("error", "warning", "note", "none")
+_SEVERITY_LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
+# GitHub code scanning ranks security alerts by this numeric property (0.1-10, CVSS-like).
+_SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
+
+
+def level_for_severity(severity: str) -> str:
+    """critical/high -> error, medium -> warning, low -> note."""
+    return _SEVERITY_LEVEL.get(severity.lower(), "warning")
+
+
+def security_severity(severity: str) -> str:
+    return _SECURITY_SEVERITY.get(severity.lower(), "5.5")
+
+
+@dataclass(frozen=True)
+class SarifRule:
+    id: str
+    name: str
+    short_description: str
+    full_description: str
+    help_text: str
+    default_level: str = "warning"
+    help_uri: str | None = None
+    properties: dict[str, Any] = field(default_factory=dict)  # e.g. tags, frameworks, security-severity
+
+
+@dataclass(frozen=True)
+class SarifResult:
+    rule_id: str
+    level: str
+    message: str
+    logical_location: str | None = None  # fully qualified name, e.g. "us-east-1/vpc-123" or a Pulumi URN
+    logical_kind: str = "resource"
+    artifact_uri: str | None = None  # a file, relative to the repository root
+    start_line: int | None = None
+    kind: str = "fail"  # SARIF result.kind: fail | open (could not decide) | review | pass | ...
+    properties: dict[str, Any] = field(default_factory=dict)
+
+
+def _rule(rule: SarifRule) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.short_description},
+        "fullDescription": {"text": rule.full_description},
+        "help": {"text": rule.help_text},
+        "defaultConfiguration": {"level": rule.default_level},
+    }
+    if rule.help_uri:
+        document["helpUri"] = rule.help_uri
+    if rule.properties:
+        document["properties"] = rule.properties
+    return document
+
+
+def _location(result: SarifResult) -> dict[str, Any]:
+    location: dict[str, Any] = {}
+    if result.artifact_uri:
+        physical: dict[str, Any] = {"artifactLocation": {"uri": result.artifact_uri}}
+        if result.start_line:
+            physical["region"] = {"startLine": result.start_line}
+        location["physicalLocation"] = physical
+    if result.logical_location:
+        name = result.logical_location.rsplit("/", 1)[-1] or result.logical_location
+        location["logicalLocations"] = [{"name": name, "fullyQualifiedName": result.logical_location,
+                                         "kind": result.logical_kind}]
+    return location
+
+
+def build_sarif(tool_name: str, tool_version: str, information_uri: str | None,
+                rules: list[SarifRule], results: list[SarifResult]) -> dict[str, Any]:
+    """Return a SARIF 2.1.0 log (a dict ready for json.dump) with one run."""
+    index = {rule.id: position for position, rule in enumerate(rules)}
+    if len(index) != len(rules):
+        raise ValueError("SARIF rules must have unique ids")
+    sarif_results = []
+    for result in results:
+        if result.rule_id not in index:
+            raise ValueError(f"SARIF result refers to unknown rule {result.rule_id!r}")
+        if result.level not in LEVELS:
+            raise ValueError(f"SARIF level must be one of {LEVELS}, not {result.level!r}")
+        if result.kind != "fail" and result.level != "none":
+            raise ValueError("SARIF 2.1.0 (3.27.9): a result whose kind is not 'fail' must have level 'none'")
+        document: dict[str, Any] = {"ruleId": result.rule_id, "ruleIndex": index[result.rule_id], "kind": result.kind,
+                                    "level": result.level, "message": {"text": result.message}}
+        location = _location(result)
+        if location:
+            document["locations"] = [location]
+        if result.properties:
+            document["properties"] = result.properties
+        sarif_results.append(document)
+    driver: dict[str, Any] = {"name": tool_name, "version": tool_version}
+    if information_uri:
+        driver["informationUri"] = information_uri
+    driver["rules"] = [_rule(rule) for rule in rules]
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [{"tool": {"driver": driver}, "results": sarif_results}]}
