@@ -1,0 +1,226 @@
+"""LogArchive through the engine: every bucket setting, every bucket-policy statement, and replication."""
+
+import pytest
+
+from tests.engine_helpers import example, only, policy_of, run_baseline, statement
+
+ACCOUNT = "111111111111"
+ARCHIVE = f"baseline-log-archive-{ACCOUNT}-us-east-1"
+ACCESS_LOGS = f"baseline-access-logs-{ACCOUNT}-us-east-1"
+REPLICA = f"baseline-log-replica-{ACCOUNT}-us-west-2"
+TRAIL_ARN = f"arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/baseline-trail"
+
+
+def side(type_: str, bucket: str, result=None):
+    matches = [r for r in (result or example()).of_type(type_) if r.inputs.get("bucket") == bucket]
+    assert len(matches) == 1, (type_, bucket, [m.name for m in matches])
+    return matches[0]
+
+
+@pytest.mark.parametrize("bucket", [ARCHIVE, ACCESS_LOGS, REPLICA])
+def test_every_log_bucket_has_the_baseline_protections(bucket):
+    b = [r for r in example().of_type("aws:s3/bucket:Bucket") if r.inputs["bucket"] == bucket][0]
+    assert b.protect and b.retain_on_delete and b.inputs.get("forceDestroy") is False
+    assert side("aws:s3/bucketVersioning:BucketVersioning", bucket).inputs["versioningConfiguration"] == {"status": "Enabled"}
+    pab = side("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", bucket).inputs
+    assert all(pab[flag] is True for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"))
+    assert side("aws:s3/bucketOwnershipControls:BucketOwnershipControls", bucket).inputs["rule"] == {"objectOwnership": "BucketOwnerEnforced"}
+    policy = policy_of(side("aws:s3/bucketPolicy:BucketPolicy", bucket))
+    assert statement(policy, "DenyInsecureTransport") == {
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
+def test_archive_uses_sse_kms_with_the_home_key_and_a_bucket_key():
+    key = only(example(), "aws:kms/key:Key", "home-key")
+    rules = side("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", ARCHIVE).inputs["rules"]
+    assert rules == [
+        {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": key.outputs["arn"]}, "bucketKeyEnabled": True}
+    ]
+
+
+def test_access_log_bucket_uses_sse_s3_and_no_object_lock():
+    rules = side("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", ACCESS_LOGS).inputs["rules"]
+    assert rules == [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}]
+    assert not [r for r in example().of_type("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration") if r.inputs["bucket"] == ACCESS_LOGS]
+    bucket = [r for r in example().of_type("aws:s3/bucket:Bucket") if r.inputs["bucket"] == ACCESS_LOGS][0]
+    assert bucket.inputs["objectLockEnabled"] is False
+
+
+def test_object_lock_defaults_and_settings():
+    for bucket in (ARCHIVE, REPLICA):
+        lock = side("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration", bucket).inputs
+        assert lock["rule"] == {"defaultRetention": {"mode": "GOVERNANCE", "days": 365}}
+    result = run_baseline(objectLockMode="COMPLIANCE", objectLockDays=2555)
+    lock = side("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration", ARCHIVE, result).inputs
+    assert lock["rule"] == {"defaultRetention": {"mode": "COMPLIANCE", "days": 2555}}
+    off = run_baseline(objectLockEnabled=False)
+    assert off.of_type("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration") == []
+
+
+def test_lifecycle_transition_and_noncurrent_expiry_are_configurable():
+    rule = side("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", ARCHIVE).inputs["rules"][0]
+    assert rule["status"] == "Enabled" and rule["filter"] == {"prefix": ""}
+    assert rule["transitions"] == [{"days": 90, "storageClass": "GLACIER_IR"}]
+    assert rule["noncurrentVersionExpiration"] == {"noncurrentDays": 365}
+    assert "expiration" not in rule
+    result = run_baseline(archiveTransitionDays=30, archiveTransitionStorageClass="STANDARD_IA", archiveNoncurrentExpirationDays=90, archiveExpirationDays=3650)
+    rule = side("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", ARCHIVE, result).inputs["rules"][0]
+    assert rule["transitions"] == [{"days": 30, "storageClass": "STANDARD_IA"}]
+    assert rule["noncurrentVersionExpiration"] == {"noncurrentDays": 90}
+    assert rule["expiration"] == {"days": 3650}
+
+
+def test_server_access_logging_goes_to_the_access_log_bucket():
+    logging = side("aws:s3/bucketLogging:BucketLogging", ARCHIVE).inputs
+    assert logging["targetBucket"] == ACCESS_LOGS and logging["targetPrefix"] == "s3-access-logs/"
+    policy = policy_of(side("aws:s3/bucketPolicy:BucketPolicy", ACCESS_LOGS))
+    s = statement(policy, "S3ServerAccessLogsPolicy")
+    assert s["Principal"] == {"Service": "logging.s3.amazonaws.com"} and s["Action"] == "s3:PutObject"
+    assert s["Resource"] == f"arn:aws:s3:::{ACCESS_LOGS}/s3-access-logs/*"
+    assert s["Condition"] == {"ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{ARCHIVE}"}, "StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    expiry = side("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", ACCESS_LOGS).inputs["rules"][0]
+    assert expiry["expiration"] == {"days": 365}
+
+
+def archive_policy():
+    return policy_of(side("aws:s3/bucketPolicy:BucketPolicy", ARCHIVE))
+
+
+def test_cloudtrail_statements_are_bound_to_the_trail():
+    acl = statement(archive_policy(), "AWSCloudTrailAclCheck")
+    assert acl["Principal"] == {"Service": "cloudtrail.amazonaws.com"} and acl["Action"] == "s3:GetBucketAcl"
+    assert acl["Resource"] == f"arn:aws:s3:::{ARCHIVE}"
+    assert acl["Condition"] == {"StringEquals": {"aws:SourceArn": TRAIL_ARN}}
+    write = statement(archive_policy(), "AWSCloudTrailWrite")
+    assert write["Action"] == "s3:PutObject"
+    assert write["Resource"] == f"arn:aws:s3:::{ARCHIVE}/cloudtrail/AWSLogs/{ACCOUNT}/*"
+    assert write["Condition"] == {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": TRAIL_ARN}}
+
+
+def test_config_statements_are_bound_to_this_account():
+    check = statement(archive_policy(), "AWSConfigBucketPermissionsCheck")
+    assert check["Principal"] == {"Service": "config.amazonaws.com"}
+    assert check["Action"] == ["s3:GetBucketAcl", "s3:ListBucket"]
+    assert check["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    delivery = statement(archive_policy(), "AWSConfigBucketDelivery")
+    assert delivery["Resource"] == f"arn:aws:s3:::{ARCHIVE}/config/AWSLogs/{ACCOUNT}/Config/*"
+    assert delivery["Condition"] == {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": ACCOUNT}}
+
+
+def test_flow_log_delivery_statements_are_bound_to_this_account():
+    acl = statement(archive_policy(), "AWSLogDeliveryAclCheck")
+    assert acl["Principal"] == {"Service": "delivery.logs.amazonaws.com"}
+    assert acl["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": ACCOUNT},
+        "ArnLike": {"aws:SourceArn": f"arn:aws:logs:*:{ACCOUNT}:*"},
+    }
+    write = statement(archive_policy(), "AWSLogDeliveryWrite")
+    assert write["Resource"] == f"arn:aws:s3:::{ARCHIVE}/vpc-flow-logs/AWSLogs/{ACCOUNT}/*"
+    assert write["Condition"] == {
+        "StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": ACCOUNT},
+        "ArnLike": {"aws:SourceArn": f"arn:aws:logs:*:{ACCOUNT}:*"},
+    }
+
+
+def test_no_allow_statement_without_a_condition():
+    for policy_resource in example().of_type("aws:s3/bucketPolicy:BucketPolicy"):
+        for s in policy_of(policy_resource)["Statement"]:
+            assert s.get("Condition"), s
+
+
+def replication():
+    return only(example(), "aws:s3/bucketReplicationConfig:BucketReplicationConfig")
+
+
+def test_replication_rule_covers_all_kms_objects_without_delete_markers():
+    r = replication()
+    replica_key = only(example(), "aws:kms/key:Key", "replica-key")
+    assert r.inputs["bucket"] == ARCHIVE and r.inputs["region"] == "us-east-1"
+    assert r.inputs["rules"] == [
+        {
+            "id": "replicate-all-logs",
+            "status": "Enabled",
+            "priority": 1,
+            "filter": {"prefix": ""},
+            "deleteMarkerReplication": {"status": "Disabled"},
+            "sourceSelectionCriteria": {"sseKmsEncryptedObjects": {"status": "Enabled"}},
+            "destination": {
+                "bucket": f"arn:aws:s3:::{REPLICA}",
+                "storageClass": "STANDARD",
+                "encryptionConfiguration": {"replicaKmsKeyId": replica_key.outputs["arn"]},
+            },
+        }
+    ]
+
+
+def test_replication_waits_for_versioning_on_both_buckets():
+    by_urn = example().by_urn()
+    names = {by_urn[u].name for u in replication().dependencies if u in by_urn}
+    assert "baseline-log-archive-archive-versioning" in names
+    assert "baseline-log-archive-replica-versioning" in names
+
+
+def test_replica_bucket_is_in_the_replica_region_with_its_own_key():
+    replica = [r for r in example().of_type("aws:s3/bucket:Bucket") if r.inputs["bucket"] == REPLICA][0]
+    assert replica.inputs["region"] == "us-west-2" and replica.inputs["objectLockEnabled"] is True
+    replica_key = only(example(), "aws:kms/key:Key", "replica-key")
+    rules = side("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", REPLICA).inputs["rules"]
+    assert rules[0]["applyServerSideEncryptionByDefault"]["kmsMasterKeyId"] == replica_key.outputs["arn"]
+
+
+def test_replication_role_trusts_s3_for_this_bucket_only():
+    role = only(example(), "aws:iam/role:Role", "replication-role")
+    trust = policy_of(role, "assumeRolePolicy")["Statement"]
+    assert trust == [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "s3.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}, "ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{ARCHIVE}"}},
+        }
+    ]
+    assert replication().inputs["role"] == role.outputs["arn"]
+
+
+def test_replication_role_is_least_privilege():
+    home_key = only(example(), "aws:kms/key:Key", "home-key").outputs["arn"]
+    replica_key = only(example(), "aws:kms/key:Key", "replica-key").outputs["arn"]
+    policy = policy_of(only(example(), "aws:iam/rolePolicy:RolePolicy", "replication-policy"))
+    assert statement(policy, "ReadSourceBucketConfiguration")["Resource"] == f"arn:aws:s3:::{ARCHIVE}"
+    assert statement(policy, "ReadSourceObjectVersions")["Resource"] == f"arn:aws:s3:::{ARCHIVE}/*"
+    replicate = statement(policy, "ReplicateIntoDestination")
+    assert replicate["Action"] == ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
+    assert replicate["Resource"] == f"arn:aws:s3:::{REPLICA}/*"
+    decrypt = statement(policy, "DecryptSourceObjects")
+    assert decrypt["Action"] == "kms:Decrypt" and decrypt["Resource"] == home_key
+    assert decrypt["Condition"]["StringLike"]["kms:ViaService"] == "s3.us-east-1.amazonaws.com"
+    encrypt = statement(policy, "EncryptReplicas")
+    assert "kms:Encrypt" in encrypt["Action"] and encrypt["Resource"] == replica_key
+    assert encrypt["Condition"]["StringLike"]["kms:ViaService"] == "s3.us-west-2.amazonaws.com"
+    for s in policy["Statement"]:
+        actions = s["Action"] if isinstance(s["Action"], list) else [s["Action"]]
+        assert all("*" not in a for a in actions), s
+
+
+def test_cross_account_replica_uses_the_other_account_bucket_and_owner_override():
+    key = "arn:aws:kms:us-west-2:222222222222:key/0f0f0f0f-1111-2222-3333-444444444444"
+    result = run_baseline(replicaAccountId="222222222222", replicaBucketName="org-log-replica", replicaKmsKeyArn=key)
+    rule = only(result, "aws:s3/bucketReplicationConfig:BucketReplicationConfig").inputs["rules"][0]
+    assert rule["destination"] == {
+        "bucket": "arn:aws:s3:::org-log-replica",
+        "storageClass": "STANDARD",
+        "encryptionConfiguration": {"replicaKmsKeyId": key},
+        "account": "222222222222",
+        "accessControlTranslation": {"owner": "Destination"},
+    }
+    assert not [r for r in result.of_type("aws:s3/bucket:Bucket") if "replica" in r.inputs["bucket"]]
+    assert not [k for k in result.of_type("aws:kms/key:Key") if "replica" in k.name]
+    policy = policy_of(only(result, "aws:iam/rolePolicy:RolePolicy", "replication-policy"))
+    assert "s3:ObjectOwnerOverrideToBucketOwner" in statement(policy, "ReplicateIntoDestination")["Action"]
+    assert "replicaDestinationBucketPolicy" in result.stack_outputs

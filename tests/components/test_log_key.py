@@ -1,0 +1,103 @@
+"""LogKey through the engine: rotation, deletion window, alias, and each key-policy statement with its conditions."""
+
+from tests.engine_helpers import example, only, policy_of, run_baseline, statement
+
+ACCOUNT = "111111111111"
+TRAIL_ARN = f"arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/baseline-trail"
+
+
+def home_key():
+    return only(example(), "aws:kms/key:Key", "home-key")
+
+
+def test_key_settings_and_alias():
+    key = home_key()
+    assert key.inputs["enableKeyRotation"] is True
+    assert key.inputs["deletionWindowInDays"] == 30
+    assert key.inputs["region"] == "us-east-1"
+    alias = only(example(), "aws:kms/alias:Alias", "home-key")
+    assert alias.inputs["name"] == "alias/baseline/logs"
+    assert alias.inputs["targetKeyId"] == key.outputs["keyId"]
+    assert key.protect and key.retain_on_delete
+
+
+def test_only_the_account_root_gets_kms_star():
+    for key in example().of_type("aws:kms/key:Key"):
+        for s in policy_of(key)["Statement"]:
+            actions = s["Action"] if isinstance(s["Action"], list) else [s["Action"]]
+            if "kms:*" in actions:
+                assert s["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, s
+
+
+def test_root_administration():
+    s = statement(policy_of(home_key()), "EnableAccountRootAdministration")
+    assert s == {
+        "Sid": "EnableAccountRootAdministration",
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+        "Action": "kms:*",
+        "Resource": "*",
+    }
+
+
+def test_cloudtrail_encrypt_is_bound_to_this_trail():
+    s = statement(policy_of(home_key()), "AllowCloudTrailToEncryptLogs")
+    assert s["Principal"] == {"Service": "cloudtrail.amazonaws.com"}
+    assert s["Action"] == "kms:GenerateDataKey*"
+    assert s["Condition"] == {
+        "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": f"arn:aws:cloudtrail:*:{ACCOUNT}:trail/*"},
+        "StringEquals": {"aws:SourceArn": TRAIL_ARN},
+    }
+    describe = statement(policy_of(home_key()), "AllowCloudTrailToDescribeKey")
+    assert describe["Action"] == "kms:DescribeKey"
+    assert describe["Condition"] == {"StringEquals": {"aws:SourceArn": TRAIL_ARN}}
+
+
+def test_cloudwatch_logs_is_regional_and_bound_to_log_groups_of_this_account():
+    s = statement(policy_of(home_key()), "AllowCloudWatchLogsToUseKey")
+    assert s["Principal"] == {"Service": "logs.us-east-1.amazonaws.com"}
+    assert s["Condition"] == {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:*"}}
+
+
+def test_config_delivery_and_sns_publishers_are_bound_to_this_account():
+    policy = policy_of(home_key())
+    config = statement(policy, "AllowConfigToEncryptDeliveries")
+    assert config["Principal"] == {"Service": "config.amazonaws.com"}
+    assert config["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    delivery = statement(policy, "AllowLogDeliveryToEncryptFlowLogs")
+    assert delivery["Principal"] == {"Service": "delivery.logs.amazonaws.com"}
+    assert delivery["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": ACCOUNT},
+        "ArnLike": {"aws:SourceArn": f"arn:aws:logs:*:{ACCOUNT}:*"},
+    }
+    sns = statement(policy, "AllowAlarmAndEventPublishersToUseKey")
+    assert sorted(sns["Principal"]["Service"]) == ["cloudwatch.amazonaws.com", "events.amazonaws.com"]
+    assert sns["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+
+
+def test_decrypt_only_for_principals_of_this_account():
+    s = statement(policy_of(home_key()), "AllowDecryptWithinThisAccountOnly")
+    assert s["Principal"] == {"AWS": "*"}
+    assert s["Action"] == ["kms:Decrypt", "kms:ReEncryptFrom"]
+    assert s["Condition"] == {"StringEquals": {"kms:CallerAccount": ACCOUNT}}
+
+
+def test_every_service_statement_has_a_source_condition():
+    for key in example().of_type("aws:kms/key:Key"):
+        for s in policy_of(key)["Statement"]:
+            if "Service" in s.get("Principal", {}):
+                conditions = {k for block in s["Condition"].values() for k in block}
+                assert conditions & {"aws:SourceArn", "aws:SourceAccount", "kms:EncryptionContext:aws:logs:arn"}, s
+
+
+def test_replica_key_lives_in_the_replica_region_with_no_service_statements():
+    key = only(example(), "aws:kms/key:Key", "replica-key")
+    assert key.inputs["region"] == "us-west-2"
+    sids = [s["Sid"] for s in policy_of(key)["Statement"]]
+    assert sids == ["EnableAccountRootAdministration", "AllowDecryptWithinThisAccountOnly"]
+
+
+def test_unprotected_when_protection_is_switched_off():
+    result = run_baseline(protectResources=False)
+    for key in result.of_type("aws:kms/key:Key"):
+        assert not key.protect and not key.retain_on_delete
