@@ -41,6 +41,7 @@ class SarifResult:
     level: str
     message: str
     logical_location: str | None = None  # fully qualified name, e.g. "us-east-1/vpc-123" or a Pulumi URN
+    logical_name: str | None = None  # short name shown to people (default: the fully qualified name)
     logical_kind: str = "resource"
     artifact_uri: str | None = None  # a file, relative to the repository root
     start_line: int | None = None
@@ -72,7 +73,7 @@ def _location(result: SarifResult) -> dict[str, Any]:
             physical["region"] = {"startLine": result.start_line}
         location["physicalLocation"] = physical
     if result.logical_location:
-        name = result.logical_location.rsplit("/", 1)[-1] or result.logical_location
+        name = result.logical_name or result.logical_location
         location["logicalLocations"] = [{"name": name, "fullyQualifiedName": result.logical_location,
                                          "kind": result.logical_kind}]
     return location

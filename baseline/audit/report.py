@@ -27,6 +27,7 @@ def to_sarif(report: AuditReport) -> dict[str, Any]:
              for c in CONTROLS.values()]
     # Passing checks are left out: every SARIF result is an alert to a consumer such as code scanning.
     results = [SarifResult(rule_id=f.control, message=f.message, logical_location=f"{f.region}/{f.resource}",
+                           logical_name=f.resource,
                            kind="fail" if f.status == "fail" else "open",
                            level=level_for_severity(CONTROLS[f.control].severity) if f.status == "fail" else "none",
                            properties={"status": f.status, "region": f.region, "resource": f.resource,

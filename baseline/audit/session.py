@@ -55,14 +55,15 @@ class AwsContext:
     def __init__(self, profile: str | None, endpoint_url: str | None, hooks: list[ClientHook] | None = None):
         try:
             base = boto3.Session(profile_name=profile, botocore_session=_core_session())
+            credentials = base.get_credentials()
+            home_region = base.region_name
         except ProfileNotFound:
             raise UserError(f"--profile {profile}: no such profile in the AWS config files") from None
-        credentials = base.get_credentials()
         if credentials is None:
             raise UserError("no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
                             "or pass --profile")
         self._frozen = credentials.get_frozen_credentials()
-        self.home_region = base.region_name or "us-east-1"
+        self.home_region = home_region or "us-east-1"
         self.endpoint_url = endpoint_url
         self.hooks = list(hooks or [])
         self._local = threading.local()

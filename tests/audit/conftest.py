@@ -86,10 +86,22 @@ _LOADER = botocore.session.get_session().get_component("data_loader")
 
 
 class OnlyStubber(Stubber):
-    """botocore's Stubber for the operations queued on it; every other call on the client still goes to moto."""
+    """botocore's Stubber for the operations queued on it, in any order; every other call still goes to moto.
+
+    Unique event ids let several of them share one client (the account's answers plus a test's errors)."""
+
+    def __init__(self, client):
+        super().__init__(client)
+        self._event_id = f"only_stubber_{id(self)}"
+        self._expected_params_event_id = f"only_stubber_params_{id(self)}"
 
     def _queued(self, model) -> bool:
-        return bool(self._queue) and self._queue[0]["operation_name"] == model.name
+        for position, item in enumerate(self._queue):
+            if item["operation_name"] == model.name:
+                del self._queue[position]
+                self._queue.appendleft(item)  # the base class answers from the head of the queue
+                return True
+        return False
 
     def _assert_expected_params(self, model, params, context, **kwargs):
         if self._queued(model):
@@ -119,8 +131,8 @@ def _iso(days_ago: int) -> str:
 class Account:
     """Builds the account in moto and answers the stubbed calls; `defect` names the one control to break."""
 
-    def __init__(self, defect: str | None = None, regions: list[str] = REGIONS):
-        self.defect, self.regions = defect, regions
+    def __init__(self, defect: str | None = None, regions: list[str] = REGIONS, endpoint_url: str | None = None):
+        self.defect, self.regions, self.endpoint_url = defect, regions, endpoint_url
         self.defect_region = regions[-1]  # where a regional defect goes
         self.key_arn = ""
         self.build()
@@ -130,7 +142,7 @@ class Account:
             core = botocore.session.get_session()
             core.register_component("data_loader", _LOADER)
             self._session = boto3.Session(botocore_session=core)
-        return self._session.client(service, region_name=region)
+        return self._session.client(service, region_name=region, endpoint_url=self.endpoint_url)
 
     # --- building -------------------------------------------------------------------------------------------
     def build(self) -> None:
@@ -308,7 +320,7 @@ class Account:
         stubber.activate()
 
     def audit(self, **options):
-        return run_audit(AuditOptions(regions=self.regions, hooks=[self.stub, *options.pop("hooks", [])], **options))
+        return run_audit(AuditOptions(regions=self.regions, hooks=[*options.pop("hooks", []), self.stub], **options))
 
 
 @pytest.fixture
