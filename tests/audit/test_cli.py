@@ -1,0 +1,37 @@
+"""The command line's bad-input contract: one line naming the flag, exit 2, no traceback."""
+
+import pytest
+
+from baseline.cli import main
+
+
+def run(argv: list[str]) -> int:
+    """main() returns the exit code; argparse's own errors exit through SystemExit."""
+    try:
+        return main(["audit", *argv])
+    except SystemExit as exc:
+        return exc.code
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--regions", "us-east-1,mars-north-1"], "error: --regions: unknown region name(s): mars-north-1"),
+    (["--endpoint-url", "localhost:5000"], "error: --endpoint-url 'localhost:5000': expected an http:// or https://"),
+    (["--output", "report.json"], "error: --output: only json and sarif reports are written to a file"),
+    (["--workers", "0"], "error: --workers 0: must be 1 or more"),
+    (["--format", "xml"], "argument --format: invalid choice: 'xml'"),
+])
+def test_bad_input_names_the_flag(aws, capsys, argv, message):
+    assert run(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_unwritable_output_is_bad_input(aws, capsys, tmp_path, monkeypatch):
+    import baseline.audit as audit_package
+    from baseline.audit import AuditReport
+    monkeypatch.setattr(audit_package, "run_audit", lambda options: AuditReport("123456789012", ["us-east-1"], []))
+    target = tmp_path / "missing-dir" / "audit.json"
+    assert run(["--regions", "us-east-1", "--format", "json", "--output", str(target)]) == 2
+    assert f"--output {target}: directory" in capsys.readouterr().err
+    assert not target.parent.exists()
