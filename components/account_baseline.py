@@ -7,7 +7,10 @@ from components import policy_documents as docs
 from components.log_archive import TRAIL_PREFIX, LogArchive, LogArchiveArgs
 from components.log_key import LogKey, LogKeyArgs
 from components.options import child
-from components.settings import Settings
+from components.settings import Settings, SettingsError, alert_subscription_problems
+from components.alert_topic import AlertTopic, AlertTopicArgs
+from components.security_alarms import RejectSpikeAlarms, RejectSpikeAlarmsArgs, SecurityAlarms, SecurityAlarmsArgs
+from components.security_events import SecurityEvents, SecurityEventsArgs
 from components.trail import Trail, TrailArgs
 
 # Writers that use the home-region key: the trail and its log group, the archive's SSE, AWS Config and
@@ -34,6 +37,25 @@ class AccountBaseline(pulumi.ComponentResource):
                 alias=f"{s.name_prefix}/logs",
                 trail_arn=trail_arn,
                 protect=s.protect_resources,
+                tags=tags,
+            ),
+            opts=child(self),
+        )
+        # Issue 4: the alert topic first, so that later components (Config rules, the trail) can use it.
+        problems = alert_subscription_problems(s)
+        if problems:
+            raise SettingsError(problems)
+        self.alert_topic = AlertTopic(
+            f"{name}-alert-topic",
+            AlertTopicArgs(
+                name=f"{s.name_prefix}-security-alerts",
+                region=s.home_region,
+                partition=s.partition,
+                account_id=account_id,
+                kms_key_arn=self.home_key.arn,
+                rule_name_prefix=f"{s.name_prefix}-",
+                emails=s.alert_emails,
+                https_endpoints=s.alert_https_endpoints,
                 tags=tags,
             ),
             opts=child(self),
@@ -79,6 +101,7 @@ class AccountBaseline(pulumi.ComponentResource):
             ),
             opts=child(self),
         )
+        self._detection(name, s, account_id, tags)
         self.outputs = {
             "accountId": account_id,
             "homeRegion": s.home_region,
@@ -90,9 +113,59 @@ class AccountBaseline(pulumi.ComponentResource):
             "trailArn": self.trail.trail.arn,
             "trailLogGroupName": self.trail.log_group.name,
             "trailLogGroupArn": self.trail.log_group.arn,
+            "alertTopicArn": self.alert_topic.arn,
+            "cisAlarms": {i: a.name for i, a in self.security_alarms.alarms.items()},
         }
         if self.archive.replica_destination_policy is not None:
             self.outputs["replicaDestinationBucketPolicy"] = self.archive.replica_destination_policy
         self.register_outputs(self.outputs)
 
-
+    def _detection(self, name: str, s: Settings, account_id: str, tags: dict[str, str]) -> None:
+        """Issue 4: CIS metric filters and alarms on the trail's log group, flow-log REJECT spikes, security events."""
+        self.security_alarms = SecurityAlarms(
+            f"{name}-cis-alarms",
+            SecurityAlarmsArgs(
+                region=s.home_region,
+                log_group_name=self.trail.log_group.name,
+                namespace=s.cis_alarm_namespace,
+                alarm_action_arn=self.alert_topic.arn,
+                name_prefix=s.name_prefix,
+                disabled=s.disabled_cis_alarms,
+                tags=tags,
+            ),
+            opts=child(self),
+        )
+        flow_log_groups = getattr(getattr(self, "flow_logs", None), "log_groups", None) or {}
+        self.reject_alarms = None
+        if flow_log_groups and s.flow_log_reject_alarm_threshold > 0:
+            self.reject_alarms = RejectSpikeAlarms(
+                f"{name}-flow-log-rejects",
+                RejectSpikeAlarmsArgs(
+                    log_group_names={region: group.name for region, group in flow_log_groups.items()},
+                    fields=s.flow_log_fields,
+                    threshold=s.flow_log_reject_alarm_threshold,
+                    namespace=s.cis_alarm_namespace,
+                    home_region=s.home_region,
+                    alarm_action_arn=self.alert_topic.arn,
+                    name_prefix=s.name_prefix,
+                    tags=tags,
+                ),
+                opts=child(self),
+            )
+        self.security_events = SecurityEvents(
+            f"{name}-security-events",
+            SecurityEventsArgs(
+                regions=s.regions,
+                home_region=s.home_region,
+                partition=s.partition,
+                account_id=account_id,
+                topic_arn=self.alert_topic.arn,
+                name_prefix=s.name_prefix,
+                disabled=s.disabled_security_events,
+                instance_states=s.instance_state_alert_states,
+                schedule=s.security_events_schedule,
+                alarm_regions=list(self.reject_alarms.alarms) if self.reject_alarms else [],
+                tags=tags,
+            ),
+            opts=child(self, [self.alert_topic.policy]),
+        )

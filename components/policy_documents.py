@@ -117,16 +117,26 @@ def key_policy(
             }
         )
     if "sns" in services:
-        statements.append(
+        statements += [
             {
-                "Sid": "AllowAlarmAndEventPublishersToUseKey",
+                "Sid": "AllowCloudWatchAlarmsToUseKey",
                 "Effect": "Allow",
-                "Principal": {"Service": ["cloudwatch.amazonaws.com", "events.amazonaws.com"]},
+                "Principal": service_principal("cloudwatch.amazonaws.com"),
                 "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
                 "Resource": "*",
                 "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-            }
-        )
+            },
+            # The SNS guide: aws:SourceAccount / aws:SourceArn in a key policy are NOT supported for EventBridge
+            # publishing to an encrypted topic (delivery fails). Scope the grant to SNS in this region instead.
+            {
+                "Sid": "AllowEventBridgeToUseKeyViaSns",
+                "Effect": "Allow",
+                "Principal": service_principal("events.amazonaws.com"),
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                "Resource": "*",
+                "Condition": {"StringEquals": {"kms:ViaService": f"sns.{region}.amazonaws.com"}},
+            },
+        ]
     return document(*statements)
 
 
@@ -347,4 +357,55 @@ def cross_account_replica_bucket_policy(*, destination_bucket_arn: str, replicat
             "Action": ["s3:GetBucketVersioning", "s3:PutBucketVersioning"],
             "Resource": destination_bucket_arn,
         },
+    )
+
+
+# --- alerts: SNS topic and EventBridge forwarding ----------------------------------------------------------
+
+def alert_topic_policy(*, topic_arn: str, partition: str, region: str, account_id: str, rule_name_prefix: str) -> dict[str, Any]:
+    """Who may publish to the alert topic: CloudWatch alarms and EventBridge rules of this account in the topic's
+    region (rules named with the baseline prefix); nobody may use the topic without TLS."""
+    return document(
+        {
+            "Sid": "DenyInsecureTransport",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "sns:*",
+            "Resource": topic_arn,
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        },
+        {
+            "Sid": "AllowCloudWatchAlarmsToPublish",
+            "Effect": "Allow",
+            "Principal": service_principal("cloudwatch.amazonaws.com"),
+            "Action": "sns:Publish",
+            "Resource": topic_arn,
+            "Condition": {
+                "StringEquals": {"aws:SourceAccount": account_id},
+                "ArnLike": {"aws:SourceArn": f"arn:{partition}:cloudwatch:{region}:{account_id}:alarm:*"},
+            },
+        },
+        {
+            "Sid": "AllowEventBridgeRulesToPublish",
+            "Effect": "Allow",
+            "Principal": service_principal("events.amazonaws.com"),
+            "Action": "sns:Publish",
+            "Resource": topic_arn,
+            "Condition": {
+                "StringEquals": {"aws:SourceAccount": account_id},
+                "ArnLike": {"aws:SourceArn": f"arn:{partition}:events:{region}:{account_id}:rule/{rule_name_prefix}*"},
+            },
+        },
+    )
+
+
+def event_forwarding_role_policy(*, home_bus_arn: str) -> dict[str, Any]:
+    """Rules in other regions may only put events on the home region's default bus."""
+    return document(
+        {
+            "Sid": "PutEventsOnHomeBus",
+            "Effect": "Allow",
+            "Action": "events:PutEvents",
+            "Resource": home_bus_arn,
+        }
     )

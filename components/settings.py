@@ -87,6 +87,29 @@ class Settings:
     trail_s3_data_events: bool = setting("boolean", False, "Log S3 object-level data events for all buckets (extra CloudTrail cost).")
     trail_lambda_data_events: bool = setting("boolean", False, "Log Lambda invoke data events for all functions (extra CloudTrail cost).")
     trail_insights: bool = setting("boolean", False, "Enable CloudTrail Insights on API call and error rates (extra cost).")
+    # --- detection: alert topic, CIS alarms, security events (issue 4) -------------------------------
+    alert_emails: tuple[str, ...] = setting(
+        "array", [], "E-mail addresses subscribed to the alert topic; a deployment needs at least one (or an alertHttpsEndpoints entry).", "string"
+    )
+    alert_https_endpoints: tuple[str, ...] = setting(
+        "array", [], "Optional https:// endpoints (chat or paging webhooks) subscribed to the alert topic.", "string"
+    )
+    cis_alarm_namespace: str = setting("string", "CISBenchmark", "CloudWatch metric namespace of the CIS metric filters and alarms.")
+    disabled_cis_alarms: tuple[str, ...] = setting(
+        "array", [], "Ids of CIS alarms to switch off (components/catalog/cis_alarms.yaml), e.g. organizations-changes.", "string"
+    )
+    flow_log_reject_alarm_threshold: int = setting(
+        "integer", 100, "Rejected flow-log records per 5 minutes that raise the REJECT-spike alarm (flow logs in CloudWatch Logs only); 0 switches it off."
+    )
+    disabled_security_events: tuple[str, ...] = setting(
+        "array", [], "Ids of security-event rules to switch off (components/catalog/security_events.yaml), e.g. instance-state-changes.", "string"
+    )
+    instance_state_alert_states: tuple[str, ...] = setting(
+        "array", ["stopped", "terminated"], "EC2 instance states that raise an alert (pending, running, shutting-down, stopping, stopped, terminated); empty switches the rule off.", "string"
+    )
+    security_events_schedule: str = setting(
+        "string", "", "Optional schedule of a heartbeat alert proving delivery works: rate(N minutes|hours|days) or cron(6 fields), at least one minute; empty: none."
+    )
     # --- metadata ------------------------------------------------------------------------------------
     tags: tuple[str, ...] = setting("array", [], "Tags for every taggable resource, as Key=Value strings.", "string")
 
@@ -249,12 +272,78 @@ def _check_replica_account(s: Settings) -> list[str]:
     return problems
 
 
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-zA-Z]{2,}$")
+_HTTPS = re.compile(r"^https://[^\s/]+\.[^\s/]+(/\S*)?$")
+_NAMESPACE = re.compile(r"^[\w.#:/ -]{1,255}$")
+INSTANCE_STATES = ("pending", "running", "shutting-down", "stopping", "stopped", "terminated")
+_RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
+_CRON = re.compile(r"^cron\((\S+ ){5}\S+\)$")
+
+
+def _check_detection(s: Settings) -> list[str]:
+    from components.security_alarms import alarm_ids  # the catalogs are data files read by their components
+    from components.security_events import event_ids
+
+    problems = [f"{_k('alert_emails')}: {e!r} is not an e-mail address" for e in s.alert_emails if not _EMAIL.match(e)]
+    problems += [f"{_k('alert_https_endpoints')}: {u!r} is not an https:// URL" for u in s.alert_https_endpoints if not _HTTPS.match(u)]
+    for name in ("alert_emails", "alert_https_endpoints"):
+        values = [v.lower() for v in getattr(s, name)]
+        duplicates = sorted({v for v in values if values.count(v) > 1})
+        if duplicates:
+            problems.append(f"{_k(name)}: listed more than once: {', '.join(duplicates)}")
+    if (
+        getattr(s, "flow_log_destination", "s3") == "cloud-watch-logs"
+        and s.flow_log_reject_alarm_threshold > 0
+        and "action" not in getattr(s, "flow_log_fields", ("action",))
+    ):
+        problems.append(
+            f"{_k('flow_log_reject_alarm_threshold')}: the REJECT-spike alarm needs the `action` field in baseline:flowLogFields "
+            "(add it, or set this to 0)"
+        )
+    if not _NAMESPACE.match(s.cis_alarm_namespace) or s.cis_alarm_namespace.startswith("AWS/"):
+        problems.append(
+            f"{_k('cis_alarm_namespace')}: 1 to 255 letters, digits, spaces or . - _ / # : not starting with AWS/, got {s.cis_alarm_namespace!r}"
+        )
+    for name, known in (("disabled_cis_alarms", alarm_ids()), ("disabled_security_events", event_ids())):
+        unknown = [i for i in getattr(s, name) if i not in known]
+        if unknown:
+            problems.append(f"{_k(name)}: unknown id(s) {', '.join(unknown)}; known: {', '.join(known)}")
+    if s.flow_log_reject_alarm_threshold < 0:
+        problems.append(f"{_k('flow_log_reject_alarm_threshold')}: must be 0 (off) or a positive number of records")
+    bad_states = [x for x in s.instance_state_alert_states if x not in INSTANCE_STATES]
+    if bad_states:
+        problems.append(f"{_k('instance_state_alert_states')}: unknown state(s) {', '.join(bad_states)}; one of {', '.join(INSTANCE_STATES)}")
+    schedule = s.security_events_schedule
+    rate = _RATE.match(schedule)
+    if rate:
+        value, unit = int(rate.group(1)), rate.group(2)
+        if value < 1 or (value == 1) == unit.endswith("s"):
+            problems.append(
+                f"{_k('security_events_schedule')}: a value of at least 1, singular unit for 1 (rate(1 minute)) and plural otherwise, got {schedule!r}"
+            )
+    elif schedule and not _CRON.match(schedule):
+        problems.append(f"{_k('security_events_schedule')}: expected rate(N minutes|hours|days) or cron(<6 fields>), got {schedule!r}")
+    return problems
+
+
+def alert_subscription_problems(s: Settings) -> list[str]:
+    """A deployed alert topic needs a subscriber (the CIS 4.x audits check it). AccountBaseline checks this when it
+    builds, so that `load_settings` stays usable for partial configurations (tests, composing programs)."""
+    if s.alert_emails or s.alert_https_endpoints:
+        return []
+    return [
+        f"{_k('alert_emails')}: at least one address is required so that alarms and security events reach someone "
+        f"(or set {_k('alert_https_endpoints')})"
+    ]
+
+
 CHECKS: list[Callable[[Settings], list[str]]] = [
     _check_identity,
     _check_regions,
     _check_retention,
     _check_object_lock,
     _check_replica_account,
+    _check_detection,
 ]
 
 

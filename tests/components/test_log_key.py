@@ -70,9 +70,14 @@ def test_config_delivery_and_sns_publishers_are_bound_to_this_account():
         "StringEquals": {"aws:SourceAccount": ACCOUNT},
         "ArnLike": {"aws:SourceArn": f"arn:aws:logs:*:{ACCOUNT}:*"},
     }
-    sns = statement(policy, "AllowAlarmAndEventPublishersToUseKey")
-    assert sorted(sns["Principal"]["Service"]) == ["cloudwatch.amazonaws.com", "events.amazonaws.com"]
-    assert sns["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    alarms = statement(policy, "AllowCloudWatchAlarmsToUseKey")
+    assert alarms["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert alarms["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    # SNS guide: aws:SourceAccount / aws:SourceArn in a key policy break EventBridge delivery to an encrypted
+    # topic, so EventBridge's grant is limited to use through SNS in this region instead.
+    events = statement(policy, "AllowEventBridgeToUseKeyViaSns")
+    assert events["Principal"] == {"Service": "events.amazonaws.com"}
+    assert events["Condition"] == {"StringEquals": {"kms:ViaService": "sns.us-east-1.amazonaws.com"}}
 
 
 def test_decrypt_only_for_principals_of_this_account():
@@ -87,6 +92,9 @@ def test_every_service_statement_has_a_source_condition():
         for s in policy_of(key)["Statement"]:
             if "Service" in s.get("Principal", {}):
                 conditions = {k for block in s["Condition"].values() for k in block}
+                if s["Principal"]["Service"] == "events.amazonaws.com":  # aws:Source* unsupported there (SNS guide)
+                    assert conditions == {"kms:ViaService"}, s
+                    continue
                 assert conditions & {"aws:SourceArn", "aws:SourceAccount", "kms:EncryptionContext:aws:logs:arn"}, s
 
 

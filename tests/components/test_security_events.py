@@ -1,0 +1,298 @@
+"""SecurityEvents through the engine: exact event patterns (parsed), readable messages, and the cross-region path.
+
+Event shapes: EventBridge user guide and CloudTrail integration ("AWS API Call via CloudTrail", "AWS Console Sign In
+via CloudTrail" / "AWS Console Signin via CloudTrail", source aws.<service>), "EC2 Instance State-change
+Notification", "Config Rules Compliance Change", "Inspector2 Finding", "CloudWatch Alarm State Change"
+(aws-controls-facts.md 4.12). Global services (IAM, console sign-in) deliver their events in us-east-1 only.
+"""
+
+import json
+
+import pytest
+
+from baseline.errors import UserError
+from components.security_events import MAX_PATTERN_LENGTH, alternatives, combine
+from tests.engine_helpers import example, only, policy_of, run_baseline
+
+ACCOUNT = "111111111111"
+RULE = "aws:cloudwatch/eventRule:EventRule"
+TARGET = "aws:cloudwatch/eventTarget:EventTarget"
+TOPIC_ARN = f"arn:aws:sns:us-east-1:{ACCOUNT}:baseline-security-alerts"
+API_CALL = ["AWS API Call via CloudTrail"]
+SIGN_IN = ["AWS Console Sign In via CloudTrail", "AWS Console Signin via CloudTrail"]
+
+EXPECTED = {
+    "root-activity": {
+        "detail-type": API_CALL + SIGN_IN,
+        "detail": {"userIdentity": {"type": ["Root"], "invokedBy": [{"exists": False}]}},
+    },
+    "console-signin-alerts": {
+        "source": ["aws.signin"],
+        "detail-type": SIGN_IN,
+        "$or": [
+            {"detail": {"responseElements": {"ConsoleLogin": ["Failure"]}}},
+            {
+                "detail": {
+                    "userIdentity": {"type": ["IAMUser", "Root"]},
+                    "additionalEventData": {"MFAUsed": ["No"]},
+                    "responseElements": {"ConsoleLogin": ["Success"]},
+                }
+            },
+        ],
+    },
+    "iam-policy-changes": {
+        "source": ["aws.iam"],
+        "detail-type": API_CALL,
+        "detail": {
+            "eventSource": ["iam.amazonaws.com"],
+            "eventName": [
+                "DeleteGroupPolicy", "DeleteRolePolicy", "DeleteUserPolicy", "PutGroupPolicy", "PutRolePolicy", "PutUserPolicy",
+                "CreatePolicy", "DeletePolicy", "CreatePolicyVersion", "DeletePolicyVersion", "SetDefaultPolicyVersion",
+                "AttachRolePolicy", "DetachRolePolicy", "AttachUserPolicy", "DetachUserPolicy", "AttachGroupPolicy", "DetachGroupPolicy",
+            ],
+        },
+    },
+    "logging-tampering": {
+        "source": ["aws.cloudtrail", "aws.config", "aws.ec2"],
+        "detail-type": API_CALL,
+        "detail": {
+            "eventSource": ["cloudtrail.amazonaws.com", "config.amazonaws.com", "ec2.amazonaws.com"],
+            "eventName": ["StopLogging", "DeleteTrail", "UpdateTrail", "StopConfigurationRecorder", "DeleteDeliveryChannel", "DeleteFlowLogs"],
+        },
+    },
+    "kms-key-disable-or-deletion": {
+        "source": ["aws.kms"],
+        "detail-type": API_CALL,
+        "detail": {"eventSource": ["kms.amazonaws.com"], "eventName": ["DisableKey", "ScheduleKeyDeletion"]},
+    },
+    "network-changes": {
+        "source": ["aws.ec2"],
+        "detail-type": API_CALL,
+        "detail": {
+            "eventSource": ["ec2.amazonaws.com"],
+            "eventName": [
+                "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupIngress",
+                "RevokeSecurityGroupEgress", "CreateSecurityGroup", "DeleteSecurityGroup", "ModifySecurityGroupRules",
+                "CreateNetworkAcl", "CreateNetworkAclEntry", "DeleteNetworkAcl", "DeleteNetworkAclEntry",
+                "ReplaceNetworkAclEntry", "ReplaceNetworkAclAssociation",
+                "CreateRoute", "CreateRouteTable", "ReplaceRoute", "ReplaceRouteTableAssociation", "DeleteRouteTable",
+                "DeleteRoute", "DisassociateRouteTable",
+                "CreateCustomerGateway", "DeleteCustomerGateway", "AttachInternetGateway", "CreateInternetGateway",
+                "DeleteInternetGateway", "DetachInternetGateway",
+            ],
+        },
+    },
+    "instance-state-changes": {
+        "source": ["aws.ec2"],
+        "detail-type": ["EC2 Instance State-change Notification"],
+        "detail": {"state": ["stopped", "terminated"]},
+    },
+    "config-noncompliant": {
+        "source": ["aws.config"],
+        "detail-type": ["Config Rules Compliance Change"],
+        "detail": {"messageType": ["ComplianceChangeNotification"], "newEvaluationResult": {"complianceType": ["NON_COMPLIANT"]}},
+    },
+    "inspector-findings": {
+        "source": ["aws.inspector2"],
+        "detail-type": ["Inspector2 Finding"],
+        "detail": {"severity": ["HIGH", "CRITICAL"]},
+    },
+}
+GLOBAL = {"console-signin-alerts", "iam-policy-changes"}
+REGIONAL = [k for k in EXPECTED if k not in GLOBAL]
+
+
+def alarm_state(exclude_home: str | None = None) -> dict:
+    pattern = {
+        "source": ["aws.cloudwatch"],
+        "detail-type": ["CloudWatch Alarm State Change"],
+        "detail": {"alarmName": [{"prefix": "baseline-"}], "state": {"value": ["ALARM"]}},
+    }
+    if exclude_home:
+        pattern["region"] = [{"anything-but": exclude_home}]
+    return pattern
+
+
+def flattened(ids) -> list[dict]:
+    """What a forwarding rule's $or holds: each pattern, a top-level $or distributed into its alternatives."""
+    out = []
+    for i in ids:
+        p = EXPECTED[i]
+        if "$or" in p:
+            base = {k: v for k, v in p.items() if k != "$or"}
+            for option in p["$or"]:
+                merged = json.loads(json.dumps(base))
+                for k, v in option.items():
+                    merged[k] = {**merged.get(k, {}), **v} if isinstance(v, dict) else v
+                out.append(merged)
+        else:
+            out.append(p)
+    return out
+
+
+def rules_by_region(result):
+    found: dict[str, dict[str, object]] = {}
+    for rule in result.of_type(RULE):
+        found.setdefault(rule.inputs["region"], {})[rule.inputs["name"]] = rule
+    return found
+
+
+def pattern(rule) -> dict:
+    return json.loads(rule.inputs["eventPattern"])
+
+
+def target_of(result, rule):
+    [target] = [t for t in result.of_type(TARGET) if t.inputs["rule"] == rule.inputs["name"] and t.inputs["region"] == rule.inputs["region"]]
+    return target
+
+
+@pytest.mark.parametrize("event_id", list(EXPECTED))
+def test_home_rule_pattern_is_exact(event_id):
+    rule = rules_by_region(example())["us-east-1"][f"baseline-{event_id}"]
+    assert pattern(rule) == EXPECTED[event_id]
+    assert rule.inputs["state"] == "ENABLED"
+    assert len(rule.inputs["eventPattern"]) <= MAX_PATTERN_LENGTH
+
+
+@pytest.mark.parametrize("event_id", list(EXPECTED))
+def test_home_rule_sends_a_sentence_to_the_topic(event_id):
+    result = example()
+    rule = rules_by_region(result)["us-east-1"][f"baseline-{event_id}"]
+    target = target_of(result, rule)
+    assert target.inputs["arn"] == TOPIC_ARN and "roleArn" not in target.inputs
+    transformer = target.inputs["inputTransformer"]
+    message = json.loads(transformer["inputTemplate"])  # a JSON string: SNS delivers plain text
+    assert isinstance(message, str) and not message.lstrip().startswith("{")
+    placeholders = {part.split(">")[0] for part in message.split("<")[1:]}
+    assert placeholders == set(transformer["inputPaths"])  # every placeholder filled, no unused path
+    assert {"region", "time", "account"} <= placeholders  # where and when, always
+    assert all(path.startswith("$.") for path in transformer["inputPaths"].values())
+
+
+def test_cloudtrail_messages_say_who_did_what_where_and_when():
+    result = example()
+    target = target_of(result, rules_by_region(result)["us-east-1"]["baseline-root-activity"])
+    assert target.inputs["inputTransformer"]["inputPaths"] == {
+        "who": "$.detail.userIdentity.arn",
+        "action": "$.detail.eventName",
+        "service": "$.detail.eventSource",
+        "ip": "$.detail.sourceIPAddress",
+        "account": "$.account",
+        "region": "$.region",
+        "time": "$.time",
+    }
+    assert json.loads(target.inputs["inputTransformer"]["inputTemplate"]).startswith(
+        "Root user activity: <who> performed <service> <action> in account <account>, region <region>, at <time>"
+    )
+
+
+def test_every_other_region_forwards_its_regional_events_to_the_home_bus():
+    result = example()
+    by_region = rules_by_region(result)
+    role = only(result, "aws:iam/role:Role", "forwarding")
+    assert len(by_region) == 17
+    for region, rules in by_region.items():
+        if region == "us-east-1":
+            assert set(rules) == {f"baseline-{i}" for i in EXPECTED}
+            continue
+        assert list(rules) == ["baseline-forward-to-us-east-1"], region
+        rule = rules["baseline-forward-to-us-east-1"]
+        assert pattern(rule) == {"$or": flattened(REGIONAL)}  # no global events outside us-east-1
+        assert len(rule.inputs["eventPattern"]) <= MAX_PATTERN_LENGTH
+        target = target_of(result, rule)
+        assert target.inputs["arn"] == f"arn:aws:events:us-east-1:{ACCOUNT}:event-bus/default"
+        assert target.inputs["roleArn"] == role.outputs["arn"]
+        assert "inputTransformer" not in target.inputs  # forwarded unchanged: the home rules format them
+
+
+def test_forwarding_role_is_least_privilege():
+    result = example()
+    role = only(result, "aws:iam/role:Role", "forwarding")
+    assert policy_of(role, "assumeRolePolicy") == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "events.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": ACCOUNT},
+                    "ArnLike": {"aws:SourceArn": f"arn:aws:events:*:{ACCOUNT}:rule/baseline-forward-*"},
+                },
+            }
+        ],
+    }
+    role_policy = only(result, "aws:iam/rolePolicy:RolePolicy", "forwarding")
+    assert role_policy.inputs["role"] == role.inputs["name"]
+    assert policy_of(role_policy) == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "PutEventsOnHomeBus",
+                "Effect": "Allow",
+                "Action": "events:PutEvents",
+                "Resource": f"arn:aws:events:us-east-1:{ACCOUNT}:event-bus/default",
+            }
+        ],
+    }
+
+
+def test_global_events_come_from_us_east_1_when_home_is_elsewhere():
+    result = run_baseline(homeRegion="eu-west-1")
+    by_region = rules_by_region(result)
+    topic = f"arn:aws:sns:eu-west-1:{ACCOUNT}:baseline-security-alerts"
+    assert set(by_region["eu-west-1"]) == {f"baseline-{i}" for i in EXPECTED}
+    for rule in by_region["eu-west-1"].values():
+        assert target_of(result, rule).inputs["arn"] == topic
+    us_east_1 = by_region["us-east-1"]["baseline-forward-to-eu-west-1"]
+    assert pattern(us_east_1) == {"$or": flattened(list(EXPECTED))}  # regional and global events
+    assert pattern(by_region["eu-west-2"]["baseline-forward-to-eu-west-1"]) == {"$or": flattened(REGIONAL)}
+    assert target_of(result, us_east_1).inputs["arn"] == f"arn:aws:events:eu-west-1:{ACCOUNT}:event-bus/default"
+
+
+def test_us_east_1_forwards_global_events_even_when_not_a_configured_region():
+    result = run_baseline(homeRegion="eu-west-1", regions=["eu-west-1", "eu-central-1"])
+    by_region = rules_by_region(result)
+    assert set(by_region) == {"eu-west-1", "eu-central-1", "us-east-1"}
+    assert pattern(by_region["us-east-1"]["baseline-forward-to-eu-west-1"]) == {"$or": flattened(sorted(GLOBAL, key=list(EXPECTED).index))}
+    assert pattern(by_region["eu-central-1"]["baseline-forward-to-eu-west-1"]) == {"$or": flattened(REGIONAL)}
+
+
+def test_events_are_switched_off_by_id_everywhere():
+    result = run_baseline(disabledSecurityEvents=["network-changes", "iam-policy-changes"], instanceStateAlertStates=[])
+    by_region = rules_by_region(result)
+    kept = [i for i in EXPECTED if i not in ("network-changes", "iam-policy-changes", "instance-state-changes")]
+    assert set(by_region["us-east-1"]) == {f"baseline-{i}" for i in kept}
+    assert pattern(by_region["eu-west-1"]["baseline-forward-to-us-east-1"]) == {"$or": flattened([i for i in REGIONAL if i in kept])}
+
+
+def test_instance_states_are_configurable():
+    result = run_baseline(instanceStateAlertStates=["running", "stopping"])
+    rule = rules_by_region(result)["us-east-1"]["baseline-instance-state-changes"]
+    assert pattern(rule)["detail"] == {"state": ["running", "stopping"]}
+
+
+def test_optional_heartbeat_schedule():
+    assert "baseline-heartbeat" not in rules_by_region(example())["us-east-1"]
+    result = run_baseline(securityEventsSchedule="rate(1 day)")
+    rule = rules_by_region(result)["us-east-1"]["baseline-heartbeat"]
+    assert rule.inputs["scheduleExpression"] == "rate(1 day)" and "eventPattern" not in rule.inputs
+    target = target_of(result, rule)
+    assert target.inputs["arn"] == TOPIC_ARN
+    assert target.inputs["inputTransformer"]["inputPaths"] == {"account": "$.account", "region": "$.region", "time": "$.time"}
+
+
+def test_combine_splits_at_the_limit_and_keeps_every_alternative():
+    patterns = [EXPECTED[i] for i in EXPECTED]
+    limit = 1000
+    combined = combine(patterns, limit=limit)
+    assert len(combined) > 1 and all(len(json.dumps(p, separators=(",", ":"))) <= limit for p in combined)
+    regained = [alt for p in combined for alt in (p["$or"] if "$or" in p else [p])]
+    assert regained == [alt for p in patterns for alt in alternatives(p)]
+
+
+def test_bad_schedule_and_unknown_ids_are_config_errors():
+    with pytest.raises(UserError, match=r"baseline:securityEventsSchedule: expected rate\(N minutes\|hours\|days\) or cron"):
+        run_baseline(securityEventsSchedule="every 5 minutes")
+    with pytest.raises(UserError, match="baseline:disabledSecurityEvents: unknown id"):
+        run_baseline(disabledSecurityEvents=["guardduty"])
