@@ -219,7 +219,8 @@ def archive_bucket_policy(
             "Effect": "Allow",
             "Principal": service_principal("delivery.logs.amazonaws.com"),
             "Action": "s3:PutObject",
-            "Resource": _objects(bucket_arn, flow_logs_prefix, account_id),
+            # The baseline's flow logs use Hive-compatible S3 partitions: AWSLogs/aws-account-id=ACCT/...
+            "Resource": f"{bucket_arn}/{flow_logs_prefix}/AWSLogs/aws-account-id={account_id}/*",
             "Condition": {"StringEquals": {**owner_full_control, **this_account}, **log_delivery_source},
         },
     )
@@ -358,6 +359,52 @@ def cross_account_replica_bucket_policy(*, destination_bucket_arn: str, replicat
             "Resource": destination_bucket_arn,
         },
     )
+
+
+# --- regional coverage: flow logs, Config rules, remediation (issue 3) --------------------------------
+
+def flow_logs_delivery_role_policy(*, log_group_arns: list[str], partition: str, account_id: str) -> dict[str, Any]:
+    """VPC Flow Logs delivering to CloudWatch Logs: write streams of the baseline's flow-log groups only.
+    The groups are created by the baseline, so no logs:CreateLogGroup."""
+    return document(
+        {
+            "Sid": "WriteFlowLogStreams",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+            "Resource": [f"{arn}:log-stream:*" for arn in log_group_arns],
+        },
+        {
+            "Sid": "DescribeLogGroups",
+            "Effect": "Allow",
+            "Action": "logs:DescribeLogGroups",
+            "Resource": f"arn:{partition}:logs:*:{account_id}:log-group:*",
+        },
+    )
+
+
+def config_rule_function_policy(*, log_group_arn: str) -> dict[str, Any]:
+    """The IAM credential-report Config rule: read the report, list users, report evaluations, write its logs.
+    The IAM and Config actions have no resource-level permissions (Resource "*" is the only form)."""
+    return document(
+        {
+            "Sid": "ReadCredentialReportAndReportEvaluations",
+            "Effect": "Allow",
+            "Action": ["iam:GenerateCredentialReport", "iam:GetCredentialReport", "iam:ListUsers", "config:PutEvaluations"],
+            "Resource": "*",
+        },
+        {
+            "Sid": "WriteOwnLogGroup",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": f"{log_group_arn}:log-stream:*",
+        },
+    )
+
+
+def remediation_role_policy(*, permissions: list[tuple[str, list[str], str]]) -> dict[str, Any]:
+    """SSM Automation runbooks remediating Config findings: exactly the actions the chosen runbooks document.
+    `permissions` is (sid, actions, resource) per statement."""
+    return document(*({"Sid": sid, "Effect": "Allow", "Action": sorted(actions), "Resource": resource} for sid, actions, resource in permissions))
 
 
 # --- alerts: SNS topic and EventBridge forwarding ----------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Any, Callable, Mapping
 import pulumi
 
 from components.regions import default_enabled_regions, partition_of
+from components.regional_settings import check_config, check_flow_logs, check_inspector, default_flow_log_fields
 
 NAMESPACE = "baseline"
 
@@ -87,6 +88,51 @@ class Settings:
     trail_s3_data_events: bool = setting("boolean", False, "Log S3 object-level data events for all buckets (extra CloudTrail cost).")
     trail_lambda_data_events: bool = setting("boolean", False, "Log Lambda invoke data events for all functions (extra CloudTrail cost).")
     trail_insights: bool = setting("boolean", False, "Enable CloudTrail Insights on API call and error rates (extra cost).")
+    # --- regional coverage: VPC Flow Logs, AWS Config, Inspector (issue 3) ---------------------------
+    flow_log_traffic_type: str = setting(
+        "string", "REJECT", "Traffic the VPC flow logs capture: REJECT (the CIS minimum, cheapest), ALL or ACCEPT."
+    )
+    flow_log_destination: str = setting(
+        "string", "s3", "Where flow logs go: s3 (the archive bucket) or cloud-watch-logs (a KMS-encrypted log group per region)."
+    )
+    flow_log_file_format: str = setting(
+        "string", "parquet", "File format of flow logs delivered to S3 (Hive-compatible partitions): parquet or plain-text."
+    )
+    flow_log_max_aggregation_interval: int = setting("integer", 600, "Flow log aggregation interval in seconds: 600 or 60.")
+    flow_log_fields: tuple[str, ...] = setting(
+        "array", default_flow_log_fields(), "Flow log record fields (custom format, names without ${}), each a documented field name.", "string"
+    )
+    flow_log_vpc_ids: tuple[str, ...] = setting(
+        "array", [], "VPCs to log as REGION:VPC_ID; empty: every VPC of every region, read from the account.", "string"
+    )
+    config_recording_frequency: str = setting("string", "CONTINUOUS", "AWS Config recording frequency: CONTINUOUS or DAILY (cheaper, less timely).")
+    config_snapshot_frequency: str = setting(
+        "string", "TwentyFour_Hours", "Configuration snapshot delivery: One_Hour, Three_Hours, Six_Hours, Twelve_Hours or TwentyFour_Hours."
+    )
+    config_sns_topic_arn: str = setting("string", "", "SNS topic for AWS Config notifications from every region (empty: none).")
+    config_service_linked_role_exists: bool = setting(
+        "boolean", False, "AWSServiceRoleForConfig already exists in the account: use it instead of creating it."
+    )
+    config_rule_frequency: str = setting(
+        "string", "TwentyFour_Hours", "How often periodic Config rules run: One_Hour, Three_Hours, Six_Hours, Twelve_Hours or TwentyFour_Hours."
+    )
+    config_rules_disabled: tuple[str, ...] = setting("array", [], "Config rules (catalog names) not to deploy.", "string")
+    config_rule_parameters: tuple[str, ...] = setting(
+        "array", [], "Config rule parameter overrides as rule-name.parameterName=value.", "string"
+    )
+    config_required_tags: tuple[str, ...] = setting(
+        "array", ["Owner", "CostCenter"], "Tags the required-tags rule demands, as Key or Key=value1,value2 (1 to 6).", "string"
+    )
+    config_restricted_ports: tuple[int, ...] = setting(
+        "array", [20, 21, 3389, 3306, 4333], "TCP ports the restricted-common-ports rule forbids from anywhere (1 to 5).", "integer"
+    )
+    config_remediation_rules: tuple[str, ...] = setting(
+        "array", [], "Rules whose findings are remediated automatically with AWS-owned SSM Automation runbooks (off by default).", "string"
+    )
+    inspector_enabled: bool = setting("boolean", True, "Enable Amazon Inspector (inspector2) in every region.")
+    inspector_resource_types: tuple[str, ...] = setting(
+        "array", ["EC2", "ECR", "LAMBDA"], "Resource types Inspector scans: EC2, ECR, LAMBDA, LAMBDA_CODE, CODE_REPOSITORY.", "string"
+    )
     # --- detection: alert topic, CIS alarms, security events (issue 4) -------------------------------
     alert_emails: tuple[str, ...] = setting(
         "array", [], "E-mail addresses subscribed to the alert topic; a deployment needs at least one (or an alertHttpsEndpoints entry).", "string"
@@ -343,6 +389,9 @@ CHECKS: list[Callable[[Settings], list[str]]] = [
     _check_retention,
     _check_object_lock,
     _check_replica_account,
+    check_flow_logs,
+    check_config,
+    check_inspector,
     _check_detection,
 ]
 

@@ -121,7 +121,7 @@ def test_flow_log_delivery_statements_are_bound_to_this_account():
         "ArnLike": {"aws:SourceArn": f"arn:aws:logs:*:{ACCOUNT}:*"},
     }
     write = statement(archive_policy(), "AWSLogDeliveryWrite")
-    assert write["Resource"] == f"arn:aws:s3:::{ARCHIVE}/vpc-flow-logs/AWSLogs/{ACCOUNT}/*"
+    assert write["Resource"] == f"arn:aws:s3:::{ARCHIVE}/vpc-flow-logs/AWSLogs/aws-account-id={ACCOUNT}/*"  # Hive partitions
     assert write["Condition"] == {
         "StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": ACCOUNT},
         "ArnLike": {"aws:SourceArn": f"arn:aws:logs:*:{ACCOUNT}:*"},
