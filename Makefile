@@ -12,7 +12,7 @@ $(STAMP): requirements.txt
 	touch $(STAMP)
 
 preview: $(STAMP)
-	$(PY) -m baseline preview --stack example
+	$(PY) -m baseline check --stack example
 
 test: $(STAMP)
 	$(PY) -m pytest -q -n 2

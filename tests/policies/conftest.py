@@ -1,0 +1,26 @@
+"""One policy-pack process per test session (per xdist worker), started exactly as the Pulumi CLI starts it."""
+
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from baseline.crossguard import PolicyPackProcess
+from baseline.engine import RunResult, run_program
+
+REPO = Path(__file__).resolve().parents[2]
+PACK_DIR = REPO / "policies"
+CASES_PROGRAM = Path(__file__).resolve().parent / "programs" / "cases"
+FIXTURE = REPO / "examples" / "account.yaml"
+
+
+@lru_cache(maxsize=None)
+def run_case(case: str) -> RunResult:
+    """Run the small program for `case` through the offline engine (preview, as `pulumi preview`)."""
+    return run_program(CASES_PROGRAM, "test", FIXTURE, config_overrides={"policy-cases:case": case})
+
+
+@pytest.fixture(scope="session")
+def pack():
+    with PolicyPackProcess(PACK_DIR) as process:
+        yield process
