@@ -2,7 +2,7 @@
 
 Credentials come from the standard boto3 chain (env, profile, SSO, instance role), resolved once up front so
 that a missing or rejected credential is one clear error (exit 2) instead of a failure in every thread.
-Each worker thread gets its own boto3 Session: sessions are not thread-safe, clients made from them are.
+Each worker thread gets its own boto3 Session and its own clients: sessions are not thread-safe.
 """
 
 import threading
@@ -94,7 +94,14 @@ class AwsContext:
         return session
 
     def client(self, service: str, region: str) -> Any:
-        client = self._session().client(service, region_name=region, endpoint_url=self.endpoint_url, config=RETRIES)
-        for hook in self.hooks:
-            hook(client, service, region)
-        return client
+        """This thread's client for the service and region, made on first use (clients are costly to build)."""
+        clients = getattr(self._local, "clients", None)
+        if clients is None:
+            clients = self._local.clients = {}
+        if (service, region) not in clients:
+            client = self._session().client(service, region_name=region, endpoint_url=self.endpoint_url,
+                                            config=RETRIES)
+            for hook in self.hooks:
+                hook(client, service, region)
+            clients[service, region] = client
+        return clients[service, region]
