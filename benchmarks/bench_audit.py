@@ -6,6 +6,8 @@ wall time of a 17-region audit run concurrently (16 workers) and one region at a
 
 moto answers in about a millisecond, far faster than AWS. `--latency-ms` adds that much delay before every
 call (as a network round trip would), which shows what concurrency buys against a real account.
+moto's server answers config:DescribeDeliveryChannelStatus with HTTP 500 (not implemented), so each region
+also pays standard-mode retries with backoff there, as it would for a throttled call.
 """
 
 import argparse
