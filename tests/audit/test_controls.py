@@ -3,7 +3,7 @@
 import pytest
 
 from baseline.audit.controls import CONTROLS
-from conftest import ACCOUNT, BUCKET, HOME, REGIONS, TRAIL, failing, statuses
+from tests.audit.conftest import ACCOUNT, BUCKET, HOME, REGIONS, TRAIL, failing, statuses
 
 TRAIL_ARN = f"arn:aws:cloudtrail:{HOME}:{ACCOUNT}:trail/{TRAIL}"
 BUCKET_ARN = f"arn:aws:s3:::{BUCKET}"

@@ -8,7 +8,7 @@ import pytest
 
 from baseline.audit.regions import enabled_regions
 from baseline.audit.session import AwsContext
-from conftest import HOME
+from tests.audit.conftest import HOME
 
 DOC = Path(__file__).parents[2] / "docs" / "audit.md"
 # S3 is the one service here whose IAM action names differ from its API operation names.

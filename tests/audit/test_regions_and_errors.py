@@ -6,7 +6,7 @@ from baseline.audit import AuditOptions, run_audit
 from baseline.audit.regions import enabled_regions, parse_regions
 from baseline.audit.session import AwsContext
 from baseline.errors import UserError
-from conftest import HOME, REGIONS, OnlyStubber, statuses
+from tests.audit.conftest import HOME, REGIONS, OnlyStubber, statuses
 
 REGIONAL = ["config-recorder-enabled", "config-delivery-channel-healthy", "vpc-flow-logs-enabled", "inspector-enabled"]
 REGIONAL_CALLS = {"config": ["describe_configuration_recorder_status", "describe_delivery_channels"],

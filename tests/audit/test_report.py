@@ -13,7 +13,7 @@ from baseline import audit_command
 from baseline.audit import AuditOptions
 from baseline.audit.controls import CONTROLS
 from baseline.audit.report import print_text, to_json, to_sarif
-from conftest import ACCOUNT, HOME
+from tests.audit.conftest import ACCOUNT, HOME
 
 SCHEMA = json.loads((Path(__file__).parents[1] / "data" / "sarif-schema-2.1.0.json").read_text())
 

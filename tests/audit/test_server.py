@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from moto.server import ThreadedMotoServer
 
-from conftest import ACCOUNT, Account
+from tests.audit.conftest import ACCOUNT, Account
 
 REPO = Path(__file__).parents[2]
 REGIONS = ["us-east-1", "eu-west-1"]
