@@ -13,6 +13,7 @@ from typing import Sequence
 import pulumi
 import pulumi_aws as aws
 
+from components.serialize import to_json
 from components import policy_documents as docs
 from components.options import child
 
@@ -58,7 +59,7 @@ class AlertTopic(pulumi.ComponentResource):
             f"{name}-policy",
             arn=self.topic.arn,
             region=args.region,
-            policy=pulumi.Output.json_dumps(
+            policy=to_json(
                 pulumi.Output.all(self.topic.arn, args.account_id).apply(
                     lambda values: docs.alert_topic_policy(
                         topic_arn=values[0],

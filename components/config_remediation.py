@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from components.serialize import to_json
 from components import policy_documents as docs
 from components.options import child
 from components.regional_settings import rule_by_name
@@ -45,7 +46,7 @@ class ConfigRemediation(pulumi.ComponentResource):
             f"{name}-automation-role",
             name=f"{s.name_prefix}-config-remediation",
             description="SSM Automation runbooks remediating AWS Config findings (baseline)",
-            assume_role_policy=pulumi.Output.json_dumps(
+            assume_role_policy=to_json(
                 docs.assume_role_policy(
                     "ssm.amazonaws.com",
                     {
@@ -60,7 +61,7 @@ class ConfigRemediation(pulumi.ComponentResource):
         self.policy = aws.iam.RolePolicy(
             f"{name}-automation-policy",
             role=self.role.name,
-            policy=pulumi.Output.json_dumps(docs.remediation_role_policy(permissions=permissions)),
+            policy=to_json(docs.remediation_role_policy(permissions=permissions)),
             opts=child(self),
         )
         self.remediations = {}

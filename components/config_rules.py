@@ -14,6 +14,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.serialize import to_json
 from components.options import child
 from components.regional_settings import (
     RuleSpec,
@@ -75,7 +76,7 @@ class ConfigRules(pulumi.ComponentResource):
                     region=region,
                     description=rule.description,
                     source={"owner": "AWS", "source_identifier": rule.identifier},
-                    input_parameters=pulumi.Output.json_dumps(parameters) if parameters else None,
+                    input_parameters=to_json(parameters) if parameters else None,
                     scope={"compliance_resource_types": list(rule.scope)} if rule.scope else None,
                     maximum_execution_frequency=s.config_rule_frequency if rule.periodic_only else None,
                     tags=args.tags,

@@ -14,6 +14,7 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
+from components.serialize import to_json
 from components import policy_documents as docs
 from components.config_rules import rule_parameters
 from components.options import child, log_store
@@ -75,7 +76,7 @@ class CustomConfigRule(pulumi.ComponentResource):
             f"{name}-role",
             name=f"{s.name_prefix}-{spec.name}-rule",
             description=f"Lambda of the custom Config rule {spec.name}",
-            assume_role_policy=pulumi.Output.json_dumps(
+            assume_role_policy=to_json(
                 docs.assume_role_policy("lambda.amazonaws.com", {"StringEquals": {"aws:SourceAccount": account}})
             ),
             tags=args.tags,
@@ -84,7 +85,7 @@ class CustomConfigRule(pulumi.ComponentResource):
         self.role_policy = aws.iam.RolePolicy(
             f"{name}-policy",
             role=self.role.name,
-            policy=pulumi.Output.json_dumps(docs.config_rule_function_policy(log_group_arn=group_arn)),
+            policy=to_json(docs.config_rule_function_policy(log_group_arn=group_arn)),
             opts=child(self),
         )
         self.function = aws.lambda_.Function(
@@ -124,7 +125,7 @@ class CustomConfigRule(pulumi.ComponentResource):
                 "source_identifier": self.function.arn,
                 "source_details": [{"message_type": "ScheduledNotification", "maximum_execution_frequency": frequency}],
             },
-            input_parameters=pulumi.Output.json_dumps(parameters) if parameters else None,
+            input_parameters=to_json(parameters) if parameters else None,
             maximum_execution_frequency=frequency,
             tags=args.tags,
             opts=child(self, [self.permission, args.recorder]),

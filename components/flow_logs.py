@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from components.serialize import to_json
 from components import policy_documents as docs
 from components.log_key import LogKey, LogKeyArgs
 from components.options import child, log_store
@@ -129,7 +130,7 @@ class FlowLogs(pulumi.ComponentResource):
             f"{name}-delivery-role",
             name=f"{s.name_prefix}-vpc-flow-logs-delivery",
             description="VPC Flow Logs delivery to the baseline's CloudWatch Logs groups",
-            assume_role_policy=pulumi.Output.json_dumps(
+            assume_role_policy=to_json(
                 docs.assume_role_policy(
                     "vpc-flow-logs.amazonaws.com",
                     {
@@ -144,7 +145,7 @@ class FlowLogs(pulumi.ComponentResource):
         return aws.iam.RolePolicy(
             f"{name}-delivery-policy",
             role=self.role.name,
-            policy=pulumi.Output.json_dumps(
+            policy=to_json(
                 docs.flow_logs_delivery_role_policy(
                     log_group_arns=[f"arn:{s.partition}:logs:{r}:{account}:log-group:{group_name}" for r in regions],
                     partition=s.partition,

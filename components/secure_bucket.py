@@ -11,6 +11,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.serialize import to_json
 from components.options import child, log_store
 
 
@@ -91,7 +92,7 @@ class SecureBucket(pulumi.ComponentResource):
             f"{name}-policy",
             bucket=bucket_id,
             region=region,
-            policy=pulumi.Output.json_dumps(args.policy),
+            policy=to_json(args.policy),
             opts=child(self, [self.public_access_block]),
         )
         self.lifecycle = aws.s3.BucketLifecycleConfiguration(
