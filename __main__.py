@@ -1,10 +1,15 @@
-"""The baseline program: validated settings in, one AccountBaseline, its outputs exported. No logic here."""
+"""The baseline program: validated settings in, the account's composition for its role, outputs exported.
+
+`baseline:role` picks the composition (components/roles): standalone (AccountBaseline, the default),
+log-archive, management, security or member. No logic here.
+"""
 
 import pulumi
 
-from components import AccountBaseline, load_settings
+from components import load_settings
+from components.roles import build_account
 
 settings = load_settings()
-baseline = AccountBaseline("baseline", settings)
-for key, value in baseline.outputs.items():
+account = build_account("baseline", settings)
+for key, value in account.outputs.items():
     pulumi.export(key, value)

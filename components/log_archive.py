@@ -29,6 +29,9 @@ class LogArchiveArgs:
     archive_key_arn: pulumi.Input[str]
     replica_key_arn: pulumi.Input[str] | None  # None when replicating to another account's key
     tags: dict[str, str] = field(default_factory=dict)
+    # Set in a log-archive account: deliveries from the whole organization are accepted (aws:SourceOrgID) and
+    # `trail_arn` is the organization trail in the management account.
+    organization_id: str | None = None
 
 
 def archive_bucket_name(s: Settings, account_id: str) -> str:
@@ -88,7 +91,17 @@ class LogArchive(pulumi.ComponentResource):
             SecureBucketArgs(
                 bucket_name=archive_name,
                 region=s.home_region,
-                policy=docs.archive_bucket_policy(
+                policy=docs.org_archive_bucket_policy(
+                    bucket_arn=archive_arn,
+                    partition=partition,
+                    organization_id=args.organization_id,
+                    org_trail_arn=args.trail_arn,
+                    trail_prefix=TRAIL_PREFIX,
+                    config_prefix=CONFIG_PREFIX,
+                    flow_logs_prefix=FLOW_LOGS_PREFIX,
+                )
+                if args.organization_id
+                else docs.archive_bucket_policy(
                     bucket_arn=archive_arn,
                     partition=partition,
                     account_id=account,

@@ -21,6 +21,8 @@ class LogKeyArgs:
     trail_arn: str | None = None  # required when "cloudtrail" is in services
     protect: bool = True
     tags: dict[str, str] = field(default_factory=dict)
+    # Set in a log-archive account: the writers of the whole organization may use the key (aws:SourceOrgID).
+    organization_id: str | None = None
 
 
 class LogKey(pulumi.ComponentResource):
@@ -33,13 +35,21 @@ class LogKey(pulumi.ComponentResource):
         unknown = set(args.services) - SERVICES
         if unknown:
             raise ValueError(f"LogKey {name}: unknown services {sorted(unknown)}")
-        policy = docs.key_policy(
-            partition=args.partition,
-            account_id=args.account_id,
-            region=args.region,
-            services=args.services,
-            trail_arn=args.trail_arn,
-        )
+        if args.organization_id:
+            policy = docs.org_key_policy(
+                partition=args.partition,
+                account_id=args.account_id,
+                organization_id=args.organization_id,
+                services=args.services,
+            )
+        else:
+            policy = docs.key_policy(
+                partition=args.partition,
+                account_id=args.account_id,
+                region=args.region,
+                services=args.services,
+                trail_arn=args.trail_arn,
+            )
         self.key = aws.kms.Key(
             f"{name}-key",
             region=args.region,

@@ -456,3 +456,160 @@ def event_forwarding_role_policy(*, home_bus_arn: str) -> dict[str, Any]:
             "Resource": home_bus_arn,
         }
     )
+
+
+# --- organization (log-archive account) -----------------------------------------------------------------
+# In an organization the archive and its key accept deliveries from every member account. The conditions
+# name the organization (aws:SourceOrgID, set by AWS services calling on behalf of an account in the org),
+# never a list of accounts, so these documents do not grow with the organization.
+
+def org_key_policy(*, partition: str, account_id: str, organization_id: str, services: frozenset[str]) -> dict[str, Any]:
+    """Key policy of the log-archive key: the organization's CloudTrail, Config and VPC Flow Logs deliveries
+    may encrypt with it; decrypting stays within the log-archive account."""
+    in_org = {"aws:SourceOrgID": organization_id}
+    statements: list[Statement] = [
+        {
+            "Sid": "EnableAccountRootAdministration",
+            "Effect": "Allow",
+            "Principal": {"AWS": account_root(partition, account_id)},
+            "Action": "kms:*",
+            "Resource": "*",
+        },
+        {
+            "Sid": "AllowDecryptWithinThisAccountOnly",
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Action": ["kms:Decrypt", "kms:ReEncryptFrom"],
+            "Resource": "*",
+            "Condition": {"StringEquals": {"kms:CallerAccount": account_id}},
+        },
+    ]
+    if "cloudtrail" in services:
+        statements += [
+            {
+                "Sid": "AllowOrganizationCloudTrailToEncryptLogs",
+                "Effect": "Allow",
+                "Principal": service_principal("cloudtrail.amazonaws.com"),
+                "Action": "kms:GenerateDataKey*",
+                "Resource": "*",
+                "Condition": {
+                    "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": f"arn:{partition}:cloudtrail:*:*:trail/*"},
+                    "StringEquals": in_org,
+                },
+            },
+            {
+                "Sid": "AllowOrganizationCloudTrailToDescribeKey",
+                "Effect": "Allow",
+                "Principal": service_principal("cloudtrail.amazonaws.com"),
+                "Action": "kms:DescribeKey",
+                "Resource": "*",
+                "Condition": {"StringEquals": in_org},
+            },
+        ]
+    if "config" in services:
+        statements.append(
+            {
+                "Sid": "AllowOrganizationConfigToEncryptDeliveries",
+                "Effect": "Allow",
+                "Principal": service_principal("config.amazonaws.com"),
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                "Resource": "*",
+                "Condition": {"StringEquals": in_org},
+            }
+        )
+    if "delivery.logs" in services:
+        statements.append(
+            {
+                "Sid": "AllowOrganizationLogDeliveryToEncryptFlowLogs",
+                "Effect": "Allow",
+                "Principal": service_principal("delivery.logs.amazonaws.com"),
+                "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+                "Resource": "*",
+                "Condition": {"StringEquals": in_org, "ArnLike": {"aws:SourceArn": f"arn:{partition}:logs:*:*:*"}},
+            }
+        )
+    return document(*statements)
+
+
+def org_archive_bucket_policy(
+    *,
+    bucket_arn: str,
+    partition: str,
+    organization_id: str,
+    org_trail_arn: str,
+    trail_prefix: str,
+    config_prefix: str,
+    flow_logs_prefix: str,
+) -> dict[str, Any]:
+    """Who may write into the organization's archive: the organization trail (under AWSLogs/<org-id>/), account
+    trails, AWS Config and VPC Flow Logs of accounts in the organization (aws:SourceOrgID)."""
+    owner_full_control = {"s3:x-amz-acl": "bucket-owner-full-control"}
+    in_org = {"aws:SourceOrgID": organization_id}
+
+    def objects(prefix: str, suffix: str) -> str:
+        return f"{bucket_arn}/{prefix}/AWSLogs/{suffix}"
+
+    return document(
+        deny_insecure_transport(bucket_arn),
+        {
+            "Sid": "AWSCloudTrailAclCheck",
+            "Effect": "Allow",
+            "Principal": service_principal("cloudtrail.amazonaws.com"),
+            "Action": "s3:GetBucketAcl",
+            "Resource": bucket_arn,
+            "Condition": {"StringEquals": in_org},
+        },
+        {
+            "Sid": "AWSCloudTrailOrganizationWrite",
+            "Effect": "Allow",
+            "Principal": service_principal("cloudtrail.amazonaws.com"),
+            "Action": "s3:PutObject",
+            "Resource": objects(trail_prefix, f"{organization_id}/*"),
+            "Condition": {"StringEquals": {**owner_full_control, "aws:SourceArn": org_trail_arn}},
+        },
+        {
+            "Sid": "AWSCloudTrailAccountTrailsWrite",
+            "Effect": "Allow",
+            "Principal": service_principal("cloudtrail.amazonaws.com"),
+            "Action": "s3:PutObject",
+            "Resource": objects(trail_prefix, "*"),
+            "Condition": {"StringEquals": {**owner_full_control, **in_org}},
+        },
+        {
+            "Sid": "AWSConfigBucketPermissionsCheck",
+            "Effect": "Allow",
+            "Principal": service_principal("config.amazonaws.com"),
+            "Action": ["s3:GetBucketAcl", "s3:ListBucket"],
+            "Resource": bucket_arn,
+            "Condition": {"StringEquals": in_org},
+        },
+        {
+            "Sid": "AWSConfigBucketDelivery",
+            "Effect": "Allow",
+            "Principal": service_principal("config.amazonaws.com"),
+            "Action": "s3:PutObject",
+            "Resource": objects(config_prefix, "*/Config/*"),
+            "Condition": {"StringEquals": {**owner_full_control, **in_org}},
+        },
+        {
+            "Sid": "AWSLogDeliveryAclCheck",
+            "Effect": "Allow",
+            "Principal": service_principal("delivery.logs.amazonaws.com"),
+            "Action": ["s3:GetBucketAcl", "s3:ListBucket"],
+            "Resource": bucket_arn,
+            "Condition": {"StringEquals": in_org},
+        },
+        {
+            "Sid": "AWSLogDeliveryWrite",
+            "Effect": "Allow",
+            "Principal": service_principal("delivery.logs.amazonaws.com"),
+            "Action": "s3:PutObject",
+            "Resource": objects(flow_logs_prefix, "*"),
+            "Condition": {"StringEquals": {**owner_full_control, **in_org}},
+        },
+    )
+
+
+def config_aggregator_trust_policy(account_id: str) -> dict[str, Any]:
+    """The organization aggregator's role: only AWS Config acting for this (security) account."""
+    return assume_role_policy("config.amazonaws.com", {"StringEquals": {"aws:SourceAccount": account_id}})

@@ -19,7 +19,8 @@ NAMESPACE = "baseline"
 
 # CloudWatch Logs accepts only these retention values (PutRetentionPolicy).
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
-ROLES = ("standalone",)
+ROLES = ("standalone", "log-archive", "management", "security", "member")
+ORG_ROLES = ROLES[1:]
 OBJECT_LOCK_MODES = ("GOVERNANCE", "COMPLIANCE")
 STORAGE_CLASSES = ("STANDARD_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE")
 _TAG = re.compile(r"^([\w .:/=+\-@]{1,128})=([\w .:/=+\-@]{0,256})$")
@@ -50,7 +51,11 @@ def config_key(field_name: str) -> str:
 @dataclass(frozen=True)
 class Settings:
     # --- where ---------------------------------------------------------------------------------------
-    role: str = setting("string", "standalone", "What this stack is in the organization: standalone (one account on its own).")
+    role: str = setting(
+        "string",
+        "standalone",
+        "What this stack is in the organization: standalone (one account on its own), log-archive, management, security or member.",
+    )
     name_prefix: str = setting("string", "baseline", "Prefix of every physical name (buckets, trail, log groups, keys' aliases).")
     home_region: str = setting("string", "us-east-1", "Region of the trail, the archive bucket and the alert topic.")
     regions: tuple[str, ...] = setting(
@@ -155,6 +160,25 @@ class Settings:
     )
     security_events_schedule: str = setting(
         "string", "", "Optional schedule of a heartbeat alert proving delivery works: rate(N minutes|hours|days) or cron(6 fields), at least one minute; empty: none."
+    )
+    # --- organization (roles other than standalone; docs/org-rollout.md) ----------------------------
+    organization_id: str = setting("string", "", "AWS Organization id (o-...); required by every role except standalone.")
+    management_account_id: str = setting(
+        "string", "", "The organization's management account id; required by roles log-archive, management and security."
+    )
+    security_account_id: str = setting(
+        "string", "", "Delegated administrator account for Config, Inspector (and CloudTrail); required by roles management and security."
+    )
+    log_archive_stack: str = setting(
+        "string", "", "StackReference name (org/project/stack) of the log-archive stack; member, management and security stacks read its bucket and key."
+    )
+    log_archive_bucket: str = setting("string", "", "Instead of logArchiveStack: name of the organization's log-archive bucket.")
+    log_archive_key_arn: str = setting("string", "", "Instead of logArchiveStack: ARN of the log-archive bucket's KMS key.")
+    org_trail_exists: bool = setting(
+        "boolean", True, "Members: an organization trail covers this account, so the member creates no trail of its own."
+    )
+    delegate_cloudtrail_admin: bool = setting(
+        "boolean", False, "Management: also register securityAccountId as CloudTrail delegated administrator."
     )
     # --- metadata ------------------------------------------------------------------------------------
     tags: tuple[str, ...] = setting("array", [], "Tags for every taggable resource, as Key=Value strings.", "string")
@@ -383,16 +407,68 @@ def alert_subscription_problems(s: Settings) -> list[str]:
     ]
 
 
+_ORG_ID = re.compile(r"^o-[a-z0-9]{10,32}$")
+_STACK_NAME = re.compile(r"^[\w.-]+/[\w.-]+/[\w.-]+$")
+
+
+def _check_organization(s: Settings) -> list[str]:
+    """Which organization settings each role needs; explicit archive values are all-or-nothing."""
+    role = s.role
+    if role not in ORG_ROLES:
+        used = [n for n in ("organization_id", "log_archive_stack", "log_archive_bucket", "log_archive_key_arn", "security_account_id")
+                if getattr(s, n)]
+        return [f"{_k(n)}: only used with an organization role ({', '.join(ORG_ROLES)}), role is {role!r}" for n in used]
+    problems = []
+    if not s.organization_id:
+        problems.append(f"{_k('organization_id')}: required for role {role} (the o-... id of your AWS Organization)")
+    elif not _ORG_ID.match(s.organization_id):
+        problems.append(f"{_k('organization_id')}: must look like o-abcdefghij, got {s.organization_id!r}")
+    for name in ("management_account_id", "security_account_id"):
+        value = getattr(s, name)
+        if value and not _ACCOUNT_ID.match(value):
+            problems.append(f"{_k(name)}: must be a 12-digit account id, got {value!r}")
+    needs_management = role in ("log-archive", "management", "security")
+    if needs_management and not s.management_account_id:
+        problems.append(f"{_k('management_account_id')}: required for role {role} (the organization trail lives there)")
+    if role in ("management", "security") and not s.security_account_id:
+        problems.append(f"{_k('security_account_id')}: required for role {role} (the delegated administrator account)")
+    if s.security_account_id and s.security_account_id == s.management_account_id:
+        problems.append(
+            f"{_k('security_account_id')}: must differ from the management account {s.management_account_id} "
+            "(AWS does not allow the management account as delegated administrator)"
+        )
+    if role in ("member", "management", "security"):
+        explicit = [n for n in ("log_archive_bucket", "log_archive_key_arn") if getattr(s, n)]
+        if s.log_archive_stack and explicit:
+            problems.append(f"{_k('log_archive_stack')}: set either logArchiveStack or logArchiveBucket and logArchiveKeyArn, not both")
+        elif s.log_archive_stack and not _STACK_NAME.match(s.log_archive_stack):
+            problems.append(f"{_k('log_archive_stack')}: must be a stack name org/project/stack, got {s.log_archive_stack!r}")
+        elif not s.log_archive_stack and len(explicit) != 2:
+            problems.append(
+                f"{_k('log_archive_stack')}: a {role} account needs the log-archive bucket: "
+                "set logArchiveStack or logArchiveBucket and logArchiveKeyArn"
+            )
+        if s.log_archive_key_arn and not re.fullmatch(
+            rf"arn:aws[\w-]*:kms:{re.escape(s.home_region)}:\d{{12}}:key/[\w-]+", s.log_archive_key_arn
+        ):
+            problems.append(f"{_k('log_archive_key_arn')}: must be the ARN of a KMS key in homeRegion {s.home_region}")
+    else:
+        used = [n for n in ("log_archive_stack", "log_archive_bucket", "log_archive_key_arn") if getattr(s, n)]
+        problems += [f"{_k(n)}: only used by roles member, management and security" for n in used]
+    return problems
+
+
 CHECKS: list[Callable[[Settings], list[str]]] = [
     _check_identity,
     _check_regions,
     _check_retention,
     _check_object_lock,
     _check_replica_account,
+    _check_detection,
     check_flow_logs,
     check_config,
     check_inspector,
-    _check_detection,
+    _check_organization,
 ]
 
 

@@ -22,6 +22,10 @@ class TrailArgs:
     depends_on: list[pulumi.Resource] = field(default_factory=list)
     sns_topic_name: pulumi.Input[str] | None = None
     tags: dict[str, str] = field(default_factory=dict)
+    # Organization trail (management account): logs every account of the organization. Its S3 key may live in
+    # the log-archive account; the CloudWatch Logs group then needs a key of this account (log_group_kms_key_arn).
+    is_organization_trail: bool = False
+    log_group_kms_key_arn: pulumi.Input[str] | None = None
 
 
 def data_event_selectors(s: Settings) -> list[dict]:
@@ -66,7 +70,7 @@ class Trail(pulumi.ComponentResource):
             name=log_group_name,
             region=region,
             retention_in_days=s.log_retention_days,
-            kms_key_id=args.kms_key_arn,
+            kms_key_id=args.log_group_kms_key_arn or args.kms_key_arn,
             tags=args.tags,
             opts=log_store(self, s.protect_resources),
         )
@@ -102,6 +106,7 @@ class Trail(pulumi.ComponentResource):
             include_global_service_events=True,
             enable_log_file_validation=True,
             enable_logging=True,
+            is_organization_trail=True if args.is_organization_trail else None,
             kms_key_id=args.kms_key_arn,
             # CloudTrail wants the log group ARN with the ":*" stream wildcard.
             cloud_watch_logs_group_arn=self.log_group.arn.apply(lambda a: f"{a}:*"),
