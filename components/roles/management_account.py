@@ -14,7 +14,7 @@ from components.log_archive import TRAIL_PREFIX
 from components.options import child
 from components.roles.archive_reference import archive_destination
 from components.roles.coverage import AccountCoverage, CoverageArgs, account_id_of, local_key, trail_alarms
-from components.roles.naming import verify_organization, org_trail_name, role_tags
+from components.roles.naming import require_account, verify_organization, org_trail_name, role_tags
 from components.settings import Settings
 from components.trail import Trail, TrailArgs
 
@@ -29,6 +29,7 @@ class ManagementAccount(pulumi.ComponentResource):
         account_id = account_id_of(self)
         tags = role_tags(s)
         verify_organization(s, self)
+        require_account(s, "management_account_id", s.management_account_id, account_id)
         archive = archive_destination(name, s, self)
         self.local_key = local_key(f"{name}-local-key", s, account_id, tags, self)
         self.trail = Trail(

@@ -30,3 +30,17 @@ def verify_organization(s: Settings, parent) -> None:
         raise pulumi.RunError(
             f"baseline:managementAccountId: {s.management_account_id} is set, but the management account of {org.id} is {org.master_account_id}"
         )
+
+
+def require_account(s: Settings, key: str, expected: str, account_id: str) -> None:
+    """A stack whose role lives in a named account must run there (wrong credentials would otherwise build a
+    management or security stack in some other account)."""
+    import pulumi
+
+    from components.settings import config_key
+
+    if account_id != expected:
+        raise pulumi.RunError(
+            f"{config_key(key)}: is {expected}, but this {s.role} stack runs in account {account_id}: "
+            "use credentials of that account (or fix the setting)"
+        )

@@ -13,7 +13,7 @@ from components import policy_documents as docs
 from components.options import child
 from components.roles.archive_reference import archive_destination
 from components.roles.coverage import AccountCoverage, CoverageArgs, account_id_of, local_key
-from components.roles.naming import verify_organization, role_tags
+from components.roles.naming import require_account, verify_organization, role_tags
 from components.settings import Settings
 
 AGGREGATOR_POLICY = "service-role/AWSConfigRoleForOrganizations"
@@ -37,6 +37,7 @@ class SecurityAccount(pulumi.ComponentResource):
         account_id = account_id_of(self)
         tags = role_tags(s)
         verify_organization(s, self)
+        require_account(s, "security_account_id", s.security_account_id, account_id)
         archive = archive_destination(name, s, self)
         self.local_key = local_key(f"{name}-local-key", s, account_id, tags, self)
         self.coverage = AccountCoverage(
