@@ -17,6 +17,7 @@ from baseline.engine import RunResult
 from baseline.errors import EXIT_FINDINGS, EXIT_OK, UserError
 from baseline.output_files import write_json_atomically
 from baseline.preview_command import REPO_ROOT, add_program_options, run_and_report
+from baseline.report import wide_console
 
 FORMATS = ("text", "json", "sarif")
 INFORMATION_URI = "https://github.com/pulumi/pulumi-policy"
@@ -130,7 +131,7 @@ def handler(args: argparse.Namespace) -> int:
     if args.output and args.format == "text":
         raise UserError("--output: only with --format json or --format sarif")
     machine = args.format != "text" and not args.output
-    console = Console(stderr=machine)  # stdout carries only the document when no --output is given
+    console = wide_console(stderr=machine)  # stdout carries only the document when no --output is given
     run, result, timings = run_check(args, console)
     if args.format == "text":
         print_text(result, console)

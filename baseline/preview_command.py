@@ -9,7 +9,7 @@ from baseline.engine import RunResult, run_program
 from baseline.export import export_document
 from baseline.output_files import write_json_atomically
 from baseline.project import parse_override
-from baseline.report import print_plan
+from baseline.report import print_plan, wide_console
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,7 +48,7 @@ def run_and_report(args: argparse.Namespace, console: Console) -> RunResult:
 
 
 def handler(args: argparse.Namespace) -> int:
-    console = Console()
+    console = wide_console()
     result = run_and_report(args, console)
     console.print(f"offline preview of stack [bold]{result.stack}[/]: {len(result.resources)} registrations in {result.seconds:.2f}s")
     if args.json:

@@ -48,25 +48,60 @@ def build_tree(result: RunResult) -> Tree:
     return root
 
 
-def build_summary(result: RunResult) -> Table:
+def service_of(type_: str) -> str:
+    """aws:cfg/rule:Rule -> cfg; non-AWS types keep their package."""
+    package, _, rest = type_.partition(":")
+    return rest.split("/")[0] if package == "aws" else package
+
+
+def _region_order(regions: set[str], home: str | None) -> list[str]:
+    return sorted(regions, key=lambda r: (r == GLOBAL, r != home, r))
+
+
+def build_summary(result: RunResult) -> list[Table]:
+    """Two tables that fit a terminal: resources by region and service, and resources by type."""
     custom = [r for r in result.resources if r.custom]
-    counts = Counter((r.type, region_of(r)) for r in custom)
-    regions = sorted({region for _, region in counts}, key=lambda r: (r == GLOBAL, r))
-    table = Table(title=f"Resources by type and region ({len(custom)} resources, {len(result.resources) - len(custom)} components)")
-    table.add_column("type")
+    home = result.stack_outputs.get("homeRegion")
+    by_region_service = Counter((region_of(r), service_of(r.type)) for r in custom)
+    regions = _region_order({region for region, _ in by_region_service}, home)
+    services = sorted({service for _, service in by_region_service})
+    matrix = Table(title=f"Resources by region and service ({len(custom)} resources, {len(result.resources) - len(custom)} components)")
+    matrix.add_column("region")
+    for service in services:
+        matrix.add_column(service, justify="right")
+    matrix.add_column("total", justify="right", style="bold")
     for region in regions:
-        table.add_column(region, justify="right")
-    table.add_column("total", justify="right", style="bold")
-    for type_ in sorted({t for t, _ in counts}):
-        row = [str(counts.get((type_, region), "") or "") for region in regions]
-        table.add_row(short_type(type_), *row, str(sum(counts[(type_, r)] for r in regions)))
-    per_region = [str(sum(v for (t, r), v in counts.items() if r == region)) for region in regions]
-    table.add_row("[bold]total[/]", *per_region, str(len(custom)), end_section=True)
-    return table
+        cells = [str(by_region_service.get((region, service), "")) for service in services]
+        label = f"{region} (home)" if region == home else region
+        matrix.add_row(label, *cells, str(sum(by_region_service[(region, s)] for s in services)))
+    totals = [str(sum(v for (_, s), v in by_region_service.items() if s == service)) for service in services]
+    matrix.add_row("[bold]total[/]", *totals, str(len(custom)), end_section=True)
+
+    by_type: dict[str, Counter] = defaultdict(Counter)
+    for r in custom:
+        by_type[r.type][region_of(r)] += 1
+    types = Table(title="Resources by type")
+    types.add_column("type")
+    types.add_column("total", justify="right", style="bold")
+    types.add_column("regions", justify="right")
+    types.add_column("per region")
+    for type_ in sorted(by_type):
+        counts = by_type[type_]
+        spread = sorted(set(counts.values()))
+        per_region = GLOBAL if set(counts) == {GLOBAL} else "-".join(map(str, (spread[0], spread[-1]) if len(spread) > 1 else spread))
+        types.add_row(short_type(type_), str(sum(counts.values())), str(len(counts)), per_region)
+    return [matrix, types]
+
+
+def wide_console(stderr: bool = False) -> Console:
+    """A console that does not squeeze tables to 80 columns when output goes to a file or a pipe."""
+    console = Console(stderr=stderr)
+    return console if console.is_terminal else Console(stderr=stderr, width=200)
 
 
 def print_plan(result: RunResult, console: Console | None = None, tree: bool = True) -> None:
-    console = console or Console()
+    console = console or wide_console()
     if tree:
         console.print(build_tree(result))
-    console.print(build_summary(result))
+    for table in build_summary(result):
+        console.print(table)
