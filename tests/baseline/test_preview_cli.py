@@ -22,7 +22,7 @@ def export(tmp_path_factory) -> dict:
     out = tmp_path_factory.mktemp("export") / "out.json"
     done = run_cli("preview", "--stack", "example", "--json", str(out))
     assert done.returncode == 0, done.stderr
-    assert "Resources by type and region" in done.stdout and "offline preview of stack example" in done.stdout
+    assert "Resources by region and service" in done.stdout and "Resources by type" in done.stdout and "offline preview of stack example" in done.stdout
     return json.loads(out.read_text())
 
 
