@@ -60,11 +60,26 @@ def test_valid_schedules(schedule):
         ({"securityEventsSchedule": "rate(5 minute)"}, "baseline:securityEventsSchedule: a value of at least 1"),
         ({"securityEventsSchedule": "rate(30 seconds)"}, "baseline:securityEventsSchedule: expected rate(N minutes|hours|days) or cron(<6 fields>)"),
         ({"securityEventsSchedule": "cron(0 12 * * ?)"}, "baseline:securityEventsSchedule: expected rate(N minutes|hours|days) or cron(<6 fields>)"),
+        (
+            {"flowLogDestination": "cloud-watch-logs", "flowLogFields": '["version", "srcaddr", "dstaddr"]'},
+            "baseline:flowLogRejectAlarmThreshold: the REJECT-spike alarm needs the `action` field",
+        ),
     ],
 )
 def test_each_rule_names_its_key(config, message):
     found = problems(**config)
     assert any(p.startswith(message) for p in found), found
+
+
+def test_reject_alarm_off_does_not_need_the_action_field():
+    s = load_settings(
+        {
+            "baseline:flowLogDestination": "cloud-watch-logs",
+            "baseline:flowLogFields": '["version", "srcaddr", "dstaddr"]',
+            "baseline:flowLogRejectAlarmThreshold": "0",
+        }
+    )
+    assert s.flow_log_reject_alarm_threshold == 0
 
 
 def test_a_subscriber_is_required_to_build():

@@ -144,9 +144,35 @@ def test_no_reject_alarm_when_flow_logs_go_to_s3():
     assert not [a for a in example().of_type(ALARM) if "vpc-flow-log-rejects" in a.inputs["name"]]
 
 
+def test_reject_spike_alarm_per_region_when_flow_logs_go_to_cloudwatch_logs():
+    result = run_baseline(flowLogDestination="cloud-watch-logs", flowLogRejectAlarmThreshold=250)
+    alarms = {a.inputs["region"]: a for a in result.of_type(ALARM) if "vpc-flow-log-rejects" in a.inputs["name"]}
+    filters = {f.inputs["region"]: f for f in result.of_type(FILTER) if "vpc-flow-log-rejects" in f.inputs["name"]}
+    groups = {g.inputs["region"]: g for g in result.of_type("aws:cloudwatch/logGroup:LogGroup") if "flow-logs" in g.inputs["name"]}
+    assert len(alarms) == 17 and set(alarms) == set(filters) == set(groups)
+    from components.settings import Settings
+
+    expected_pattern = reject_filter_pattern(Settings().flow_log_fields)
+    assert 'action="REJECT"' in expected_pattern and expected_pattern.startswith("[") and expected_pattern.endswith("]")
+    for region, metric_filter in filters.items():
+        assert metric_filter.inputs["logGroupName"] == groups[region].inputs["name"]
+        assert metric_filter.inputs["pattern"] == expected_pattern
+        i = alarms[region].inputs
+        assert (i["threshold"], i["statistic"], i["period"], i["comparisonOperator"], i["treatMissingData"]) == (
+            250, "Sum", 300, "GreaterThanOrEqualToThreshold", "notBreaching"
+        )
+        # Only a same-region topic can be an alarm action: other regions notify through EventBridge.
+        assert i.get("alarmActions", []) == ([TOPIC_ARN] if region == "us-east-1" else [])
+
+
 def test_reject_filter_pattern_follows_the_record_format():
     assert reject_filter_pattern(["version", "account-id", "action", "log-status"]) == (
         '[version, account_id, action="REJECT", log_status]'
     )
     with pytest.raises(ValueError, match="action"):
         reject_filter_pattern(["version", "srcaddr"])
+
+
+def test_reject_alarm_switched_off_with_threshold_zero():
+    result = run_baseline(flowLogDestination="cloud-watch-logs", flowLogRejectAlarmThreshold=0)
+    assert not [a for a in result.of_type(ALARM) if "vpc-flow-log-rejects" in a.inputs["name"]]

@@ -282,6 +282,17 @@ def test_optional_heartbeat_schedule():
     assert target.inputs["inputTransformer"]["inputPaths"] == {"account": "$.account", "region": "$.region", "time": "$.time"}
 
 
+def test_remote_alarm_state_changes_reach_the_topic_through_the_home_region():
+    result = run_baseline(flowLogDestination="cloud-watch-logs")
+    by_region = rules_by_region(result)
+    home_rule = by_region["us-east-1"]["baseline-alarm-state"]
+    # Home alarms notify the topic directly; only other regions' alarms come through EventBridge (no duplicates).
+    assert pattern(home_rule) == alarm_state(exclude_home="us-east-1")
+    assert target_of(result, home_rule).inputs["arn"] == TOPIC_ARN
+    forward = by_region["ap-south-1"]["baseline-forward-to-us-east-1"]
+    assert pattern(forward) == {"$or": flattened(REGIONAL) + [alarm_state()]}
+
+
 def test_combine_splits_at_the_limit_and_keeps_every_alternative():
     patterns = [EXPECTED[i] for i in EXPECTED]
     limit = 1000
