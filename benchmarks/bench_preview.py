@@ -26,14 +26,17 @@ from baseline.engine import RunResult, run_program  # noqa: E402
 FIXTURE = REPO / "examples" / "account.yaml"
 
 
-def bare_program(directory: Path, count: int) -> Path:
+def bare_program(directory: Path, count: int, typed: bool = False) -> Path:
+    """`count` resources with no inputs: untyped CustomResources, or (typed) pulumi-aws LogGroups, whose
+    generated class creates an Output per declared property as every provider resource does."""
     (directory / "Pulumi.yaml").write_text("name: bare\nruntime: python\n")
     (directory / "Pulumi.bench.yaml").write_text("config: {}\n")
-    (directory / "__main__.py").write_text(
-        "import pulumi\n"
-        f"for i in range({count}):\n"
-        "    pulumi.CustomResource('bench:index:Bare', f'r{i}', {})\n"
+    body = (
+        "    aws.cloudwatch.LogGroup(f'r{i}', region='us-east-1')\n"
+        if typed
+        else "    pulumi.CustomResource('bench:index:Bare', f'r{i}', {})\n"
     )
+    (directory / "__main__.py").write_text(f"import pulumi\nimport pulumi_aws as aws\nfor i in range({count}):\n{body}")
     return directory
 
 
@@ -69,10 +72,12 @@ def main() -> None:
     preview_s, result = timed(lambda: run_program(REPO, "example", FIXTURE), args.repeat)
     registrations = len(result.resources)
     custom = [r for r in result.resources if r.custom]
-    with tempfile.TemporaryDirectory() as tmp:
-        program = bare_program(Path(tmp), registrations)
-        run_program(program, "bench", FIXTURE)
-        floor_s, _ = timed(lambda: run_program(program, "bench", FIXTURE), args.repeat)
+    floors = {}
+    for typed in (False, True):
+        with tempfile.TemporaryDirectory() as tmp:
+            program = bare_program(Path(tmp), registrations, typed)
+            run_program(program, "bench", FIXTURE)
+            floors[typed], _ = timed(lambda: run_program(program, "bench", FIXTURE), args.repeat)
 
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "baseline", "preview", "--no-tree"], cwd=REPO, capture_output=True, text=True)
@@ -84,7 +89,9 @@ def main() -> None:
     per_region = Counter(r.region or "global" for r in custom)
     print(f"example stack: {registrations} registrations ({len(custom)} resources, {registrations - len(custom)} components)")
     print(f"engine preview (median of {args.repeat}): {preview_s:.3f} s")
-    print(f"floor, {registrations} bare resources:   {floor_s:.3f} s   -> preview/floor = {preview_s / floor_s:.2f}x (target <= 2x)")
+    for typed, label in ((False, "untyped CustomResources"), (True, "pulumi-aws LogGroups, no inputs")):
+        floor_s = floors[typed]
+        print(f"floor, {registrations} bare {label}: {floor_s:.3f} s -> preview/floor = {preview_s / floor_s:.2f}x (target <= 2x)")
     print(f"`python -m baseline preview --no-tree` wall time: {cli_s:.2f} s, peak RSS {peak_mib:.0f} MiB")
     print(f"longest dependency chain: {longest_chain(result)} resources")
     print("resources per region: " + ", ".join(f"{k} {v}" for k, v in sorted(per_region.items(), key=lambda kv: (-kv[1], kv[0]))))
