@@ -10,7 +10,8 @@ import pulumi
 from components.log_archive import TRAIL_PREFIX
 from components.options import child
 from components.roles.archive_reference import archive_destination
-from components.roles.coverage import AccountCoverage, CoverageArgs, account_id_of, local_key, trail_alarms
+from components.regional_coverage import trail_alarms
+from components.roles.coverage import AccountCoverage, CoverageArgs, account_id_of, local_key
 from components.roles.naming import verify_organization, role_tags
 from components.settings import Settings
 from components.trail import Trail, TrailArgs
