@@ -4,7 +4,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components import policy_documents as docs
-from components.log_archive import TRAIL_PREFIX, LogArchive, LogArchiveArgs
+from components.log_archive import TRAIL_PREFIX, add_archive_with_replica
 from components.log_key import LogKey, LogKeyArgs
 from components.options import child
 from components.settings import Settings, SettingsError, alert_subscription_problems
@@ -60,32 +60,8 @@ class AccountBaseline(pulumi.ComponentResource):
             ),
             opts=child(self),
         )
-        self.replica_key = None
-        if not s.replica_account_id:
-            self.replica_key = LogKey(
-                f"{name}-replica-key",
-                LogKeyArgs(
-                    region=s.replica_region,
-                    partition=s.partition,
-                    account_id=account_id,
-                    services=frozenset({"s3"}),
-                    alias=f"{s.name_prefix}/log-replica",
-                    protect=s.protect_resources,
-                    tags=tags,
-                ),
-                opts=child(self),
-            )
-        self.archive = LogArchive(
-            f"{name}-log-archive",
-            LogArchiveArgs(
-                settings=s,
-                account_id=account_id,
-                trail_arn=trail_arn,
-                archive_key_arn=self.home_key.arn,
-                replica_key_arn=self.replica_key.arn if self.replica_key else None,
-                tags=tags,
-            ),
-            opts=child(self),
+        self.replica_key, self.archive = add_archive_with_replica(
+            self, name, s, account_id, trail_arn, self.home_key.arn, f"{s.name_prefix}/log-replica", tags
         )
         self.trail = Trail(
             f"{name}-cloudtrail",

@@ -11,6 +11,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components import policy_documents as docs
+from components.log_key import LogKey, LogKeyArgs
 from components.options import child
 from components.secure_bucket import ObjectLock, SecureBucket, SecureBucketArgs, log_lifecycle
 from components.settings import Settings
@@ -222,3 +223,47 @@ class LogArchive(pulumi.ComponentResource):
                 "replicaBucketArn": replica_arn,
             }
         )
+
+
+def add_archive_with_replica(
+    parent: pulumi.Resource,
+    name: str,
+    settings: Settings,
+    account_id: pulumi.Input[str],
+    trail_arn: str,
+    archive_key_arn: pulumi.Input[str],
+    replica_alias: str,
+    tags: dict[str, str],
+    organization_id: str | None = None,
+) -> tuple[LogKey | None, LogArchive]:
+    """The archive and, unless replicas go to another account, the replica region's key it replicates under."""
+    s = settings
+    replica_key = None
+    if not s.replica_account_id:
+        replica_key = LogKey(
+            f"{name}-replica-key",
+            LogKeyArgs(
+                region=s.replica_region,
+                partition=s.partition,
+                account_id=account_id,
+                services=frozenset({"s3"}),
+                alias=replica_alias,
+                protect=s.protect_resources,
+                tags=tags,
+            ),
+            opts=child(parent),
+        )
+    archive = LogArchive(
+        f"{name}-log-archive",
+        LogArchiveArgs(
+            settings=s,
+            account_id=account_id,
+            trail_arn=trail_arn,
+            archive_key_arn=archive_key_arn,
+            replica_key_arn=replica_key.arn if replica_key else None,
+            organization_id=organization_id,
+            tags=tags,
+        ),
+        opts=child(parent),
+    )
+    return replica_key, archive

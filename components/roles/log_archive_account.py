@@ -7,7 +7,7 @@ conditioned on `aws:SourceOrgID`: no account list, so nothing here grows with th
 
 import pulumi
 
-from components.log_archive import LogArchive, LogArchiveArgs
+from components.log_archive import add_archive_with_replica
 from components.log_key import LogKey, LogKeyArgs
 from components.options import child
 from components.roles.coverage import account_id_of
@@ -39,33 +39,16 @@ class LogArchiveAccount(pulumi.ComponentResource):
             ),
             opts=child(self),
         )
-        self.replica_key = None
-        if not s.replica_account_id:
-            self.replica_key = LogKey(
-                f"{name}-replica-key",
-                LogKeyArgs(
-                    region=s.replica_region,
-                    partition=s.partition,
-                    account_id=account_id,
-                    services=frozenset({"s3"}),
-                    alias=f"{s.name_prefix}/org-log-replica",
-                    protect=s.protect_resources,
-                    tags=tags,
-                ),
-                opts=child(self),
-            )
-        self.archive = LogArchive(
-            f"{name}-log-archive",
-            LogArchiveArgs(
-                settings=s,
-                account_id=account_id,
-                trail_arn=trail_arn,
-                archive_key_arn=self.archive_key.arn,
-                replica_key_arn=self.replica_key.arn if self.replica_key else None,
-                organization_id=s.organization_id,
-                tags=tags,
-            ),
-            opts=child(self),
+        self.replica_key, self.archive = add_archive_with_replica(
+            self,
+            name,
+            s,
+            account_id,
+            trail_arn,
+            self.archive_key.arn,
+            f"{s.name_prefix}/org-log-replica",
+            tags,
+            organization_id=s.organization_id,
         )
         # Read by the member and management stacks through a StackReference (logArchiveStack).
         self.outputs = {
