@@ -43,7 +43,7 @@ class FlowLogs(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: FlowLogsArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("baseline:ec2:FlowLogs", name, None, opts)
-        s, account = args.settings, args.account_id
+        s = args.settings
         self.flow_logs, self.log_groups, self.keys, self.role = {}, {}, {}, None
         vpcs = self._vpcs(s)
         log_format = flow_log_format(s.flow_log_fields)

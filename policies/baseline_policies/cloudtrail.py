@@ -1,6 +1,6 @@
 """CloudTrail: each trail's settings (inputs), and the stack's single multi-region management trail."""
 
-from typing import Any, Mapping
+from typing import Mapping
 
 from .catalog import resource_policy, stack_policy
 from .common import StackView, as_list
