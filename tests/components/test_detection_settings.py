@@ -2,13 +2,9 @@
 
 import pytest
 
-from components.settings import SettingsError, alert_subscription_problems, load_settings
+from components.settings import alert_subscription_problems, load_settings
+from tests.settings_helpers import settings_problems as problems
 
-
-def problems(**config) -> list[str]:
-    with pytest.raises(SettingsError) as caught:
-        load_settings({f"baseline:{k}": v for k, v in config.items()})
-    return caught.value.problems
 
 
 def test_defaults():

@@ -3,13 +3,9 @@
 import pytest
 
 from components.regional_settings import flow_log_field_names
-from components.settings import SettingsError, load_settings
+from components.settings import load_settings
+from tests.settings_helpers import settings_problems as problems
 
-
-def problems(**config) -> list[str]:
-    with pytest.raises(SettingsError) as caught:
-        load_settings({f"baseline:{k}": v for k, v in config.items()})
-    return caught.value.problems
 
 
 def test_defaults():

@@ -5,16 +5,11 @@ import dataclasses
 import pytest
 import yaml
 
-from components.settings import LOG_RETENTION_DAYS, Settings, SettingsError, load_settings, settings_fields
+from components.settings import LOG_RETENTION_DAYS, Settings, load_settings, settings_fields
 from components.regions import default_enabled_regions
 from tests.engine_helpers import REPO
+from tests.settings_helpers import settings_problems as problems
 
-
-def problems(**config) -> list[str]:
-    raw = {f"baseline:{k}": v for k, v in config.items()}
-    with pytest.raises(SettingsError) as caught:
-        load_settings(raw)
-    return caught.value.problems
 
 
 def test_defaults_are_valid_and_secure():

@@ -4,17 +4,13 @@ import pytest
 import yaml
 
 from baseline.errors import UserError
-from components.settings import SettingsError, load_settings
+from components.settings import load_settings
 from tests.org.org_helpers import account_fixture, run_role
+from tests.settings_helpers import settings_problems as problems
 
 BASE = {"organizationId": "o-a1b2c3d4e5", "managementAccountId": "111111111111", "securityAccountId": "333333333333",
         "logArchiveStack": "acme/org-baseline/log-archive"}
 
-
-def problems(**config) -> list[str]:
-    with pytest.raises(SettingsError) as caught:
-        load_settings({f"baseline:{k}": v for k, v in config.items()})
-    return caught.value.problems
 
 
 @pytest.mark.parametrize(
