@@ -46,6 +46,7 @@ class FlowLogs(pulumi.ComponentResource):
         s = args.settings
         self.flow_logs, self.log_groups, self.keys, self.role = {}, {}, {}, None
         vpcs = self._vpcs(s)
+        self.vpc_ids = {region: list(vpcs.get(region, [])) for region in s.regions}  # exported: policies prove coverage
         log_format = flow_log_format(s.flow_log_fields)
         to_s3 = s.flow_log_destination == "s3"
         depends_on = list(args.depends_on)

@@ -50,6 +50,7 @@ class RegionalCoverage:
     @property
     def outputs(self) -> dict[str, Any]:
         return {
+            "vpcIds": self.flow_logs.vpc_ids,
             "configRecorders": {region: rec.recorder.name for region, rec in self.config_recording.items()},
             "configRuleCount": len(self.config_rules.rules) + len(self.custom_rules),
             "inspectorRegions": list(self.inspector.enablers) if self.inspector else [],

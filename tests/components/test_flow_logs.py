@@ -116,3 +116,15 @@ def test_explicit_vpc_list_replaces_discovery():
     for log in result.of_type(FLOW_LOG):
         assert log.inputs["logFormat"] == "${version} ${vpc-id} ${action} ${reject-reason}"
         assert log.inputs["destinationOptions"]["fileFormat"] == "plain-text"
+
+
+def test_discovered_vpcs_are_exported_so_the_policy_pack_can_prove_coverage():
+    from tests.engine_helpers import FIXTURE, example
+    import yaml
+
+    fixture_vpcs = yaml.safe_load(FIXTURE.read_text())["vpcs"]
+    exported = example().stack_outputs["vpcIds"]
+    assert exported == {region: fixture_vpcs.get(region, []) for region in exported}
+    assert sorted(exported) == sorted(example().stack_outputs["regions"])
+    covered = {r.inputs["vpcId"] for r in example().of_type("aws:ec2/flowLog:FlowLog")}
+    assert covered == {v for ids in exported.values() for v in ids}
