@@ -9,12 +9,15 @@ Structs too, so `baseline.crossguard` can hand them to a policy pack exactly as 
 
 import asyncio
 import contextlib
+import gc
+import inspect
 import os
 import runpy
 import sys
 import threading
 import time
 import traceback
+import types
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,10 +35,12 @@ from baseline.errors import UserError
 from baseline.fixture import AccountFixture, load_fixture
 from baseline.invokes import answer_invoke
 from baseline.project import Project, load_project, resolve_config
+from baseline.runtime_tuning import tuned_runtime
 from baseline.synthesis import synthesize
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference"
+_PULUMI_SDK_DIR = os.path.dirname(pulumi.__file__)  # also the prefix of pulumi_aws and other SDK packages
 _RUN_LOCK = threading.Lock()  # the Pulumi runtime keeps global state: one program at a time per process
 
 
@@ -177,9 +182,33 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         return response
 
     def ReadResource(self, request):
-        response = super().ReadResource(request)
+        # As RegisterResource: plain JSON data both ways. (The SDK's mock would also leave an event loop
+        # behind on each executor thread it runs in.)
+        resource_id, state = self.mocks.new_resource(
+            pulumi.runtime.MockResourceArgs(
+                typ=request.type, name=request.name, inputs=json_format.MessageToDict(request.properties),
+                provider=request.provider, resource_id=request.id,
+            )
+        )
+        urn = self.make_urn(request.parent, request.type, request.name)
+        properties = struct_pb2.Struct()
+        properties.update(state)
+        self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(urn, resource_id, state)
+        response = resource_pb2.ReadResourceResponse(urn=urn, properties=properties)
         self.records.append((request, response))
         return response
+
+    def Invoke(self, request):
+        if request.tok == "pulumi:pulumi:getResource":
+            return super().Invoke(request)
+        answer = self.mocks.call(
+            pulumi.runtime.MockCallArgs(
+                token=request.tok, args=json_format.MessageToDict(request.args), provider=request.provider
+            )
+        )
+        returned = struct_pb2.Struct()
+        returned.update(answer)
+        return resource_pb2.ResourceInvokeResponse(**{"return": returned})
 
     def RegisterResourceOutputs(self, request):
         self.registered_outputs[request.urn] = request.outputs
@@ -235,7 +264,7 @@ def run_program(
     main_file = _main_file(project)
     default_region = config.get("aws:region", "us-east-1")
 
-    with _RUN_LOCK, _program_context(program_dir):
+    with _RUN_LOCK, _program_context(program_dir), tuned_runtime():
         mocks = _Mocks(fixture, default_region)
         monitor = _RecordingMonitor(mocks)
         started = time.perf_counter()
@@ -264,11 +293,37 @@ def _program_context(program_dir: Path):
     asyncio.set_event_loop(loop)
     try:
         yield
+    except BaseException:
+        _discard_failed_run(loop)
+        raise
     finally:
         os.chdir(previous_cwd)
         sys.path[:] = previous_path
         asyncio.set_event_loop(None)
         loop.close()
+
+
+def _discard_failed_run(loop: asyncio.AbstractEventLoop) -> None:
+    """A failed program leaves the SDK's unfinished work behind (pending tasks, futures holding the error,
+    coroutines it never awaited), held by the SDK's global settings until the next run and then reported as
+    stray warnings. Finish and drop it now, quietly: the failure itself is what gets reported."""
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    loop.set_exception_handler(lambda _loop, _context: None)  # "exception was never retrieved"
+    pulumi_settings.reset_options()
+    # An Output whose first awaitable failed never starts the others; the error's traceback (which the
+    # caller may keep) holds them, so they would warn whenever it is dropped. Close them now.
+    for obj in gc.get_objects():
+        if (
+            isinstance(obj, types.CoroutineType)
+            and inspect.getcoroutinestate(obj) == inspect.CORO_CREATED
+            and obj.cr_code.co_filename.startswith(_PULUMI_SDK_DIR)
+        ):
+            obj.close()
+    gc.collect()
 
 
 def _run_under_mocks(project, stack, config, monitor, main_file, preview) -> None:

@@ -1,6 +1,8 @@
 """The offline engine on small programs of its own: config defaults, invokes, synthesized outputs, errors."""
 
+import gc
 import textwrap
+import warnings
 from pathlib import Path
 
 import pytest
@@ -98,3 +100,18 @@ def test_project_without_python_runtime_is_refused(tmp_path):
     (tmp_path / "Pulumi.yaml").write_text("name: demo\nruntime: nodejs\n")
     with pytest.raises(UserError, match="runtime is 'nodejs'"):
         run_program(tmp_path, "dev", FIXTURE)
+
+
+def test_a_failed_run_leaves_nothing_behind_to_warn_later(tmp_path, caplog):
+    """The SDK's unfinished work from a failed run must not surface as stray warnings in a later one."""
+    fixture = tmp_path / "account.yaml"
+    fixture.write_text('accountId: "111111111111"\nstackOutputs: {}\n')
+    failing = program(tmp_path, "import pulumi\npulumi.StackReference('org/logs/dev').get_output('bucket')\n")
+    with pytest.raises(UserError, match="no outputs for stack reference 'org/logs/dev'"):
+        run_program(failing, "dev", fixture)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert run_program(program(tmp_path, "import pulumi\npulumi.export('ok', 1)\n"), "dev", fixture).stack_outputs == {"ok": 1}
+        gc.collect()
+    assert [str(w.message) for w in caught if "never awaited" in str(w.message) or "unclosed" in str(w.message)] == []
+    assert [r.getMessage() for r in caplog.records if "never retrieved" in r.getMessage()] == []
