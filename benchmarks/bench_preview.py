@@ -22,6 +22,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from pulumi.runtime import rpc  # noqa: E402
+
 from baseline.engine import RunResult, run_program  # noqa: E402
 
 FIXTURE = REPO / "examples" / "account.yaml"
@@ -51,6 +53,25 @@ def bare_program(directory: Path, count: int, typed: bool = False) -> Path:
     )
     (directory / "__main__.py").write_text(f"import pulumi\nimport pulumi_aws as aws\nfor i in range({count}):\n{body}")
     return directory
+
+
+def declared_properties_per_resource(program: Path, stack: str) -> float:
+    """Mean number of declared properties of the custom resources a program registers: what the SDK makes a
+    set of futures and an Output for, the per-resource cost the floor must match to be a fair one."""
+    counts: list[int] = []
+    original = rpc.transfer_properties
+
+    def counting(res, props, custom):
+        if custom:
+            counts.append(len(props))
+        return original(res, props, custom)
+
+    rpc.transfer_properties = counting
+    try:
+        run_program(program, stack, FIXTURE)
+    finally:
+        rpc.transfer_properties = original
+    return statistics.mean(counts)
 
 
 def longest_chain(result: RunResult) -> int:
@@ -90,6 +111,7 @@ def main() -> None:
                 started = time.perf_counter()
                 run_program(program, stack, FIXTURE)
                 times[name].append(time.perf_counter() - started)
+        properties = {name: declared_properties_per_resource(*programs[name]) for name in ("preview", "provider floor")}
     median = {name: statistics.median(values) for name, values in times.items()}
 
     started = time.perf_counter()
@@ -106,6 +128,9 @@ def main() -> None:
     print(
         f"floor, {registrations} bare pulumi-aws resources (LogGroup, no inputs): {provider_s:.3f} s"
         f" -> preview/floor = {preview_s / provider_s:.2f}x (target <= 2x)"
+    )
+    print(
+        f"  declared properties per resource: example {properties['preview']:.1f}, floor {properties['provider floor']:.1f}"
     )
     print(
         f"reference, {registrations} untyped CustomResources: {untyped_s:.3f} s -> preview {preview_s / untyped_s:.2f}x;"
