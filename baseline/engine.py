@@ -121,7 +121,7 @@ class _Mocks(pulumi.runtime.Mocks):
         urn = f"{args.typ}::{args.name}"
         return synthesize(
             args.typ, args.name, urn, args.inputs, self.fixture.partition, self.fixture.dns_suffix,
-            self.fixture.account_id, region,
+            self.fixture.account_id, region, read_id=args.resource_id or "",
         )
 
     def _stack_reference(self, args):
@@ -159,44 +159,37 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
             parent = ""
         return super().make_urn(parent, type_, name)
 
+    # The SDK's mock deserializes requests into Python objects and serializes the mock's answer back through
+    # its async machinery (leaving an event loop behind on each executor thread). Our inputs, invoke arguments
+    # and synthesized outputs are plain JSON data, so Struct -> dict -> Struct gives the same response at a
+    # fraction of the cost.
+
     def RegisterResource(self, request):
-        # The SDK's mock deserializes the inputs into Python objects and serializes the mock's answer back
-        # through its async machinery; our inputs and synthesized outputs are plain JSON data, so going
-        # Struct -> dict -> Struct directly gives the same response at a fraction of the cost.
         urn = self.make_urn(request.parent, request.type, request.name)
         if request.type == STACK_TYPE:
             self.stack_urn = urn
             return resource_pb2.RegisterResourceResponse(urn=urn)
-        inputs = json_format.MessageToDict(request.object)
-        resource_id, state = self.mocks.new_resource(
-            pulumi.runtime.MockResourceArgs(
-                typ=request.type, name=request.name, inputs=inputs, provider=request.provider,
-                resource_id=request.importId, custom=bool(request.custom),
-            )
-        )
-        outputs = struct_pb2.Struct()
-        outputs.update(state)
-        self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(urn, resource_id, state)
+        resource_id, outputs = self._new_resource(urn, request, request.object, request.importId, bool(request.custom))
         response = resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id or "", object=outputs)
         self.records.append((request, response))
         return response
 
     def ReadResource(self, request):
-        # As RegisterResource: plain JSON data both ways. (The SDK's mock would also leave an event loop
-        # behind on each executor thread it runs in.)
-        resource_id, state = self.mocks.new_resource(
-            pulumi.runtime.MockResourceArgs(
-                typ=request.type, name=request.name, inputs=json_format.MessageToDict(request.properties),
-                provider=request.provider, resource_id=request.id,
-            )
-        )
         urn = self.make_urn(request.parent, request.type, request.name)
-        properties = struct_pb2.Struct()
-        properties.update(state)
-        self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(urn, resource_id, state)
-        response = resource_pb2.ReadResourceResponse(urn=urn, properties=properties)
+        resource_id, properties = self._new_resource(urn, request, request.properties, request.id, True)
+        response = resource_pb2.ReadResourceResponse(urn=urn, id=resource_id or request.id, properties=properties)
         self.records.append((request, response))
         return response
+
+    def _new_resource(self, urn, request, inputs: struct_pb2.Struct, resource_id: str, custom: bool):
+        resource_id, state = self.mocks.new_resource(
+            pulumi.runtime.MockResourceArgs(
+                typ=request.type, name=request.name, inputs=json_format.MessageToDict(inputs),
+                provider=request.provider, resource_id=resource_id, custom=custom,
+            )
+        )
+        self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(urn, resource_id, state)
+        return resource_id, _struct(state)
 
     def Invoke(self, request):
         if request.tok == "pulumi:pulumi:getResource":
@@ -206,13 +199,17 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
                 token=request.tok, args=json_format.MessageToDict(request.args), provider=request.provider
             )
         )
-        returned = struct_pb2.Struct()
-        returned.update(answer)
-        return resource_pb2.ResourceInvokeResponse(**{"return": returned})
+        return resource_pb2.ResourceInvokeResponse(**{"return": _struct(answer)})
 
     def RegisterResourceOutputs(self, request):
         self.registered_outputs[request.urn] = request.outputs
         return super().RegisterResourceOutputs(request)
+
+
+def _struct(data: dict[str, Any]) -> struct_pb2.Struct:
+    struct = struct_pb2.Struct()
+    struct.update(data)
+    return struct
 
 
 def _to_registration(request, response) -> Registration:

@@ -92,12 +92,18 @@ def _stable_hex(urn: str) -> str:
 
 
 def synthesize(
-    type_: str, name: str, urn: str, inputs: dict[str, Any], partition: str, dns: str, account: str, region: str
+    type_: str, name: str, urn: str, inputs: dict[str, Any], partition: str, dns: str, account: str, region: str,
+    read_id: str = "",
 ) -> tuple[str, dict[str, Any]]:
-    """Return (id, outputs): the inputs plus the computed attributes the real provider would return."""
+    """Return (id, outputs): the inputs plus the computed attributes the real provider would return.
+    `read_id` is the id of an existing resource the program reads (`Resource.get`): it is the id, and the
+    physical name (or key id) too where the type's id is its name (or key id)."""
     spec = SPECS.get(type_) or _generic(type_)
     digest = _stable_hex(urn)
-    physical = (inputs.get(spec.name_key) if spec.name_key else None) or spec.default_name or f"{name}-{digest[:7]}"
+    read_name = read_id if spec.id == "{name}" else ""
+    physical = (
+        (inputs.get(spec.name_key) if spec.name_key else None) or read_name or spec.default_name or f"{name}-{digest[:7]}"
+    )
     values = {
         "p": partition,
         "dns": dns,
@@ -108,7 +114,7 @@ def synthesize(
         "UID": digest[:17].upper(),
         "uid6": digest[:6],
         "uid17": digest[:17],
-        "uuid": str(uuid.UUID(digest[:32])),
+        "uuid": read_id if read_id and spec.id == "{uuid}" else str(uuid.UUID(digest[:32])),
         "service": str(inputs.get("awsServiceName", "")),
         "topic": str(inputs.get("topic", "")),
     }
@@ -126,7 +132,7 @@ def synthesize(
         outputs.setdefault(key, template.format(**values))
     if not spec.global_service and type_.startswith("aws:"):
         outputs.setdefault("region", region)
-    resource_id = spec.id.format(**values)
+    resource_id = read_id or spec.id.format(**values)
     outputs.setdefault("id", resource_id)
     return resource_id, outputs
 

@@ -115,3 +115,24 @@ def test_a_failed_run_leaves_nothing_behind_to_warn_later(tmp_path, caplog):
         gc.collect()
     assert [str(w.message) for w in caught if "never awaited" in str(w.message) or "unclosed" in str(w.message)] == []
     assert [r.getMessage() for r in caplog.records if "never retrieved" in r.getMessage()] == []
+
+
+def test_a_read_resource_keeps_the_id_it_was_read_by(tmp_path):
+    """`Resource.get` as the CLI answers it: the requested id, and the ARN and name derived from it."""
+    p = program(tmp_path, """
+        import pulumi, pulumi_aws as aws
+        bucket = aws.s3.Bucket.get("existing", "central-logs")
+        key = aws.kms.Key.get("existing-key", "1234abcd-12ab-34cd-56ef-1234567890ab")
+        pulumi.export("bucket", [bucket.id, bucket.bucket, bucket.arn])
+        pulumi.export("key", [key.id, key.arn])
+    """)
+    result = run_program(p, "dev", FIXTURE)
+    assert result.stack_outputs["bucket"] == ["central-logs", "central-logs", "arn:aws:s3:::central-logs"]
+    assert result.stack_outputs["key"] == [
+        "1234abcd-12ab-34cd-56ef-1234567890ab",
+        "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    ]
+    assert [(r.type, r.id) for r in result.resources] == [
+        ("aws:s3/bucket:Bucket", "central-logs"),
+        ("aws:kms/key:Key", "1234abcd-12ab-34cd-56ef-1234567890ab"),
+    ]
