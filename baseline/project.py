@@ -5,7 +5,9 @@ and hands the program a flat map of `namespace:key` -> string (structured values
 of that happens, so the offline engine does it here.
 """
 
+import difflib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,6 +58,8 @@ def read_yaml(path: Path, what: str) -> Any:
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise UserError(f"{path}: malformed YAML{where}: {problem}") from exc
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path}: {what} is not UTF-8 text (byte {exc.start})") from exc
     except OSError as exc:
         raise UserError(f"{path}: cannot read {what}: {exc.strerror}") from exc
 
@@ -122,31 +126,63 @@ def resolve_config(project: Project, stack: str, overrides: dict[str, Any] | Non
     merged: dict[str, Any] = {key: e.default for key, e in project.schema.items() if e.has_default}
     for key, value in values.items():
         full = qualify(project.name, str(key))
+        where = f"{path}: {full}"
         if isinstance(value, dict) and set(value) == {"secure"}:
-            raise UserError(f"{path}: {full}: encrypted secrets cannot be read offline; use a plain value in this stack")
-        entry = project.schema.get(full)
+            raise UserError(f"{where}: encrypted secrets cannot be read offline; use a plain value in this stack")
+        entry = _declared(project, full, where)
         if entry is not None:
-            _check_type(entry, value, f"{path}: {full}")
+            _check_type(entry, value, where)
         merged[full] = value
     for key, value in (overrides or {}).items():
         full = qualify(project.name, key)
-        entry = project.schema.get(full)
+        where = f"--config {full}"
+        entry = _declared(project, full, where)
         if entry is not None:
-            _check_type(entry, value, f"--config {full}")
+            if isinstance(value, str) and entry.type != "string":
+                value = _from_text(entry.type, entry.items_type, value, where)
+            _check_type(entry, value, where)
         merged[full] = value
     return {key: _serialize(value) for key, value in merged.items() if value is not None}
 
 
-def parse_override(text: str) -> tuple[str, Any]:
-    """`key=value` from the command line; the value is read as YAML (so 30, true and [a, b] get their types)."""
+def _declared(project: Project, key: str, where: str) -> ConfigEntry | None:
+    """The schema entry of `key`. As the Pulumi CLI does, a key in the project's own namespace that the project
+    does not declare is refused (a typo would otherwise be ignored); other namespaces (aws:) pass."""
+    entry = project.schema.get(key)
+    own = [k for k in project.schema if k.startswith(f"{project.name}:")]
+    if entry is None and own and key.startswith(f"{project.name}:"):
+        prefix = f"{project.name}:"
+        close = difflib.get_close_matches(key.removeprefix(prefix), [k.removeprefix(prefix) for k in own], n=1)
+        hint = f"; did you mean {prefix}{close[0]}?" if close else f" (see the config: block of {project.directory / 'Pulumi.yaml'})"
+        raise UserError(f"{where}: not a setting of project {project.name}{hint}")
+    return entry
+
+
+def _from_text(type_: str, items_type: str | None, raw: str, where: str) -> Any:
+    """A command-line value as `pulumi config set` reads it: text, converted to the declared type."""
+    text = raw.strip()
+    if type_ == "integer" and re.fullmatch(r"[+-]?\d+", text):
+        return int(text)
+    if type_ == "boolean" and text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    if type_ == "array":
+        try:
+            items = yaml.load(text, Loader=yaml.BaseLoader)  # every scalar stays a string, as typed
+        except yaml.YAMLError:
+            items = None
+        if isinstance(items, list) and all(isinstance(item, str) for item in items):
+            return [item if items_type in (None, "string") else _from_text(items_type, None, item, where) for item in items]
+        raise UserError(f"{where}: expected an array such as [a, b], got {raw!r}")
+    raise UserError(f"{where}: expected {type_}, got {raw!r}")
+
+
+def parse_override(text: str) -> tuple[str, str]:
+    """`key=value` from the command line. The value stays text: `resolve_config` converts it to the key's
+    declared type (so account ids stay strings, and 30, true and [a, b] work where those types are declared)."""
     key, sep, raw = text.partition("=")
     if not sep or not key:
         raise UserError(f"--config {text!r}: expected key=value")
-    try:
-        value = yaml.safe_load(raw) if raw else ""
-    except yaml.YAMLError:
-        value = raw
-    return key, raw if value is None else value
+    return key, raw
 
 
 def _serialize(value: Any) -> str:

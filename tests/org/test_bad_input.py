@@ -24,7 +24,7 @@ def preview(stack: str, *config: str) -> subprocess.CompletedProcess:
          "baseline:logArchiveStack: a member account needs the log-archive bucket: set logArchiveStack or logArchiveBucket and logArchiveKeyArn"),
         ("management", ["baseline:organizationId="],
          "baseline:organizationId: required for role management (the o-... id of your AWS Organization)"),
-        ("management", ["baseline:securityAccountId=\"111111111111\""],
+        ("management", ["baseline:securityAccountId=111111111111"],
          "baseline:securityAccountId: must differ from the management account 111111111111"),
         ("member", ["baseline:organizationId=o-zzzzzzzzzz"],
          "baseline:organizationId: o-zzzzzzzzzz is set, but this account belongs to organization o-a1b2c3d4e5"),
