@@ -65,7 +65,8 @@ def build_summary(result: RunResult) -> list[Table]:
     by_region_service = Counter((region_of(r), service_of(r.type)) for r in custom)
     regions = _region_order({region for region, _ in by_region_service}, home)
     services = sorted({service for _, service in by_region_service})
-    matrix = Table(title=f"Resources by region and service ({len(custom)} resources, {len(result.resources) - len(custom)} components)")
+    title = f"Resources by region and service ({len(custom)} resources, {len(result.resources) - len(custom)} components)"
+    matrix = Table(title=title, min_width=len(title))  # a stack with few services must not wrap its title
     matrix.add_column("region")
     for service in services:
         matrix.add_column(service, justify="right")
