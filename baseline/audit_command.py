@@ -6,20 +6,24 @@ import sys
 
 from rich.console import Console
 
+from baseline.cli import add_report_options, check_report_options
 from baseline.errors import EXIT_FINDINGS, EXIT_OK, UserError
 from baseline.output_files import write_json_atomically
+
+DESCRIPTION = (
+    "Read-only audit of a live AWS account against the baseline, with the standard boto3 credential chain. "
+    "Bad input (flags, the --output path) is reported before any AWS call. Exit 0 when every check passes, 1 when "
+    "any fails or cannot be checked, 2 on bad input or missing credentials (nothing is written then)."
+)
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("audit", help="read-only audit of a live AWS account (boto3 credential chain)",
-                                   description="Read-only audit of a live AWS account against the baseline. "
-                                               "Exit 0 when every check passes, 1 when any fails or cannot be "
-                                               "checked, 2 on bad input or missing credentials.")
+                                   description=DESCRIPTION)
     parser.add_argument("--profile", help="AWS profile (default: the standard boto3 credential chain)")
     parser.add_argument("--regions", default="all", help="comma-separated regions, or 'all' enabled regions (default)")
     parser.add_argument("--endpoint-url", help="send every AWS call to this endpoint (e.g. a moto server)")
-    parser.add_argument("--format", choices=("text", "json", "sarif"), default="text", help="report format")
-    parser.add_argument("--output", metavar="FILE", help="write the json or sarif report to FILE instead of stdout")
+    add_report_options(parser)
     parser.add_argument("--archive-bucket", action="append", default=[], metavar="BUCKET",
                         help="also audit this log archive bucket (e.g. an organization trail's, owned elsewhere)")
     parser.add_argument("--log-key", action="append", default=[], metavar="KEY_ARN",
@@ -35,10 +39,9 @@ def handle(args: argparse.Namespace) -> int:
     from baseline.audit.report import print_text, to_json, to_sarif
     from baseline.audit.session import parse_endpoint_url
 
-    if args.output and args.format == "text":
-        raise UserError("--output: only json and sarif reports are written to a file; add --format json or sarif")
     if args.workers < 1:
         raise UserError(f"--workers {args.workers}: must be 1 or more")
+    check_report_options(args)  # the --output path too, before the regions are audited
     options = AuditOptions(profile=args.profile, regions=parse_regions(args.regions),
                            endpoint_url=parse_endpoint_url(args.endpoint_url), archive_buckets=args.archive_bucket,
                            log_keys=args.log_key, workers=args.workers,
@@ -48,7 +51,7 @@ def handle(args: argparse.Namespace) -> int:
         print_text(report, Console())
     else:
         document = to_json(report) if args.format == "json" else to_sarif(report)
-        if args.output:
+        if args.output is not None:
             write_json_atomically(args.output, document, "--output")
         else:
             sys.stdout.write(json.dumps(document, indent=2) + "\n")

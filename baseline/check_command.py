@@ -12,26 +12,48 @@ from rich.console import Console
 from rich.markup import escape
 
 from baseline import sarif
-from baseline.crossguard import CheckResult, PolicyPackProcess, load_policy_config
-from baseline.engine import RunResult
+from baseline.cli import add_report_options, check_report_options
+from baseline.crossguard import CheckResult, PolicyPackProcess, load_policy_config, reconcile_config
+from baseline.engine import Registration, RunResult
 from baseline.errors import EXIT_FINDINGS, EXIT_OK, UserError
 from baseline.output_files import write_json_atomically
-from baseline.preview_command import REPO_ROOT, add_program_options, run_and_report
+from baseline.preview_command import REPO_ROOT, add_program_options, check_program_options, run_and_print, write_export
+from baseline.project import stack_file
 from baseline.report import wide_console
 
 FORMATS = ("text", "json", "sarif")
 INFORMATION_URI = "https://github.com/pulumi/pulumi-policy"
+DESCRIPTION = (
+    "Run the program offline and print its plan, then run the policy pack on it and report the verdict, as "
+    "pulumi preview --policy-pack would. --json FILE writes the plan export (the shape of pulumi stack export); "
+    "--format json or sarif with --output FILE writes the verdict. Flags, output paths, the pack directory, the "
+    "policy config (against the pack's policies), stack config types and the account fixture are checked before "
+    "the program runs. Exit 0 when no "
+    "mandatory policy is violated, 1 when one is, 2 on bad input (nothing is written then)."
+)
 
 
 def run_check(args: argparse.Namespace, console: Console) -> tuple[RunResult, CheckResult, dict[str, float]]:
-    """The engine, then the pack (always stopped). Bad input surfaces before the program runs."""
-    user_config = load_policy_config(args.policy_config) if args.policy_config else None
-    pack = PolicyPackProcess(args.policy_pack)  # checks PulumiPolicy.yaml before the engine runs
+    """Everything that can be checked is checked before the program runs; then the engine, then the pack.
+
+    Up front: --format/--output and the --output and --json paths (probed in their directories), the -c
+    overrides, the policy config file and the pack directory; then the pack is started and the policy config
+    is reconciled against its policies and their schemas (unknown policy, wrong type, extra key, bad level).
+    Only then does the engine run the program (printing the plan) and the pack analyze it. The pack is always
+    stopped. Nothing is written here: the caller writes the export and the report once the verdict is in.
+    """
+    check_report_options(args)
+    overrides = check_program_options(args)
+    source = f"--policy-config {args.policy_config}"
+    user_config = load_policy_config(args.policy_config) if args.policy_config is not None else None
+    pack = PolicyPackProcess(args.policy_pack)  # checks PulumiPolicy.yaml before anything starts
     started = time.perf_counter()
-    run = run_and_report(args, console)
-    engine_seconds = time.perf_counter() - started
     with pack:
-        result = pack.check(run, user_config, f"--policy-config {args.policy_config}")
+        reconcile_config(pack.analyzer_info(), user_config, source)  # the same check pack.check makes, up front
+        engine_started = time.perf_counter()
+        run = _run_engine(args, console, overrides)
+        engine_seconds = time.perf_counter() - engine_started
+        result = pack.check(run, user_config, source)
     timings = {
         "engine": engine_seconds,
         "packStart": result.start_seconds,
@@ -39,6 +61,17 @@ def run_check(args: argparse.Namespace, console: Console) -> tuple[RunResult, Ch
         "total": time.perf_counter() - started,
     }
     return run, result, timings
+
+
+def _run_engine(args: argparse.Namespace, console: Console, overrides: dict) -> RunResult:
+    try:
+        return run_and_print(args, console, overrides)
+    except UserError as exc:
+        # The pack is running, so SIGTERM is trapped as SystemExit; the engine reports whatever ends the
+        # program as a program error. A signal is not bad input: let it end the command as a signal does.
+        if isinstance(exc.__cause__, SystemExit):
+            raise exc.__cause__ from None
+        raise
 
 
 def grouped(result: CheckResult) -> dict[str, list]:
@@ -99,7 +132,20 @@ def json_document(run: RunResult, result: CheckResult, timings: dict[str, float]
     }
 
 
-def sarif_document(result: CheckResult) -> dict[str, Any]:
+def source_location(run: RunResult, registration: Registration | None) -> tuple[str, int | None]:
+    """Where a violation points in the program: the file and line that declared the resource, relative to the
+    program directory; for the stack itself, a resource the engine did not record (the default provider) or a
+    declaration outside the program directory, the stack's config file Pulumi.<stack>.yaml. Never an absolute
+    path: code scanning needs a path relative to the checkout, and a CI runner's paths are nobody's business."""
+    if registration is not None and registration.source_file and registration.source_line > 0:
+        uri = sarif.relative_uri(registration.source_file, run.project.directory)
+        if uri is not None:
+            return uri, registration.source_line
+    config_uri = sarif.relative_uri(stack_file(run.project, run.stack), run.project.directory, must_exist=False)
+    return config_uri or "Pulumi.yaml", None
+
+
+def sarif_document(run: RunResult, result: CheckResult) -> dict[str, Any]:
     rules = [
         sarif.SarifRule(
             id=p.name,
@@ -113,36 +159,42 @@ def sarif_document(result: CheckResult) -> dict[str, Any]:
         )
         for p in result.policies
     ]
-    results = [
-        sarif.SarifResult(
+    policy_names = {p.name for p in result.policies}
+    by_urn = run.by_urn()
+    results = []
+    for v in result.violations:
+        if v.policy not in policy_names:
+            continue
+        artifact_uri, start_line = source_location(run, by_urn.get(v.urn) if v.urn else None)
+        results.append(sarif.SarifResult(
             rule_id=v.policy,
             level="error" if v.enforcement == "mandatory" else "warning",
             message=v.message,
-            logical_location=v.urn or None,
+            logical_location=v.urn or run.stack_urn or None,  # a stack policy's violation is about the stack
+            artifact_uri=artifact_uri,
+            start_line=start_line,
             properties={"enforcementLevel": v.enforcement, "severity": v.severity},
-        )
-        for v in result.violations
-        if v.policy in {p.name for p in result.policies}
-    ]
+        ))
     return sarif.build_sarif(result.pack_name, result.pack_version, INFORMATION_URI, rules, results)
 
 
 def handler(args: argparse.Namespace) -> int:
-    if args.output and args.format == "text":
-        raise UserError("--output: only with --format json or --format sarif")
-    machine = args.format != "text" and not args.output
+    machine = args.format != "text" and args.output is None
     console = wide_console(stderr=machine)  # stdout carries only the document when no --output is given
     run, result, timings = run_check(args, console)
+    write_export(args, run)
     if args.format == "text":
         print_text(result, console)
     else:
-        document = json_document(run, result, timings) if args.format == "json" else sarif_document(result)
-        if args.output:
+        document = json_document(run, result, timings) if args.format == "json" else sarif_document(run, result)
+        if args.output is not None:
             write_json_atomically(args.output, document, "--output")
             print_text(result, console)
             console.print(f"{args.format} report written to {args.output}")
         else:
             sys.stdout.write(json.dumps(document, indent=2) + "\n")
+    if args.json is not None:
+        console.print(f"export written to {args.json}")
     counts = summary(result)
     console.print(
         f"\n{counts['mandatory']} mandatory and {counts['advisory']} advisory violation(s) from {counts['policies']} policies; "
@@ -154,13 +206,13 @@ def handler(args: argparse.Namespace) -> int:
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "check", help="run the program offline, then the policy pack on it (as pulumi preview --policy-pack)",
-        description=__doc__,
+        description=DESCRIPTION,
     )
-    add_program_options(parser)
+    add_program_options(parser, json_help="write the plan export (the shape of `pulumi stack export`) to FILE; "
+                                          "the verdict is --format json --output FILE")
     parser.add_argument("--policy-pack", default=str(REPO_ROOT / "policies"), metavar="DIR",
                         help="policy pack directory (default: this repository's policies/)")
     parser.add_argument("--policy-config", metavar="FILE",
                         help="policy config JSON, as `pulumi preview --policy-pack-config`: {\"all\": level, \"<policy>\": level | {...}}")
-    parser.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text)")
-    parser.add_argument("--output", metavar="FILE", help="write the json or sarif report to FILE (written whole or not at all)")
+    add_report_options(parser)
     parser.set_defaults(handler=handler)

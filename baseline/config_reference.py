@@ -4,6 +4,7 @@
 a test fails when the README is out of date.
 """
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -46,7 +47,18 @@ def readme_section(readme: Path = REPO / "README.md") -> str:
     return text[text.index(BEGIN) : text.index(END) + len(END)]
 
 
-if __name__ == "__main__":
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m baseline.config_reference",
+        description="Regenerate the configuration reference table in README.md (between its config-reference "
+                    "markers) from the config schema in Pulumi.yaml. README.md is rewritten only when the table "
+                    "changed; tests/baseline/test_config_reference.py fails while it is out of date.",
+    )
+    parser.parse_args(argv)
     changed = update_readme()
     print("README.md configuration reference " + ("updated" if changed else "already up to date"))
-    sys.exit(0)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

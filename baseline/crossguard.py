@@ -318,11 +318,22 @@ def _collect(response, resource_urn: str, meta: dict[str, PolicyInfo], violation
 
 def load_policy_config(path: str | Path) -> dict[str, Any]:
     """A `--policy-config` file in the CLI's format (JSON): {"all": level, "<policy>": level | {...}}."""
+    if not str(path):
+        raise UserError("--policy-config: expected a file name, got an empty string")
     path = Path(path)
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UserError(f"--policy-config {path}: file not found") from None
+    except IsADirectoryError:
+        raise UserError(f"--policy-config {path}: is a directory; expected a JSON file") from None
+    except UnicodeDecodeError as exc:
+        raise UserError(f"--policy-config {path}: not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start}); "
+                        "save it as UTF-8 JSON") from None
+    except OSError as exc:
+        raise UserError(f"--policy-config {path}: cannot read it: {exc.strerror or exc}") from None
+    try:
+        document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UserError(f"--policy-config {path}: not JSON (line {exc.lineno}: {exc.msg})") from None
     if not isinstance(document, dict):

@@ -65,6 +65,10 @@ class Registration:
     delete_before_replace: bool = False
     additional_secret_outputs: list[str] = field(default_factory=list)
     custom_timeouts: dict[str, str] = field(default_factory=dict)
+    # Where the program declared the resource, from the SDK's sourcePosition: an absolute path and a 1-based
+    # line; "" and 0 when the SDK sent none (or not a local file).
+    source_file: str = ""
+    source_line: int = 0
     input_struct: struct_pb2.Struct = field(default_factory=struct_pb2.Struct, repr=False)
     output_struct: struct_pb2.Struct = field(default_factory=struct_pb2.Struct, repr=False)
 
@@ -213,10 +217,19 @@ def _struct(data: dict[str, Any]) -> struct_pb2.Struct:
 
 
 def _to_registration(request, response) -> Registration:
+    import urllib.parse  # here, to keep this change local; both modules are already loaded by the SDK
+    import urllib.request
+
     is_read = not hasattr(request, "object")
     inputs_struct = request.properties if is_read else request.object
     outputs_struct = response.properties if is_read else response.object
     urn = response.urn
+    source_file, source_line = "", 0
+    if request.HasField("sourcePosition"):  # the SDK sends file:///abs/path.py (percent-encoded) and a line
+        position = urllib.parse.urlsplit(request.sourcePosition.uri)
+        if position.scheme == "file" and position.netloc in ("", "localhost") and position.path.startswith("/"):
+            source_file = os.path.normpath(urllib.request.url2pathname(position.path))
+            source_line = max(int(request.sourcePosition.line), 0)
     return Registration(
         urn=urn,
         type=request.type,
@@ -237,6 +250,8 @@ def _to_registration(request, response) -> Registration:
         custom_timeouts={}
         if is_read or not request.HasField("customTimeouts")
         else {k: getattr(request.customTimeouts, k) for k in ("create", "update", "delete") if getattr(request.customTimeouts, k)},
+        source_file=source_file,
+        source_line=source_line,
         input_struct=inputs_struct,
         output_struct=outputs_struct,
     )

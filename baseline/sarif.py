@@ -1,10 +1,15 @@
 """A generic SARIF 2.1.0 log builder, shared by `baseline audit` and `baseline check`.
 
-One rule per control or policy, one result per finding or violation. A result points either at a logical
-location (an AWS resource, a Pulumi URN) or at a file (an artifact URI, optionally a line).
+One rule per control or policy, one result per finding or violation. Every result points at a file (an artifact
+URI relative to the repository, optionally a line): GitHub code scanning rejects an upload with a result that has
+no `physicalLocation.artifactLocation.uri`. A result may also name a logical location (an AWS resource, a Pulumi
+URN).
 """
 
+import os
+import urllib.parse
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -43,10 +48,37 @@ class SarifResult:
     logical_location: str | None = None  # fully qualified name, e.g. "us-east-1/vpc-123" or a Pulumi URN
     logical_name: str | None = None  # short name shown to people (default: the fully qualified name)
     logical_kind: str = "resource"
-    artifact_uri: str | None = None  # a file, relative to the repository root
+    artifact_uri: str | None = None  # a file, relative to the repository root (required by build_sarif)
     start_line: int | None = None
     kind: str = "fail"  # SARIF result.kind: fail | open (could not decide) | review | pass | ...
     properties: dict[str, Any] = field(default_factory=dict)
+
+
+def relative_uri(path: str | os.PathLike, root: str | os.PathLike, must_exist: bool = True) -> str | None:
+    """`path` as an artifact URI relative to `root`: '/'-separated and percent-encoded, never absolute, never
+    leaving `root`. None when `path` is not under `root` (or, with `must_exist`, is not a file there).
+
+    Paths are compared as written ('..' folded) first, so a file reached through a symbolic link inside `root`
+    keeps its path in the repository, then with every link resolved."""
+    for resolve in (os.path.abspath, os.path.realpath):
+        try:
+            relative = Path(resolve(path)).relative_to(resolve(root))
+        except ValueError:
+            continue
+        if relative.parts and ".." not in relative.parts and (not must_exist or (Path(root) / relative).is_file()):
+            return urllib.parse.quote(relative.as_posix())
+    return None
+
+
+def check_artifact_uri(uri: str | None) -> None:
+    """Refuse what code scanning cannot place in a checkout (or that would leak a machine's paths): no URI, a
+    scheme (file://), an absolute path, a backslash, or a '..' segment."""
+    if not uri:
+        raise ValueError("SARIF result needs an artifact_uri: code scanning rejects a result without "
+                         "locations[].physicalLocation.artifactLocation.uri")
+    parsed = urllib.parse.urlsplit(uri)
+    if parsed.scheme or parsed.netloc or uri.startswith("/") or "\\" in uri or ".." in uri.split("/"):
+        raise ValueError(f"SARIF artifact_uri must be a path relative to the repository root, not {uri!r}")
 
 
 def _rule(rule: SarifRule) -> dict[str, Any]:
@@ -93,6 +125,9 @@ def build_sarif(tool_name: str, tool_version: str, information_uri: str | None,
             raise ValueError(f"SARIF level must be one of {LEVELS}, not {result.level!r}")
         if result.kind != "fail" and result.level != "none":
             raise ValueError("SARIF 2.1.0 (3.27.9): a result whose kind is not 'fail' must have level 'none'")
+        if result.start_line is not None and result.start_line < 1:
+            raise ValueError(f"SARIF startLine is 1-based, not {result.start_line}")
+        check_artifact_uri(result.artifact_uri)
         document: dict[str, Any] = {"ruleId": result.rule_id, "ruleIndex": index[result.rule_id], "kind": result.kind,
                                     "level": result.level, "message": {"text": result.message}}
         location = _location(result)

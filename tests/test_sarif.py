@@ -6,7 +6,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from baseline.sarif import SarifResult, SarifRule, build_sarif, level_for_severity
+from baseline.sarif import SarifResult, SarifRule, build_sarif, level_for_severity, relative_uri
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
 
@@ -24,22 +24,24 @@ def test_logical_and_artifact_locations_validate():
     log = build_sarif("baseline-check", "1.2.3", "https://example.org/baseline", RULES, [
         SarifResult(rule_id="cloud-trail-encryption-enabled", level="warning", message="no KMS key",
                     logical_location="urn:pulumi:dev::baseline::aws:cloudtrail/trail:Trail::main",
-                    logical_name="main", logical_kind="resource"),
+                    logical_name="main", logical_kind="resource", artifact_uri="components/trail.py", start_line=99),
         SarifResult(rule_id="s3-bucket-versioning-enabled", level="note", message="versioning off",
                     artifact_uri="Pulumi.example.yaml", start_line=12, properties={"stack": "example"}),
         SarifResult(rule_id="s3-bucket-versioning-enabled", level="none", kind="open", message="could not check",
-                    logical_location="us-east-1/arn:aws:s3:::logs"),
+                    logical_location="us-east-1/arn:aws:s3:::logs", artifact_uri="docs/audit.md"),
     ])
     jsonschema.validate(log, SCHEMA)
     run = log["runs"][0]
     assert log["version"] == "2.1.0"
     assert run["tool"]["driver"]["name"] == "baseline-check"
     assert [r["ruleIndex"] for r in run["results"]] == [1, 0, 0]
-    assert run["results"][1]["locations"][0]["physicalLocation"] == {
-        "artifactLocation": {"uri": "Pulumi.example.yaml"}, "region": {"startLine": 12}}
-    assert run["results"][0]["locations"][0]["logicalLocations"] == [{
-        "name": "main", "fullyQualifiedName": "urn:pulumi:dev::baseline::aws:cloudtrail/trail:Trail::main",
-        "kind": "resource"}]
+    assert run["results"][1]["locations"][0] == {"physicalLocation": {
+        "artifactLocation": {"uri": "Pulumi.example.yaml"}, "region": {"startLine": 12}}}
+    assert run["results"][0]["locations"][0] == {
+        "physicalLocation": {"artifactLocation": {"uri": "components/trail.py"}, "region": {"startLine": 99}},
+        "logicalLocations": [{"name": "main", "fullyQualifiedName": "urn:pulumi:dev::baseline::aws:cloudtrail/trail:Trail::main",
+                              "kind": "resource"}]}
+    assert run["results"][2]["locations"][0]["physicalLocation"] == {"artifactLocation": {"uri": "docs/audit.md"}}
     assert run["results"][2]["locations"][0]["logicalLocations"][0]["name"] == "us-east-1/arn:aws:s3:::logs"
     assert run["tool"]["driver"]["rules"][0]["properties"]["frameworks"] == {"AWS Security Hub": ["S3.14"]}
 
@@ -51,9 +53,13 @@ def test_schema_rejects_what_the_builder_must_never_emit():
 
 
 @pytest.mark.parametrize("result, message", [
-    (SarifResult(rule_id="nope", level="error", message="x"), "unknown rule 'nope'"),
-    (SarifResult(rule_id="cloud-trail-encryption-enabled", level="fatal", message="x"), "level must be one of"),
-    (SarifResult(rule_id="cloud-trail-encryption-enabled", level="error", kind="open", message="x"), "must have level 'none'"),
+    (SarifResult(rule_id="nope", level="error", message="x", artifact_uri="a.py"), "unknown rule 'nope'"),
+    (SarifResult(rule_id="cloud-trail-encryption-enabled", level="fatal", message="x", artifact_uri="a.py"),
+     "level must be one of"),
+    (SarifResult(rule_id="cloud-trail-encryption-enabled", level="error", kind="open", message="x", artifact_uri="a.py"),
+     "must have level 'none'"),
+    (SarifResult(rule_id="cloud-trail-encryption-enabled", level="error", message="x", artifact_uri="a.py", start_line=0),
+     "startLine is 1-based"),
 ])
 def test_bad_results_are_refused(result, message):
     with pytest.raises(ValueError, match=message):
@@ -67,3 +73,36 @@ def test_duplicate_rule_ids_are_refused():
 
 def test_severity_levels():
     assert [level_for_severity(s) for s in ("critical", "HIGH", "medium", "low")] == ["error", "error", "warning", "note"]
+
+
+def test_a_result_without_a_file_is_refused():
+    """Code scanning rejects the whole upload when one result lacks physicalLocation.artifactLocation.uri."""
+    with pytest.raises(ValueError, match="needs an artifact_uri"):
+        build_sarif("t", "1", None, RULES, [SarifResult(rule_id="cloud-trail-encryption-enabled", level="error",
+                                                        message="x", logical_location="urn:pulumi:dev::p::t::n")])
+
+
+@pytest.mark.parametrize("uri", ["file:///work/main/components/trail.py", "/work/main/components/trail.py",
+                                 "../outside.py", "components/../../outside.py", "C:\\work\\trail.py",
+                                 "https://example.org/trail.py", "//host/share/trail.py"])
+def test_artifact_uris_that_are_not_repository_relative_are_refused(uri):
+    with pytest.raises(ValueError, match="relative to the repository root"):
+        build_sarif("t", "1", None, RULES, [SarifResult(rule_id="cloud-trail-encryption-enabled", level="error",
+                                                        message="x", artifact_uri=uri)])
+
+
+def test_relative_uri_stays_inside_the_root(tmp_path):
+    root = tmp_path / "program"
+    (root / "components").mkdir(parents=True)
+    (root / "components" / "log group.py").write_text("x = 1\n")
+    (root / "main.py").write_text("")
+    (tmp_path / "outside.py").write_text("")
+    (root / "linked.py").symlink_to(tmp_path / "outside.py")
+    assert relative_uri(root / "components" / "log group.py", root) == "components/log%20group.py"
+    assert relative_uri(f"{root}/components/../main.py", root) == "main.py"
+    assert relative_uri(root / "linked.py", root) == "linked.py"  # a link in the repository keeps its own path
+    assert relative_uri(tmp_path / "outside.py", root) is None
+    assert relative_uri(f"{root}/../outside.py", root) is None
+    assert relative_uri(root / "missing.py", root) is None
+    assert relative_uri(root / "Pulumi.dev.yaml", root, must_exist=False) == "Pulumi.dev.yaml"
+    assert relative_uri(root, root, must_exist=False) is None

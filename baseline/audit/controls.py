@@ -70,3 +70,55 @@ CONTROLS: dict[str, Control] = {c.id: c for c in [
     _c("iam-password-policy", "The account password policy meets CIS (length >= 14, reuse prevention >= 24)", "medium",
        "Set the account password policy: MinimumPasswordLength 14 or more, PasswordReusePrevention 24.", ["1.8", "1.9"], ["IAM.7", "IAM.15", "IAM.16"]),
 ]}
+
+
+# --- where each control is deployed: the physical location of `baseline audit --format sarif` results ----------
+# Code scanning needs every result to point at a file in the repository. A finding describes a live resource, so it
+# points at the code in this repository that deploys the control (what should have made it pass): a path relative
+# to the repository root and a text found on exactly one line of that file, which becomes the result's line when
+# the report is written (tests/audit/test_report.py checks both). A control the baseline does not deploy points at
+# its row in AUDIT_DOC, the documented fallback.
+
+AUDIT_DOC = "docs/audit.md"
+
+
+@dataclass(frozen=True)
+class Deployment:
+    path: str  # relative to the repository root, '/'-separated
+    anchor: str  # text on exactly one line of the file: the line the result points at
+
+
+def _documented_only(control_id: str) -> Deployment:
+    return Deployment(AUDIT_DOC, f"| `{control_id}` |")
+
+
+_TRAIL, _BUCKET, _RULES = "components/trail.py", "components/secure_bucket.py", "components/catalog/config_rules.yaml"
+_RECORDING = "components/config_recording.py"
+
+DEPLOYED_BY: dict[str, Deployment] = {
+    "multi-region-cloud-trail-enabled": Deployment(_TRAIL, "is_multi_region_trail=True"),
+    "cloud-trail-log-file-validation-enabled": Deployment(_TRAIL, "enable_log_file_validation=True"),
+    "cloud-trail-encryption-enabled": Deployment(_TRAIL, "kms_key_id=args.kms_key_arn,"),
+    "cloud-trail-cloud-watch-logs-enabled": Deployment(_TRAIL, "cloud_watch_logs_group_arn="),
+    "cloud-trail-delivery-healthy": Deployment(_TRAIL, "self.trail = aws.cloudtrail.Trail("),
+    "s3-bucket-versioning-enabled": Deployment(_BUCKET, "aws.s3.BucketVersioning("),
+    "s3-default-encryption-kms": Deployment(_BUCKET, "aws.s3.BucketServerSideEncryptionConfiguration("),
+    "s3-bucket-level-public-access-prohibited": Deployment(_BUCKET, "aws.s3.BucketPublicAccessBlock("),
+    "s3-bucket-replication-enabled": Deployment("components/log_archive.py", "aws.s3.BucketReplicationConfig("),
+    "s3-bucket-default-lock-enabled": Deployment(_BUCKET, "aws.s3.BucketObjectLockConfiguration("),
+    "cmk-backing-key-rotation-enabled": Deployment("components/log_key.py", "enable_key_rotation=True"),
+    "config-recorder-enabled": Deployment(_RECORDING, "aws.cfg.Recorder("),
+    "config-delivery-channel-healthy": Deployment(_RECORDING, "aws.cfg.DeliveryChannel("),
+    "vpc-flow-logs-enabled": Deployment("components/flow_logs.py", "aws.ec2.FlowLog("),
+    "cis-metric-filters-and-alarms": Deployment("components/security_alarms.py",
+                                                "self.filters[alarm.id] = aws.cloudwatch.LogMetricFilter("),
+    "alarm-topic-has-confirmed-subscription": Deployment("components/alert_topic.py", "aws.sns.TopicSubscription("),
+    "inspector-enabled": Deployment("components/inspector.py", "aws.inspector2.Enabler("),
+    # Account hygiene the baseline cannot fix, only watch: the AWS Config rule it deploys for the same check.
+    "root-account-mfa-enabled": Deployment(_RULES, "- name: root-account-mfa-enabled"),
+    "iam-root-access-key-check": _documented_only("iam-root-access-key-check"),  # no Config rule in the catalog
+    "mfa-enabled-for-iam-console-access": Deployment(_RULES, "- name: mfa-enabled-for-iam-console-access"),
+    "access-keys-rotated": Deployment(_RULES, "- name: access-keys-rotated"),
+    "iam-user-unused-credentials-check": Deployment(_RULES, "- name: iam-user-unused-credentials-check"),
+    "iam-password-policy": Deployment(_RULES, "- name: iam-password-policy"),
+}

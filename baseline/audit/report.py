@@ -1,22 +1,37 @@
 """Render an audit report as text (terminal or pipe), JSON, or SARIF 2.1.0."""
 
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
 
 from baseline.audit import AuditReport
-from baseline.audit.controls import CONTROLS
+from baseline.audit.controls import CONTROLS, DEPLOYED_BY, Deployment
 from baseline.sarif import SarifResult, SarifRule, build_sarif, level_for_severity, security_severity
 
 TOOL_NAME = "baseline-audit"
 TOOL_VERSION = "0.1.0"
+REPO_ROOT = Path(__file__).resolve().parents[2]
 _STYLE = {"pass": "green", "fail": "bold red", "unknown": "yellow"}
 
 
 def to_json(report: AuditReport) -> dict[str, Any]:
     return {"tool": TOOL_NAME, "version": TOOL_VERSION, "account": report.account_id, "regions": report.regions,
             "summary": report.counts(), "findings": [f.to_dict() for f in report.findings]}
+
+
+@lru_cache(maxsize=None)
+def deployment_line(deployment: Deployment) -> int | None:
+    """The line of the repository file that deploys a control (the one line holding its anchor), or None when
+    the file is not there (an installed package without the repository) or the anchor is not on exactly one line."""
+    try:
+        text = (REPO_ROOT / deployment.path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    lines = [number for number, line in enumerate(text.splitlines(), 1) if deployment.anchor in line]
+    return lines[0] if len(lines) == 1 else None
 
 
 def to_sarif(report: AuditReport) -> dict[str, Any]:
@@ -28,6 +43,8 @@ def to_sarif(report: AuditReport) -> dict[str, Any]:
     # Passing checks are left out: every SARIF result is an alert to a consumer such as code scanning.
     results = [SarifResult(rule_id=f.control, message=f.message, logical_location=f"{f.region}/{f.resource}",
                            logical_name=f.resource,
+                           artifact_uri=DEPLOYED_BY[f.control].path,
+                           start_line=deployment_line(DEPLOYED_BY[f.control]),
                            kind="fail" if f.status == "fail" else "open",
                            level=level_for_severity(CONTROLS[f.control].severity) if f.status == "fail" else "none",
                            properties={"status": f.status, "region": f.region, "resource": f.resource,

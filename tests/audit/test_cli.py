@@ -35,3 +35,18 @@ def test_unwritable_output_is_bad_input(aws, capsys, tmp_path, monkeypatch):
     assert run(["--regions", "us-east-1", "--format", "json", "--output", str(target)]) == 2
     assert f"--output {target}: directory" in capsys.readouterr().err
     assert not target.parent.exists()
+
+
+def test_output_path_is_checked_before_auditing(aws, capsys, tmp_path, monkeypatch):
+    import baseline.audit as audit_package
+
+    def run_audit(options):
+        raise AssertionError("the regions were audited although --output cannot be written")
+    monkeypatch.setattr(audit_package, "run_audit", run_audit)
+    target = tmp_path / "missing-dir" / "audit.sarif"
+    assert run(["--regions", "us-east-1", "--format", "sarif", "--output", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert f"error: --output {target}: directory {target.parent} does not exist" in err
+    assert len(err.strip().splitlines()) == 1
+    assert run(["--regions", "us-east-1", "--format", "json", "--output", ""]) == 2
+    assert "error: --output: expected a file name, got an empty string" in capsys.readouterr().err

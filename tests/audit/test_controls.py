@@ -91,3 +91,14 @@ def test_inspector_names_the_disabled_scan_type(build):
 def test_iam_findings_name_the_user(build, control, user, words):
     [finding] = _fails(build(defect=control, regions=[HOME]).audit(), control)
     assert finding.resource == f"arn:aws:iam::{ACCOUNT}:user/{user}" and words in finding.message
+
+
+def test_flow_log_finding_asks_for_the_baselines_default_traffic_type(build):
+    """The remediation matches what the baseline deploys (baseline:flowLogTrafficType's default), not ALL."""
+    from baseline.project import load_project
+    from tests.engine_helpers import REPO
+
+    default = load_project(REPO).schema["baseline:flowLogTrafficType"].default
+    account = build(defect="vpc-flow-logs-enabled", regions=[HOME])
+    [finding] = _fails(account.audit(), "vpc-flow-logs-enabled")
+    assert finding.message == f"VPC has no flow log; create one (traffic type {default}, the baseline's default, or ALL)"

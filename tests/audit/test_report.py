@@ -11,11 +11,26 @@ from rich.console import Console
 
 from baseline import audit_command
 from baseline.audit import AuditOptions
-from baseline.audit.controls import CONTROLS
-from baseline.audit.report import print_text, to_json, to_sarif
+from baseline.audit.controls import AUDIT_DOC, CONTROLS, DEPLOYED_BY
+from baseline.audit.report import deployment_line, print_text, to_json, to_sarif
 from tests.audit.conftest import ACCOUNT, HOME
 
-SCHEMA = json.loads((Path(__file__).parents[1] / "data" / "sarif-schema-2.1.0.json").read_text())
+REPO = Path(__file__).resolve().parents[2]
+SCHEMA = json.loads((REPO / "tests" / "data" / "sarif-schema-2.1.0.json").read_text())
+
+
+def assert_every_result_points_at_a_repository_file(results: list[dict]) -> None:
+    """Code scanning rejects an upload with a result lacking physicalLocation.artifactLocation.uri; the URI must be
+    relative to the repository root, never file:// or an absolute path. The control's logical location stays."""
+    assert results
+    for result in results:
+        [location] = result["locations"]
+        physical = location["physicalLocation"]
+        uri = physical["artifactLocation"]["uri"]
+        assert "://" not in uri and not uri.startswith(("/", "file:")) and ".." not in uri.split("/"), uri
+        assert (REPO / uri).is_file() and uri == DEPLOYED_BY[result["ruleId"]].path
+        assert DEPLOYED_BY[result["ruleId"]].anchor in (REPO / uri).read_text().splitlines()[physical["region"]["startLine"] - 1]
+        assert location["logicalLocations"][0]["fullyQualifiedName"] == f"{result['properties']['region']}/{result['properties']['resource']}"
 
 
 @pytest.fixture
@@ -44,6 +59,25 @@ def test_sarif_report_is_valid_and_has_one_result_per_problem(noncompliant):
     trail = f"arn:aws:cloudtrail:{HOME}:{ACCOUNT}:trail/org-baseline"
     assert result["locations"][0]["logicalLocations"] == [
         {"name": trail, "fullyQualifiedName": f"global/{trail}", "kind": "resource"}]
+    # ... and the line of this repository that deploys the control: the trail's enable_log_file_validation=True.
+    validation = next(number for number, line in enumerate((REPO / "components" / "trail.py").read_text().splitlines(), 1)
+                      if "enable_log_file_validation=True" in line)
+    assert result["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "components/trail.py"}, "region": {"startLine": validation}}
+    assert_every_result_points_at_a_repository_file(run["results"])
+
+
+def test_every_control_maps_to_the_repository_file_that_deploys_it():
+    assert list(DEPLOYED_BY) == list(CONTROLS)
+    for control, deployment in DEPLOYED_BY.items():
+        path = REPO / deployment.path
+        assert not Path(deployment.path).is_absolute() and path.resolve().is_relative_to(REPO) and path.is_file(), control
+        lines = [n for n, line in enumerate(path.read_text().splitlines(), 1) if deployment.anchor in line]
+        assert len(lines) == 1, f"{control}: {deployment.anchor!r} must be on exactly one line of {deployment.path}"
+        assert deployment_line(deployment) == lines[0]
+        if deployment.path == AUDIT_DOC:  # the documented fallback: the control's row in the table
+            assert deployment.anchor == f"| `{control}` |"
+    assert "`iam-root-access-key-check`" in (REPO / AUDIT_DOC).read_text()
 
 
 def test_text_report_lists_failures_first_without_colour_when_piped(noncompliant):
@@ -74,8 +108,12 @@ def test_handler_writes_the_report_file_whole_and_exits_1_on_failure(build, monk
     _stubbed(build(defect="iam-password-policy", regions=[HOME]), monkeypatch)
     target = tmp_path / "audit.sarif"
     assert audit_command.handle(_args(format="sarif", output=str(target))) == 1
-    jsonschema.validate(json.loads(target.read_text()), SCHEMA)
+    document = json.loads(target.read_text())
+    jsonschema.validate(document, SCHEMA)
     assert [p.name for p in tmp_path.iterdir()] == ["audit.sarif"]  # no temp file left behind
+    assert_every_result_points_at_a_repository_file(document["runs"][0]["results"])
+    [result] = document["runs"][0]["results"]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "components/catalog/config_rules.yaml"
     assert capsys.readouterr().out == ""
 
 

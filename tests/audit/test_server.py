@@ -78,6 +78,11 @@ def test_cli_writes_sarif_over_http(endpoint, tmp_path):
     results = json.loads(target.read_text())["runs"][0]["results"]
     assert sorted(r["ruleId"] for r in results) == sorted(MOTO_CANNOT_ANSWER)
     assert {r["kind"] for r in results} == {"open"}
+    for result in results:  # code scanning needs a repository-relative file for every result, unknown ones too
+        uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        assert "://" not in uri and not uri.startswith("/") and (REPO / uri).is_file(), uri
+        assert result["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1
+        assert result["locations"][0]["logicalLocations"]
 
 
 def test_no_credentials_exits_2_with_one_line(tmp_path):

@@ -1,5 +1,6 @@
 """`python -m baseline check` as a user runs it: verdict, formats, and bad input (exit 2, no orphan process)."""
 
+import dataclasses
 import json
 import signal
 import subprocess
@@ -13,8 +14,9 @@ import yaml
 import pytest
 
 from baseline import crossguard
+from baseline.check_command import source_location
 from baseline.cli import main
-from tests.policies.conftest import CASES_PROGRAM, FIXTURE, REPO
+from tests.policies.conftest import CASES_PROGRAM, FIXTURE, REPO, run_case
 
 SARIF_SCHEMA = json.loads((REPO / "tests" / "data" / "sarif-schema-2.1.0.json").read_text())
 CASE_ARGS = ["--program", str(CASES_PROGRAM), "--stack", "test", "--account", str(FIXTURE), "--no-tree"]
@@ -86,6 +88,69 @@ def test_sarif_report_validates_against_the_oasis_schema(capsys, tmp_path):
     public = [r for r in run["results"] if r["ruleId"] == "s3-bucket-policy-no-public-principal"]
     assert len(public) == 1 and public[0]["level"] == "error"
     assert public[0]["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].endswith("aws:s3/bucketPolicy:BucketPolicy::b-policy")
+    assert_every_result_points_at_a_file(run["results"], CASES_PROGRAM)
+    # The bucket policy is declared in cases.py, in bucket(), called by the policy-public-read case.
+    physical = public[0]["locations"][0]["physicalLocation"]
+    assert physical["artifactLocation"]["uri"] == "cases.py"
+    assert "aws.s3.BucketPolicy(" in _line(CASES_PROGRAM / "cases.py", physical["region"]["startLine"])
+
+
+def _line(path: Path, number: int) -> str:
+    return path.read_text().splitlines()[number - 1]
+
+
+def assert_every_result_points_at_a_file(results: list[dict], program: Path) -> None:
+    """Code scanning rejects an upload with a result lacking physicalLocation.artifactLocation.uri; the URI must
+    be relative to the program directory (the checkout), never file:// or a runner's absolute path."""
+    assert results
+    for result in results:
+        [location] = result["locations"]
+        uri = location["physicalLocation"]["artifactLocation"]["uri"]
+        assert "://" not in uri and not uri.startswith(("/", "file:")) and ".." not in uri.split("/"), uri
+        assert (program / uri).is_file(), uri
+        assert str(REPO) not in json.dumps(result)
+        assert location["logicalLocations"][0]["fullyQualifiedName"].startswith("urn:pulumi:")
+
+
+def test_sarif_points_a_violation_at_the_component_line_that_declared_the_resource(capsys, tmp_path):
+    """The real program: the log group in components/trail.py, not the component's caller or __main__.py."""
+    config = tmp_path / "policy-config.json"
+    config.write_text(json.dumps({"cw-loggroup-retention-period-check": {"minRetentionDays": 400}}))
+    code, out, _ = check(capsys, "--program", str(REPO), "--stack", "example", "--account", str(FIXTURE), "--no-tree",
+                         "--policy-config", str(config), "--format", "sarif")
+    results = json.loads(out)["runs"][0]["results"]
+    assert code == 1
+    assert_every_result_points_at_a_file(results, REPO)
+    [trail_log_group] = [r for r in results if r["ruleId"] == "cw-loggroup-retention-period-check"
+                         and r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].endswith(
+                             "$aws:cloudwatch/logGroup:LogGroup::baseline-cloudtrail-log-group")]
+    declared = next(number for number, line in enumerate((REPO / "components" / "trail.py").read_text().splitlines(), 1)
+                    if "self.log_group = aws.cloudwatch.LogGroup(" in line)
+    assert trail_log_group["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "components/trail.py"}, "region": {"startLine": declared}}
+
+
+def test_sarif_points_stack_violations_at_the_stack_config_file(capsys):
+    code, out, _ = check(capsys, *CASE_ARGS, "-c", "policy-cases:case=empty", "--format", "sarif")
+    results = json.loads(out)["runs"][0]["results"]
+    assert code == 1 and {r["ruleId"] for r in results} >= {"multi-region-cloud-trail-enabled"}
+    assert_every_result_points_at_a_file(results, CASES_PROGRAM)
+    assert {json.dumps(r["locations"][0]["physicalLocation"]) for r in results} == {
+        json.dumps({"artifactLocation": {"uri": "Pulumi.test.yaml"}})}
+    assert {r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] for r in results} == {
+        "urn:pulumi:test::policy-cases::pulumi:pulumi:Stack::policy-cases-test"}
+
+
+def test_source_location_falls_back_to_the_stack_config_file():
+    run = run_case("log-group-plain")
+    [log_group] = run.of_type("aws:cloudwatch/logGroup:LogGroup")
+    assert Path(log_group.source_file) == CASES_PROGRAM / "cases.py" and log_group.source_line > 0
+    assert source_location(run, log_group) == ("cases.py", log_group.source_line)
+    for elsewhere in (dataclasses.replace(log_group, source_file=str(REPO / "components" / "trail.py")),  # outside
+                      dataclasses.replace(log_group, source_file="", source_line=0),  # no position sent
+                      dataclasses.replace(log_group, source_line=0),
+                      None):  # the stack, or a resource the engine did not record (the default provider)
+        assert source_location(run, elsewhere) == ("Pulumi.test.yaml", None)
 
 
 def _bad(capsys, tmp_path, config):
@@ -186,3 +251,119 @@ def test_sigterm_and_sigint_to_the_command_leave_no_orphan(tmp_path):
         assert command.wait(timeout=30) in (130, 128 + signal.SIGTERM)
         for child in children:
             assert not Path(f"/proc/{child}").exists() or "Z" in Path(f"/proc/{child}/stat").read_text().split()[2]
+
+
+# --- bad input is found before the program runs, and nothing is written on exit 2 ------------------------
+
+@pytest.fixture
+def program_must_not_run(monkeypatch):
+    """Fails the test if the engine is asked to run the program."""
+    import baseline.preview_command as preview_command
+
+    def run_program(*args, **kwargs):
+        raise AssertionError("the program ran although the input was bad")
+    monkeypatch.setattr(preview_command, "run_program", run_program)
+
+
+@pytest.mark.parametrize("config, message", [
+    ({"cloud-trail-encrypted": "mandatory"}, "unknown policy 'cloud-trail-encrypted'"),
+    ({"cw-loggroup-retention-period-check": {"minRetentionDays": "a year"}}, "'a year' is not of type 'integer'"),
+    ({"kms-key-deletion-window": {"minimumDay": 7}}, "Additional properties are not allowed ('minimumDay'"),
+    ({"all": "strict"}, "all: enforcement level must be one of"),
+])
+def test_policy_config_is_checked_before_the_program_runs(capsys, tmp_path, started, program_must_not_run, config, message):
+    path = tmp_path / "policy-config.json"
+    path.write_text(json.dumps(config))
+    export = tmp_path / "export.json"
+    code, out, err = check(capsys, *CASE_ARGS, "--policy-config", str(path), "--json", str(export))
+    assert code == 2 and f"error: --policy-config {path}: " in err and message in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Resources by type" not in out  # no plan printed
+    assert not export.exists()
+    assert len(started) == 1  # the pack was started to learn its policies, and stopped
+
+
+@pytest.mark.parametrize("flag, extra", [("--output", ["--format", "json"]), ("--json", [])])
+def test_output_paths_are_checked_before_the_program_runs(capsys, tmp_path, started, program_must_not_run, flag, extra):
+    target = tmp_path / "missing-dir" / "report.json"
+    code, out, err = check(capsys, *CASE_ARGS, *extra, flag, str(target))
+    assert code == 2 and f"error: {flag} {target}: directory {target.parent} does not exist" in err
+    assert out == "" and started == []  # neither the program nor the pack ran
+
+
+def test_no_export_is_written_when_the_check_fails_with_bad_input(capsys, tmp_path, started):
+    (tmp_path / "pack").mkdir()
+    pack = _pack(tmp_path / "pack", """
+        from pulumi_policy import PolicyPack, ResourceValidationPolicy
+        def boom(args, report):
+            raise KeyError("no such property")
+        PolicyPack("broken", [ResourceValidationPolicy("boom", "raises", validate=boom)])
+    """)
+    export, report = tmp_path / "export.json", tmp_path / "check.json"
+    code, _, err = check(capsys, *CASE_ARGS, "-c", "policy-cases:case=trail-good", "--policy-pack", str(pack),
+                         "--json", str(export), "--format", "json", "--output", str(report))
+    assert code == 2 and "a policy failed" in err
+    assert not export.exists() and not report.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pack"]  # no temporary file left behind either
+
+
+def test_export_and_report_are_written_when_the_verdict_is_in(capsys, tmp_path):
+    export, report = tmp_path / "export.json", tmp_path / "check.json"
+    code, out, _ = check(capsys, *CASE_ARGS, "-c", "policy-cases:case=trail-no-kms", "--json", str(export),
+                         "--format", "json", "--output", str(report))
+    assert code == 1
+    assert json.loads(export.read_text())["version"] == 3
+    assert json.loads(report.read_text())["summary"]["mandatory"] >= 1
+    assert f"export written to {export}" in out and f"json report written to {report}" in out
+
+
+def test_a_signal_during_the_program_run_is_not_reported_as_bad_input(capsys, monkeypatch, started):
+    """With the pack running, SIGTERM arrives as SystemExit; the engine wraps whatever ends a program."""
+    import baseline.preview_command as preview_command
+    from baseline.errors import UserError
+
+    def terminated(*args, **kwargs):
+        try:
+            raise SystemExit(143)
+        except SystemExit as exc:
+            raise UserError("program failed: SystemExit: 143") from exc
+    monkeypatch.setattr(preview_command, "run_program", terminated)
+    with pytest.raises(SystemExit) as exited:
+        main(["check", *CASE_ARGS])
+    assert exited.value.code == 143
+    assert len(started) == 1 and started[0].poll() is not None
+
+
+# --- docs/pr-review.md: the documented workflow works on a fresh copy -----------------------------------
+
+EXAMPLE_POLICY_CONFIG = REPO / "examples" / "policy-config.json"
+
+
+def _pr_review_blocks(language: str) -> list[str]:
+    text = (REPO / "docs" / "pr-review.md").read_text()
+    return [block.split("\n", 1)[1] for block in text.split("```")[1::2] if block.startswith(language + "\n")]
+
+
+def test_pr_review_workflow_uses_the_shipped_policy_config_in_every_step():
+    import shlex
+
+    [workflow] = [yaml.safe_load(block) for block in _pr_review_blocks("yaml")]
+    steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
+    checks = [shlex.split(step["run"]) for step in steps if "baseline check" in step.get("run", "")]
+    assert len(checks) == 2  # the text verdict and the same verdict as SARIF
+    configs = [argv[argv.index("--policy-config") + 1] for argv in checks if "--policy-config" in argv]
+    assert len(configs) == 2 and len(set(configs)) == 1, checks
+    assert (REPO / configs[0]).is_file() and REPO / configs[0] == EXAMPLE_POLICY_CONFIG
+    pulumi_configs = [step["with"]["policyPackConfigs"] for step in steps if "policyPackConfigs" in step.get("with", {})]
+    assert pulumi_configs == configs[:1]
+
+
+def test_pr_review_example_is_the_shipped_policy_config():
+    [example] = [json.loads(block) for block in _pr_review_blocks("json")]
+    assert example == json.loads(EXAMPLE_POLICY_CONFIG.read_text())
+
+
+def test_example_policy_config_is_accepted_and_passes_the_example_stack(capsys):
+    code, out, err = check(capsys, "--stack", "example", "--no-tree", "--policy-config", str(EXAMPLE_POLICY_CONFIG))
+    assert code == 0, err
+    assert "0 mandatory and 0 advisory violation(s)" in out

@@ -4,6 +4,8 @@ from baseline.audit.checks.guard import guarded
 from baseline.audit.findings import Finding, failed, passed
 
 CONTROL = "vpc-flow-logs-enabled"
+# What the baseline deploys unless `baseline:flowLogTrafficType` says otherwise (Pulumi.yaml), and what CIS asks for.
+DEFAULT_TRAFFIC_TYPE = "REJECT"
 
 
 def _check(ctx, region: str) -> list[Finding]:
@@ -25,9 +27,11 @@ def _check(ctx, region: str) -> list[Finding]:
                                                            f"{good[0]['TrafficType']} traffic"))
         elif logs:
             findings.append(failed(CONTROL, region, vpc_id, "flow log captures only ACCEPT traffic or is not active; "
-                                                           "add one for ALL or REJECT traffic"))
+                                                           f"add one for {DEFAULT_TRAFFIC_TYPE} (the baseline's "
+                                                           "default) or ALL traffic"))
         else:
-            findings.append(failed(CONTROL, region, vpc_id, "VPC has no flow log; create one (traffic type ALL)"))
+            findings.append(failed(CONTROL, region, vpc_id, "VPC has no flow log; create one (traffic type "
+                                                           f"{DEFAULT_TRAFFIC_TYPE}, the baseline's default, or ALL)"))
     return findings
 
 
