@@ -276,7 +276,8 @@ def run_program(
     main_file = _main_file(project)
     default_region = config.get("aws:region", "us-east-1")
 
-    with _RUN_LOCK, _program_context(program_dir), tuned_runtime():
+    # As the language host does: the program runs from its entry point's directory, importable from there.
+    with _RUN_LOCK, _program_context(main_file.parent), tuned_runtime():
         mocks = _Mocks(fixture, default_region)
         monitor = _RecordingMonitor(mocks)
         started = time.perf_counter()
@@ -289,9 +290,10 @@ def run_program(
 
 
 def _main_file(project: Project) -> Path:
-    main = project.directory / "__main__.py"
+    main = project.main_file
     if not main.is_file():
-        raise UserError(f"{project.directory}: no __main__.py (the Python program's entry point)")
+        declared = " (Pulumi.yaml `main:`)" if project.main else ""
+        raise UserError(f"{main}: not found; it is the Python program's entry point{declared}")
     return main
 
 
@@ -362,23 +364,24 @@ def _run_under_mocks(project, stack, config, monitor, main_file, preview) -> Non
             raise
         if monitor.mocks.errors:
             raise monitor.mocks.errors[0] from exc
-        raise UserError(describe_program_error(exc, main_file.parent)) from exc
+        raise UserError(describe_program_error(exc, main_file)) from exc
     finally:
         pulumi_config.set_all_config({}, [])
 
 
-def describe_program_error(exc: BaseException, program_dir: Path) -> str:
+def describe_program_error(exc: BaseException, main_file: Path) -> str:
     """One line: a RunError (config problems) as its message, anything else with the program's own frame."""
     cause = _root_cause(exc)
     if isinstance(cause, pulumi.RunError):
         return str(cause)
+    program_dir = main_file.parent
     where = ""
     for frame in reversed(traceback.extract_tb(cause.__traceback__)):
         if frame.filename.startswith(str(program_dir)) and "site-packages" not in frame.filename:
             where = f" at {os.path.relpath(frame.filename, program_dir)}:{frame.lineno}"
             break
     message = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
-    return f"program {program_dir}/__main__.py failed{where}: {type(cause).__name__}: {message}"
+    return f"program {main_file} failed{where}: {type(cause).__name__}: {message}"
 
 
 def _root_cause(exc: BaseException) -> BaseException:

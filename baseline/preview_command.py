@@ -22,8 +22,12 @@ DESCRIPTION = (
 
 def add_program_options(parser: argparse.ArgumentParser, json_help: str = JSON_HELP) -> None:
     """Options shared by preview and check."""
-    parser.add_argument("--program", default=str(REPO_ROOT), help="directory of the Pulumi Python program (default: this repository)")
-    parser.add_argument("--stack", default="example", help="stack name: reads PROGRAM/Pulumi.<stack>.yaml (default: example)")
+    parser.add_argument(
+        "--program", default=None,
+        help="directory of the Pulumi Python program (default: the current directory if it has a Pulumi.yaml, as "
+             "`pulumi preview` would use, else this repository)",
+    )
+    parser.add_argument("--stack", default="example", help="stack name: reads Pulumi.<stack>.yaml in PROGRAM (or its stackConfigDir) (default: example)")
     parser.add_argument(
         "--account",
         default=None,
@@ -45,9 +49,16 @@ def fixture_path(args: argparse.Namespace) -> Path:
     return local if local.is_file() else REPO_ROOT / "examples" / "account.yaml"
 
 
+def default_program() -> str:
+    here = Path.cwd()
+    return str(here if (here / "Pulumi.yaml").is_file() else REPO_ROOT)
+
+
 def check_program_options(args: argparse.Namespace) -> dict:
     """What can be checked before the program runs without running anything: the --json path (so a bad one
-    fails now, not after the run) and the -c overrides. Returns the overrides."""
+    fails now, not after the run) and the -c overrides. Returns the overrides. Also settles --program."""
+    if args.program is None:
+        args.program = default_program()
     check_output_path(args.json, "--json")
     return dict(parse_override(item) for item in args.config)
 

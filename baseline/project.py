@@ -45,6 +45,15 @@ class Project:
     name: str
     runtime: Any
     schema: dict[str, ConfigEntry] = field(default_factory=dict)
+    main: Path | None = None  # the program's entry point (`main:`): a directory with __main__.py, or a .py file
+    stack_config_dir: Path | None = None  # where Pulumi.<stack>.yaml files live (`stackConfigDir:`)
+
+    @property
+    def main_file(self) -> Path:
+        """The file the Python language host runs: `main:` (a .py file, or a directory's __main__.py),
+        by default the project directory's __main__.py."""
+        main = self.main or self.directory
+        return main if main.suffix == ".py" else main / "__main__.py"
 
 
 def read_yaml(path: Path, what: str) -> Any:
@@ -78,6 +87,13 @@ def load_project(directory: Path) -> Project:
     if runtime_name != "python":
         raise UserError(f"{path}: runtime is {runtime_name!r}; the offline engine runs Python programs only")
     project = Project(directory=directory, name=doc["name"], runtime=runtime)
+    for attribute, field_name in (("main", "main"), ("stackConfigDir", "stack_config_dir")):
+        value = doc.get(attribute)
+        if value is None:
+            continue
+        if not isinstance(value, str) or not value.strip():
+            raise UserError(f"{path}: `{attribute}` must be a path relative to Pulumi.yaml, got {value!r}")
+        setattr(project, field_name, (directory / value).resolve())
     for key, spec in (doc.get("config") or {}).items():
         full = qualify(project.name, key)
         if not isinstance(spec, dict) or "type" not in spec:
@@ -109,7 +125,7 @@ def _check_type(entry: ConfigEntry, value: Any, where: str) -> None:
 
 
 def stack_file(project: Project, stack: str) -> Path:
-    return project.directory / f"Pulumi.{stack}.yaml"
+    return (project.stack_config_dir or project.directory) / f"Pulumi.{stack}.yaml"
 
 
 def resolve_config(project: Project, stack: str, overrides: dict[str, Any] | None = None) -> dict[str, str]:

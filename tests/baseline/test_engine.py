@@ -136,3 +136,24 @@ def test_a_read_resource_keeps_the_id_it_was_read_by(tmp_path):
         ("aws:s3/bucket:Bucket", "central-logs"),
         ("aws:kms/key:Key", "1234abcd-12ab-34cd-56ef-1234567890ab"),
     ]
+
+
+def test_main_and_stack_config_dir_of_pulumi_yaml_are_honoured(tmp_path):
+    """`main: infra/` runs infra/__main__.py from infra/ (importable there); `stackConfigDir` holds the stacks."""
+    (tmp_path / "Pulumi.yaml").write_text("name: demo\nruntime: python\nmain: infra/\nstackConfigDir: stacks\n")
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "stacks" / "Pulumi.dev.yaml").write_text("config:\n  demo:who: stacks-dir\n")
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra" / "helper.py").write_text("WHERE = 'infra'\n")
+    (tmp_path / "infra" / "__main__.py").write_text(
+        "import os, pulumi, helper\npulumi.export('where', [helper.WHERE, os.path.basename(os.getcwd()), pulumi.Config().get('who')])\n"
+    )
+    assert run_program(tmp_path, "dev", FIXTURE).stack_outputs == {"where": ["infra", "infra", "stacks-dir"]}
+
+
+def test_a_missing_main_is_named(tmp_path):
+    (tmp_path / "Pulumi.yaml").write_text("name: demo\nruntime: python\nmain: src/app.py\n")
+    (tmp_path / "Pulumi.dev.yaml").write_text("config: {}\n")
+    with pytest.raises(UserError) as caught:
+        run_program(tmp_path, "dev", FIXTURE)
+    assert str(caught.value) == f"{tmp_path / 'src' / 'app.py'}: not found; it is the Python program's entry point (Pulumi.yaml `main:`)"

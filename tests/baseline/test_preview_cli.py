@@ -146,3 +146,20 @@ def test_config_override_flag(tmp_path):
     groups = resources_of(json.loads(out.read_text()), "aws:cloudwatch/logGroup:LogGroup")
     trail_group = [g for g in groups if g["inputs"]["name"] == "/baseline/cloudtrail"][0]
     assert trail_group["inputs"]["retentionInDays"] == 731
+
+
+def test_the_program_defaults_to_the_current_directory_when_it_is_a_project(tmp_path):
+    """As `pulumi preview`: run from a project directory, that project is the program (else this repository)."""
+    (tmp_path / "Pulumi.yaml").write_text("name: mine\nruntime: python\n")
+    (tmp_path / "Pulumi.example.yaml").write_text("config: {}\n")
+    (tmp_path / "__main__.py").write_text("import pulumi\npulumi.export('project', pulumi.get_project())\n")
+    done = run_cli("preview", "--no-tree", "--json", "out.json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "offline preview of stack example: 0 registrations" in done.stdout
+    assert json.loads((tmp_path / "out.json").read_text())["deployment"]["resources"][0]["outputs"] == {"project": "mine"}
+    elsewhere = tmp_path / "empty"
+    elsewhere.mkdir()
+    done = run_cli("preview", "--no-tree", cwd=elsewhere)
+    assert done.returncode == 0, done.stderr
+    assert "offline preview of stack example: 0 registrations" not in done.stdout  # this repository's example
+    assert "Resources by region and service" in done.stdout
