@@ -15,7 +15,7 @@ import pytest
 
 from baseline.errors import UserError
 from components.security_alarms import load_catalog, reject_filter_pattern
-from tests.engine_helpers import example, only, run_baseline
+from tests.engine_helpers import example, run_baseline
 
 FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
