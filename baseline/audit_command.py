@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import re
 import sys
 
 from rich.console import Console
@@ -15,6 +16,10 @@ DESCRIPTION = (
     "Bad input (flags, the --output path) is reported before any AWS call. Exit 0 when every check passes, 1 when "
     "any fails or cannot be checked, 2 on bad input or missing credentials (nothing is written then)."
 )
+
+
+BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+KEY_ARN = re.compile(r"arn:aws(-[a-z]+)*:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:key/[A-Za-z0-9-]+")
 
 
 def register(subparsers) -> None:
@@ -41,6 +46,12 @@ def handle(args: argparse.Namespace) -> int:
 
     if args.workers < 1:
         raise UserError(f"--workers {args.workers}: must be 1 or more")
+    for bucket in args.archive_bucket:
+        if not BUCKET_NAME.fullmatch(bucket):
+            raise UserError(f"--archive-bucket {bucket!r}: not an S3 bucket name (3-63 of a-z, 0-9, '.', '-')")
+    for key in args.log_key:
+        if not KEY_ARN.fullmatch(key):
+            raise UserError(f"--log-key {key!r}: expected a KMS key ARN, arn:<partition>:kms:<region>:<account>:key/<id>")
     check_report_options(args)  # the --output path too, before the regions are audited
     options = AuditOptions(profile=args.profile, regions=parse_regions(args.regions),
                            endpoint_url=parse_endpoint_url(args.endpoint_url), archive_buckets=args.archive_bucket,

@@ -19,6 +19,8 @@ def run(argv: list[str]) -> int:
     (["--output", "report.json"], "error: --output: only json and sarif reports are written to a file"),
     (["--workers", "0"], "error: --workers 0: must be 1 or more"),
     (["--format", "xml"], "argument --format: invalid choice: 'xml'"),
+    (["--archive-bucket", "Bad Bucket!"], "error: --archive-bucket 'Bad Bucket!': not an S3 bucket name"),
+    (["--log-key", "alias/logs"], "error: --log-key 'alias/logs': expected a KMS key ARN"),
 ])
 def test_bad_input_names_the_flag(aws, capsys, argv, message):
     assert run(argv) == 2
