@@ -1,6 +1,7 @@
 """The generic SARIF 2.1.0 builder shared by `baseline audit` and `baseline check`."""
 
 import json
+import re
 from pathlib import Path
 
 import jsonschema
@@ -106,3 +107,24 @@ def test_relative_uri_stays_inside_the_root(tmp_path):
     assert relative_uri(root / "missing.py", root) is None
     assert relative_uri(root / "Pulumi.dev.yaml", root, must_exist=False) == "Pulumi.dev.yaml"
     assert relative_uri(root, root, must_exist=False) is None
+
+
+def test_one_alert_per_resource_even_when_resources_share_a_line():
+    """Buckets declared by one line (or one audit control's findings in every region) must stay distinct alerts:
+    the fingerprint is the rule and the resource, not the line's text."""
+    def result(rule: str, urn: str | None) -> SarifResult:
+        return SarifResult(rule_id=rule, level="warning", message="m", logical_location=urn,
+                           artifact_uri="components/secure_bucket.py", start_line=48)
+
+    archive, access = "urn:pulumi:x::b::aws:s3/bucket:Bucket::archive", "urn:pulumi:x::b::aws:s3/bucket:Bucket::access"
+    log = build_sarif("t", "1", None, RULES, [
+        result("s3-bucket-versioning-enabled", archive), result("s3-bucket-versioning-enabled", access),
+        result("cloud-trail-encryption-enabled", archive), result("s3-bucket-versioning-enabled", None),
+    ])
+    jsonschema.validate(log, SCHEMA)
+    prints = [r.get("partialFingerprints", {}).get("primaryLocationLineHash") for r in log["runs"][0]["results"]]
+    assert all(re.fullmatch(r"[0-9a-f]{16}:1", p) for p in prints[:3])
+    assert len(set(prints[:3])) == 3
+    assert prints[3] is None  # no resource: the upload action's own line hash applies
+    again = build_sarif("t", "2", None, RULES, [result("s3-bucket-versioning-enabled", archive)])
+    assert again["runs"][0]["results"][0]["partialFingerprints"]["primaryLocationLineHash"] == prints[0]
