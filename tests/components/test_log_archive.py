@@ -84,12 +84,58 @@ def test_server_access_logging_goes_to_the_access_log_bucket():
     assert s["Principal"] == {"Service": "logging.s3.amazonaws.com"} and s["Action"] == "s3:PutObject"
     assert s["Resource"] == f"arn:aws:s3:::{ACCESS_LOGS}/s3-access-logs/*"
     assert s["Condition"] == {"ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{ARCHIVE}"}, "StringEquals": {"aws:SourceAccount": ACCOUNT}}
-    expiry = side("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", ACCESS_LOGS).inputs["rules"][0]
-    assert expiry["expiration"] == {"days": 365}
+
+
+def access_log_rules(expiration_days: int) -> list[dict]:
+    return [
+        {
+            "id": "access-log-expiry",
+            "status": "Enabled",
+            "filter": {"prefix": ""},
+            "expiration": {"days": expiration_days},
+            "noncurrentVersionExpiration": {"noncurrentDays": 30},
+            "abortIncompleteMultipartUpload": {"daysAfterInitiation": 7},
+        }
+    ]
+
+
+def test_access_log_lifecycle_is_exactly_one_expiry_rule():
+    lifecycle = side("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", ACCESS_LOGS).inputs
+    assert lifecycle["region"] == "us-east-1"
+    assert lifecycle["rules"] == access_log_rules(365)  # accessLogExpirationDays defaults to 365
+    result = run_baseline(accessLogExpirationDays=90)
+    lifecycle = side("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", ACCESS_LOGS, result).inputs
+    assert lifecycle["rules"] == access_log_rules(90)
 
 
 def archive_policy():
     return policy_of(side("aws:s3/bucketPolicy:BucketPolicy", ARCHIVE))
+
+
+def test_archive_policy_has_exactly_these_statements():
+    arn = f"arn:aws:s3:::{ARCHIVE}"
+    # Sid: (Effect, Principal, Action, Resource); each statement's Condition is asserted exactly by the tests below.
+    expected = {
+        "DenyInsecureTransport": ("Deny", "*", "s3:*", [arn, f"{arn}/*"]),
+        "AWSCloudTrailAclCheck": ("Allow", {"Service": "cloudtrail.amazonaws.com"}, "s3:GetBucketAcl", arn),
+        "AWSCloudTrailWrite": ("Allow", {"Service": "cloudtrail.amazonaws.com"}, "s3:PutObject", f"{arn}/cloudtrail/AWSLogs/{ACCOUNT}/*"),
+        "AWSConfigBucketPermissionsCheck": ("Allow", {"Service": "config.amazonaws.com"}, ["s3:GetBucketAcl", "s3:ListBucket"], arn),
+        "AWSConfigBucketDelivery": ("Allow", {"Service": "config.amazonaws.com"}, "s3:PutObject", f"{arn}/config/AWSLogs/{ACCOUNT}/Config/*"),
+        "AWSLogDeliveryAclCheck": ("Allow", {"Service": "delivery.logs.amazonaws.com"}, ["s3:GetBucketAcl", "s3:ListBucket"], arn),
+        "AWSLogDeliveryWrite": (
+            "Allow",
+            {"Service": "delivery.logs.amazonaws.com"},
+            "s3:PutObject",
+            f"{arn}/vpc-flow-logs/AWSLogs/aws-account-id={ACCOUNT}/*",
+        ),
+    }
+    policy = archive_policy()
+    assert policy["Version"] == "2012-10-17"
+    assert [s.get("Sid") for s in policy["Statement"]] == list(expected)
+    for s in policy["Statement"]:
+        effect, principal, action, resource = expected[s["Sid"]]
+        assert set(s) == {"Sid", "Effect", "Principal", "Action", "Resource", "Condition"}, s
+        assert (s["Effect"], s["Principal"], s["Action"], s["Resource"]) == (effect, principal, action, resource), s["Sid"]
 
 
 def test_cloudtrail_statements_are_bound_to_the_trail():
@@ -188,21 +234,83 @@ def test_replication_role_trusts_s3_for_this_bucket_only():
     assert replication().inputs["role"] == role.outputs["arn"]
 
 
+def expected_replication_policy(*, source_bucket, destination_bucket, source_key, replica_key, replicate_actions):
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "ReadSourceBucketConfiguration",
+                "Effect": "Allow",
+                "Action": ["s3:GetReplicationConfiguration", "s3:ListBucket"],
+                "Resource": source_bucket,
+            },
+            {
+                "Sid": "ReadSourceObjectVersions",
+                "Effect": "Allow",
+                "Action": [
+                    "s3:GetObjectVersionForReplication",
+                    "s3:GetObjectVersionAcl",
+                    "s3:GetObjectVersionTagging",
+                    "s3:GetObjectRetention",
+                    "s3:GetObjectLegalHold",
+                ],
+                "Resource": f"{source_bucket}/*",
+            },
+            {
+                "Sid": "ReplicateIntoDestination",
+                "Effect": "Allow",
+                "Action": replicate_actions,
+                "Resource": f"{destination_bucket}/*",
+            },
+            {
+                "Sid": "DecryptSourceObjects",
+                "Effect": "Allow",
+                "Action": "kms:Decrypt",
+                "Resource": source_key,
+                "Condition": {
+                    "StringLike": {
+                        "kms:ViaService": "s3.us-east-1.amazonaws.com",
+                        "kms:EncryptionContext:aws:s3:arn": f"{source_bucket}/*",
+                    }
+                },
+            },
+            {
+                "Sid": "EncryptReplicas",
+                "Effect": "Allow",
+                "Action": ["kms:Encrypt", "kms:GenerateDataKey"],
+                "Resource": replica_key,
+                "Condition": {
+                    "StringLike": {
+                        "kms:ViaService": "s3.us-west-2.amazonaws.com",
+                        "kms:EncryptionContext:aws:s3:arn": f"{destination_bucket}/*",
+                    }
+                },
+            },
+        ],
+    }
+
+
+def bucket_arn(bucket: str, result=None) -> str:
+    found = [r for r in (result or example()).of_type("aws:s3/bucket:Bucket") if r.inputs["bucket"] == bucket]
+    assert len(found) == 1, bucket
+    return found[0].outputs["arn"]
+
+
 def test_replication_role_is_least_privilege():
-    home_key = only(example(), "aws:kms/key:Key", "home-key").outputs["arn"]
-    replica_key = only(example(), "aws:kms/key:Key", "replica-key").outputs["arn"]
-    policy = policy_of(only(example(), "aws:iam/rolePolicy:RolePolicy", "replication-policy"))
-    assert statement(policy, "ReadSourceBucketConfiguration")["Resource"] == f"arn:aws:s3:::{ARCHIVE}"
-    assert statement(policy, "ReadSourceObjectVersions")["Resource"] == f"arn:aws:s3:::{ARCHIVE}/*"
-    replicate = statement(policy, "ReplicateIntoDestination")
-    assert replicate["Action"] == ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
-    assert replicate["Resource"] == f"arn:aws:s3:::{REPLICA}/*"
-    decrypt = statement(policy, "DecryptSourceObjects")
-    assert decrypt["Action"] == "kms:Decrypt" and decrypt["Resource"] == home_key
-    assert decrypt["Condition"]["StringLike"]["kms:ViaService"] == "s3.us-east-1.amazonaws.com"
-    encrypt = statement(policy, "EncryptReplicas")
-    assert "kms:Encrypt" in encrypt["Action"] and encrypt["Resource"] == replica_key
-    assert encrypt["Condition"]["StringLike"]["kms:ViaService"] == "s3.us-west-2.amazonaws.com"
+    result = example()
+    source_bucket, destination_bucket = bucket_arn(ARCHIVE), bucket_arn(REPLICA)
+    assert (source_bucket, destination_bucket) == (result.stack_outputs["archiveBucketArn"], result.stack_outputs["replicaBucketArn"])
+    home_key = only(result, "aws:kms/key:Key", "home-key").outputs["arn"]
+    assert home_key == result.stack_outputs["archiveKeyArn"]
+    replica_key = only(result, "aws:kms/key:Key", "replica-key").outputs["arn"]
+    policy = policy_of(only(result, "aws:iam/rolePolicy:RolePolicy", "replication-policy"))
+    assert policy == expected_replication_policy(
+        source_bucket=source_bucket,
+        destination_bucket=destination_bucket,
+        source_key=home_key,
+        replica_key=replica_key,
+        replicate_actions=["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
+    )
     for s in policy["Statement"]:
         actions = s["Action"] if isinstance(s["Action"], list) else [s["Action"]]
         assert all("*" not in a for a in actions), s
@@ -222,5 +330,12 @@ def test_cross_account_replica_uses_the_other_account_bucket_and_owner_override(
     assert not [r for r in result.of_type("aws:s3/bucket:Bucket") if "replica" in r.inputs["bucket"]]
     assert not [k for k in result.of_type("aws:kms/key:Key") if "replica" in k.name]
     policy = policy_of(only(result, "aws:iam/rolePolicy:RolePolicy", "replication-policy"))
-    assert "s3:ObjectOwnerOverrideToBucketOwner" in statement(policy, "ReplicateIntoDestination")["Action"]
+    assert result.stack_outputs["replicaBucketArn"] == "arn:aws:s3:::org-log-replica"
+    assert policy == expected_replication_policy(
+        source_bucket=bucket_arn(ARCHIVE, result),
+        destination_bucket=result.stack_outputs["replicaBucketArn"],
+        source_key=result.stack_outputs["archiveKeyArn"],
+        replica_key=key,
+        replicate_actions=["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner"],
+    )
     assert "replicaDestinationBucketPolicy" in result.stack_outputs

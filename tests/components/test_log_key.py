@@ -98,6 +98,22 @@ def test_every_service_statement_has_a_source_condition():
                 assert conditions & {"aws:SourceArn", "aws:SourceAccount", "kms:EncryptionContext:aws:logs:arn"}, s
 
 
+def replica_key(result=None):
+    return only(result or example(), "aws:kms/key:Key", "replica-key")
+
+
+def test_replica_key_settings_and_alias():
+    key = replica_key()
+    assert key.inputs["enableKeyRotation"] is True
+    assert key.inputs["deletionWindowInDays"] == 30
+    assert key.inputs["region"] == "us-west-2"
+    alias = only(example(), "aws:kms/alias:Alias", "replica-key")
+    assert alias.inputs["name"] == "alias/baseline/log-replica"
+    assert alias.inputs["region"] == "us-west-2"
+    assert alias.inputs["targetKeyId"] == key.outputs["keyId"]
+    assert key.protect is True and key.retain_on_delete is True
+
+
 def test_replica_key_lives_in_the_replica_region_with_no_service_statements():
     key = only(example(), "aws:kms/key:Key", "replica-key")
     assert key.inputs["region"] == "us-west-2"
@@ -107,5 +123,10 @@ def test_replica_key_lives_in_the_replica_region_with_no_service_statements():
 
 def test_unprotected_when_protection_is_switched_off():
     result = run_baseline(protectResources=False)
-    for key in result.of_type("aws:kms/key:Key"):
-        assert not key.protect and not key.retain_on_delete
+    keys = result.of_type("aws:kms/key:Key")
+    assert sorted(k.name for k in keys) == ["baseline-home-key-key", "baseline-replica-key-key"]
+    for key in keys:
+        assert key.protect is False and key.retain_on_delete is False, key.name
+    replica = replica_key(result)
+    assert replica.protect is False and replica.retain_on_delete is False
+    assert replica.inputs["enableKeyRotation"] is True and replica.inputs["deletionWindowInDays"] == 30

@@ -48,28 +48,39 @@ def test_values_are_parsed_by_type():
         ({"regions": '["us-east-1", "eu-west-1", "eu-west-1"]'}, "baseline:regions: listed more than once: eu-west-1"),
         ({"regions": '["eu-west-1"]'}, "baseline:regions: must include homeRegion us-east-1"),
         ({"regions": "us-east-1"}, "baseline:regions: expected a list, got 'us-east-1'"),
+        ({"regions": "[1, 2]"}, "baseline:regions: expected a list of string, got '[1, 2]'"),
+        ({"regions": '{"us-east-1": true}'}, "baseline:regions: expected a list of string, got '{\"us-east-1\": true}'"),
         ({"logRetentionDays": "7"}, "baseline:logRetentionDays: 7 is below 365; set baseline:allowShortLogRetention true to allow it"),
-        ({"logRetentionDays": "366"}, "baseline:logRetentionDays: 366 is not a CloudWatch Logs retention value (one of "),
+        (
+            {"logRetentionDays": "366"},
+            "baseline:logRetentionDays: 366 is not a CloudWatch Logs retention value (one of 1, 3, 5, 7, 14, 30, 60, 90, "
+            "120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)",
+        ),
         ({"logRetentionDays": "a year"}, "baseline:logRetentionDays: expected an integer, got 'a year'"),
         ({"objectLockMode": "STRICT"}, "baseline:objectLockMode: must be GOVERNANCE or COMPLIANCE, got 'STRICT'"),
         ({"objectLockDays": "0"}, "baseline:objectLockDays: must be between 1 and 36500, got 0"),
         ({"trailInsights": "yes"}, "baseline:trailInsights: expected true or false, got 'yes'"),
-        ({"role": "auditor"}, "baseline:role: must be one of "),
+        ({"role": "auditor"}, "baseline:role: must be one of standalone, log-archive, management, security, member, got 'auditor'"),
         ({"namePrefix": "Base_Line"}, "baseline:namePrefix: 1 to 20 lower-case letters, digits or hyphens, got 'Base_Line'"),
         ({"tags": '["novalue"]'}, "baseline:tags: 'novalue' is not Key=Value"),
-        ({"archiveTransitionStorageClass": "COLD"}, "baseline:archiveTransitionStorageClass: must be one of "),
+        (
+            {"archiveTransitionStorageClass": "COLD"},
+            "baseline:archiveTransitionStorageClass: must be one of STANDARD_IA, INTELLIGENT_TIERING, GLACIER_IR, GLACIER, DEEP_ARCHIVE",
+        ),
         ({"archiveTransitionDays": "0"}, "baseline:archiveTransitionDays: must be at least 1 for GLACIER_IR"),
         ({"archiveTransitionStorageClass": "STANDARD_IA", "archiveTransitionDays": "10"}, "baseline:archiveTransitionDays: must be at least 30 for STANDARD_IA"),
         ({"archiveExpirationDays": "60"}, "baseline:archiveExpirationDays: must exceed archiveTransitionDays 90"),
         ({"archiveExpirationDays": "100"}, "baseline:archiveExpirationDays: must be at least objectLockDays 365"),
+        ({"archiveExpirationDays": "-1"}, "baseline:archiveExpirationDays: must be 0 (keep forever) or a positive number of days"),
         ({"archiveNoncurrentExpirationDays": "0"}, "baseline:archiveNoncurrentExpirationDays: must be at least 1 day"),
+        ({"accessLogExpirationDays": "0"}, "baseline:accessLogExpirationDays: must be at least 1 day"),
         ({"replicaAccountId": "123"}, "baseline:replicaAccountId: must be a 12-digit account id"),
         ({"replicaBucketName": "other-bucket"}, "baseline:replicaBucketName: only used with baseline:replicaAccountId"),
     ],
 )
 def test_each_rule_names_its_key(config, message):
     found = problems(**config)
-    assert any(p.startswith(message) for p in found), found
+    assert message in found, found  # the whole message, not a prefix
 
 
 def test_short_retention_allowed_when_explicitly_lowered():
@@ -90,8 +101,10 @@ def test_all_problems_are_reported_together():
 
 def test_cross_account_replica_needs_bucket_and_key_in_that_account():
     found = problems(replicaAccountId="222222222222")
-    assert any(p.startswith("baseline:replicaBucketName: a valid S3 bucket name is required") for p in found)
-    assert any(p.startswith("baseline:replicaKmsKeyArn: the ARN of a key in account 222222222222 and region us-west-2") for p in found)
+    assert found == [
+        "baseline:replicaBucketName: a valid S3 bucket name is required with replicaAccountId",
+        "baseline:replicaKmsKeyArn: the ARN of a key in account 222222222222 and region us-west-2 is required",
+    ]
     ok = load_settings(
         {
             "baseline:replicaAccountId": "222222222222",
