@@ -63,17 +63,25 @@ def test_object_lock_defaults_and_settings():
     assert off.of_type("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration") == []
 
 
+def archive_rules(transition_days=90, storage_class="GLACIER_IR", noncurrent_days=365, expiration_days=None) -> list[dict]:
+    rule = {
+        "id": "log-retention",
+        "status": "Enabled",
+        "filter": {"prefix": ""},
+        "transitions": [{"days": transition_days, "storageClass": storage_class}],
+        "noncurrentVersionExpiration": {"noncurrentDays": noncurrent_days},
+        "abortIncompleteMultipartUpload": {"daysAfterInitiation": 7},
+    }
+    return [rule if expiration_days is None else {**rule, "expiration": {"days": expiration_days}}]
+
+
 def test_lifecycle_transition_and_noncurrent_expiry_are_configurable():
-    rule = side("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", ARCHIVE).inputs["rules"][0]
-    assert rule["status"] == "Enabled" and rule["filter"] == {"prefix": ""}
-    assert rule["transitions"] == [{"days": 90, "storageClass": "GLACIER_IR"}]
-    assert rule["noncurrentVersionExpiration"] == {"noncurrentDays": 365}
-    assert "expiration" not in rule
+    lifecycle = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
+    for bucket in (ARCHIVE, REPLICA):  # the replica keeps what the archive keeps
+        assert side(lifecycle, bucket).inputs["rules"] == archive_rules()  # no expiration: kept forever by default
     result = run_baseline(archiveTransitionDays=30, archiveTransitionStorageClass="STANDARD_IA", archiveNoncurrentExpirationDays=90, archiveExpirationDays=3650)
-    rule = side("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", ARCHIVE, result).inputs["rules"][0]
-    assert rule["transitions"] == [{"days": 30, "storageClass": "STANDARD_IA"}]
-    assert rule["noncurrentVersionExpiration"] == {"noncurrentDays": 90}
-    assert rule["expiration"] == {"days": 3650}
+    for bucket in (ARCHIVE, REPLICA):
+        assert side(lifecycle, bucket, result).inputs["rules"] == archive_rules(30, "STANDARD_IA", 90, 3650)
 
 
 def test_server_access_logging_goes_to_the_access_log_bucket():
