@@ -1,5 +1,7 @@
 """LogKey through the engine: rotation, deletion window, alias, and each key-policy statement with its conditions."""
 
+import pytest
+
 from tests.engine_helpers import example, only, policy_of, run_baseline, statement
 
 ACCOUNT = "111111111111"
@@ -10,15 +12,20 @@ def home_key():
     return only(example(), "aws:kms/key:Key", "home-key")
 
 
-def test_key_settings_and_alias():
-    key = home_key()
+@pytest.mark.parametrize(("name", "region", "alias_name"), [
+    ("home-key", "us-east-1", "alias/baseline/logs"),
+    ("replica-key", "us-west-2", "alias/baseline/log-replica"),
+])
+def test_key_settings_and_alias(name, region, alias_name):
+    key = only(example(), "aws:kms/key:Key", name)
     assert key.inputs["enableKeyRotation"] is True
     assert key.inputs["deletionWindowInDays"] == 30
-    assert key.inputs["region"] == "us-east-1"
-    alias = only(example(), "aws:kms/alias:Alias", "home-key")
-    assert alias.inputs["name"] == "alias/baseline/logs"
+    assert key.inputs["region"] == region
+    alias = only(example(), "aws:kms/alias:Alias", name)
+    assert alias.inputs["name"] == alias_name
+    assert alias.inputs["region"] == region
     assert alias.inputs["targetKeyId"] == key.outputs["keyId"]
-    assert key.protect and key.retain_on_delete
+    assert key.protect is True and key.retain_on_delete is True
 
 
 def test_only_the_account_root_gets_kms_star():
@@ -100,18 +107,6 @@ def test_every_service_statement_has_a_source_condition():
 
 def replica_key(result=None):
     return only(result or example(), "aws:kms/key:Key", "replica-key")
-
-
-def test_replica_key_settings_and_alias():
-    key = replica_key()
-    assert key.inputs["enableKeyRotation"] is True
-    assert key.inputs["deletionWindowInDays"] == 30
-    assert key.inputs["region"] == "us-west-2"
-    alias = only(example(), "aws:kms/alias:Alias", "replica-key")
-    assert alias.inputs["name"] == "alias/baseline/log-replica"
-    assert alias.inputs["region"] == "us-west-2"
-    assert alias.inputs["targetKeyId"] == key.outputs["keyId"]
-    assert key.protect is True and key.retain_on_delete is True
 
 
 def test_replica_key_lives_in_the_replica_region_with_no_service_statements():
