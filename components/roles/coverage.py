@@ -12,10 +12,13 @@ import pulumi
 import pulumi_aws as aws
 
 from components.alert_topic import AlertTopic, AlertTopicArgs
+from components.log_archive import TRAIL_PREFIX
 from components.log_key import LogKey, LogKeyArgs
 from components.options import child
 from components.regional_coverage import RegionalCoverageArgs, add_regional_coverage, security_events
+from components.roles.archive_reference import ArchiveDestination
 from components.settings import Settings
+from components.trail import Trail, TrailArgs
 
 # The account's own key (home region): its CloudWatch Logs groups (trail, flow logs, Lambda) and the alert
 # topic. Deliveries into the archive use the log-archive account's key instead.
@@ -38,16 +41,37 @@ def local_key(name: str, s: Settings, account_id: pulumi.Input[str], tags: dict[
     )
 
 
+def archive_trail(
+    name: str, s: Settings, account_id: pulumi.Input[str], trail_name: str, archive: ArchiveDestination,
+    local_key: LogKey, tags: dict[str, str], parent: pulumi.Resource, is_organization_trail: bool = False,
+) -> Trail:
+    """A multi-region trail delivering into the organization's archive under the log-archive account's key,
+    with its CloudWatch Logs group under this account's own key."""
+    return Trail(
+        name,
+        TrailArgs(
+            settings=s,
+            account_id=account_id,
+            trail_name=trail_name,
+            bucket_name=archive.bucket_name,
+            s3_key_prefix=TRAIL_PREFIX,
+            kms_key_arn=archive.key_arn,
+            log_group_kms_key_arn=local_key.arn,
+            is_organization_trail=is_organization_trail,
+            depends_on=[local_key.key],
+            tags=tags,
+        ),
+        opts=child(parent),
+    )
+
+
 @dataclass
 class CoverageArgs:
     settings: Settings
     account_id: str
-    archive_bucket_name: pulumi.Input[str]
-    archive_bucket_arn: pulumi.Input[str]
-    archive_key_arn: pulumi.Input[str]  # the log-archive account's key (Config deliveries)
+    archive: ArchiveDestination  # the organization's archive bucket and the log-archive account's key
     local_key: LogKey
     trail_log_group_arn: pulumi.Input[str] | None = None  # this account's own trail, if it has one
-    depends_on: list[pulumi.Resource] = field(default_factory=list)
     tags: dict[str, str] = field(default_factory=dict)
 
 
@@ -76,14 +100,12 @@ class AccountCoverage(pulumi.ComponentResource):
             RegionalCoverageArgs(
                 settings=s,
                 account_id=account_id,
-                archive_bucket_name=args.archive_bucket_name,
-                archive_bucket_arn=args.archive_bucket_arn,
-                delivery_key_arn=args.archive_key_arn,
+                archive_bucket_name=args.archive.bucket_name,
+                archive_bucket_arn=args.archive.bucket_arn,
+                delivery_key_arn=args.archive.key_arn,
                 log_key_arn=args.local_key.arn,
                 alert_topic_arn=self.alert_topic.arn,
                 trail_log_group_arn=args.trail_log_group_arn,
-                flow_logs_depends_on=list(args.depends_on),
-                channel_depends_on=list(args.depends_on),
                 tags=tags,
             ),
         )

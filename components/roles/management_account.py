@@ -10,14 +10,12 @@ CloudTrail get the security account as delegated administrator.
 import pulumi
 import pulumi_aws as aws
 
-from components.log_archive import TRAIL_PREFIX
 from components.options import child
 from components.roles.archive_reference import archive_destination
 from components.regional_coverage import trail_alarms
-from components.roles.coverage import AccountCoverage, CoverageArgs, account_id_of, local_key
+from components.roles.coverage import AccountCoverage, CoverageArgs, account_id_of, archive_trail, local_key
 from components.roles.naming import require_account, verify_organization, org_trail_name, role_tags
 from components.settings import Settings
-from components.trail import Trail, TrailArgs
 
 # Services whose organization-wide administration moves to the security account.
 CONFIG_SERVICE_PRINCIPALS = ("config.amazonaws.com", "config-multiaccountsetup.amazonaws.com")
@@ -33,31 +31,14 @@ class ManagementAccount(pulumi.ComponentResource):
         require_account(s, "management_account_id", s.management_account_id, account_id)
         archive = archive_destination(name, s, self)
         self.local_key = local_key(f"{name}-local-key", s, account_id, tags, self)
-        self.trail = Trail(
-            f"{name}-org-trail",
-            TrailArgs(
-                settings=s,
-                account_id=account_id,
-                trail_name=org_trail_name(s),
-                bucket_name=archive.bucket_name,
-                s3_key_prefix=TRAIL_PREFIX,
-                kms_key_arn=archive.key_arn,
-                log_group_kms_key_arn=self.local_key.arn,
-                is_organization_trail=True,
-                depends_on=[self.local_key.key],
-                tags=tags,
-            ),
-            opts=child(self),
+        self.trail = archive_trail(
+            f"{name}-org-trail", s, account_id, org_trail_name(s), archive, self.local_key, tags, self,
+            is_organization_trail=True,
         )
         self.coverage = AccountCoverage(
             f"{name}-coverage",
             CoverageArgs(
-                settings=s,
-                account_id=account_id,
-                archive_bucket_name=archive.bucket_name,
-                archive_bucket_arn=archive.bucket_arn,
-                archive_key_arn=archive.key_arn,
-                local_key=self.local_key,
+                settings=s, account_id=account_id, archive=archive, local_key=self.local_key,
                 trail_log_group_arn=self.trail.log_group.arn,
                 tags=tags,
             ),

@@ -7,14 +7,12 @@ multi-region trail (into the same archive) and the CIS alarms on it.
 
 import pulumi
 
-from components.log_archive import TRAIL_PREFIX
 from components.options import child
 from components.roles.archive_reference import archive_destination
 from components.regional_coverage import trail_alarms
-from components.roles.coverage import AccountCoverage, CoverageArgs, account_id_of, local_key
+from components.roles.coverage import AccountCoverage, CoverageArgs, account_id_of, archive_trail, local_key
 from components.roles.naming import verify_organization, role_tags
 from components.settings import Settings
-from components.trail import Trail, TrailArgs
 
 
 class MemberAccount(pulumi.ComponentResource):
@@ -28,30 +26,13 @@ class MemberAccount(pulumi.ComponentResource):
         self.local_key = local_key(f"{name}-local-key", s, account_id, tags, self)
         self.trail = None
         if not s.org_trail_exists:
-            self.trail = Trail(
-                f"{name}-cloudtrail",
-                TrailArgs(
-                    settings=s,
-                    account_id=account_id,
-                    trail_name=f"{s.name_prefix}-trail",
-                    bucket_name=archive.bucket_name,
-                    s3_key_prefix=TRAIL_PREFIX,
-                    kms_key_arn=archive.key_arn,
-                    log_group_kms_key_arn=self.local_key.arn,
-                    depends_on=[self.local_key.key],
-                    tags=tags,
-                ),
-                opts=child(self),
+            self.trail = archive_trail(
+                f"{name}-cloudtrail", s, account_id, f"{s.name_prefix}-trail", archive, self.local_key, tags, self
             )
         self.coverage = AccountCoverage(
             f"{name}-coverage",
             CoverageArgs(
-                settings=s,
-                account_id=account_id,
-                archive_bucket_name=archive.bucket_name,
-                archive_bucket_arn=archive.bucket_arn,
-                archive_key_arn=archive.key_arn,
-                local_key=self.local_key,
+                settings=s, account_id=account_id, archive=archive, local_key=self.local_key,
                 trail_log_group_arn=self.trail.log_group.arn if self.trail else None,
                 tags=tags,
             ),

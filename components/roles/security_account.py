@@ -42,15 +42,7 @@ class SecurityAccount(pulumi.ComponentResource):
         self.local_key = local_key(f"{name}-local-key", s, account_id, tags, self)
         self.coverage = AccountCoverage(
             f"{name}-coverage",
-            CoverageArgs(
-                settings=s,
-                account_id=account_id,
-                archive_bucket_name=archive.bucket_name,
-                archive_bucket_arn=archive.bucket_arn,
-                archive_key_arn=archive.key_arn,
-                local_key=self.local_key,
-                tags=tags,
-            ),
+            CoverageArgs(settings=s, account_id=account_id, archive=archive, local_key=self.local_key, tags=tags),
             opts=child(self),
         )
         self.aggregator_role = aws.iam.Role(
