@@ -26,6 +26,23 @@ def service_principal(service: str) -> dict[str, str]:
     return {"Service": service}
 
 
+def allow_service(
+    sid: str, service: str, action: str | list[str], resource: Any, condition: dict[str, Any]
+) -> Statement:
+    """An Allow for an AWS service principal. The condition is not optional: it is the confused-deputy guard
+    (aws:SourceArn, aws:SourceAccount, aws:SourceOrgID, an encryption context or kms:ViaService)."""
+    if not condition:
+        raise ValueError(f"{sid}: a service principal statement needs a source condition")
+    return {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": service_principal(service),
+        "Action": action,
+        "Resource": resource,
+        "Condition": condition,
+    }
+
+
 # --- KMS ------------------------------------------------------------------------------------------------
 
 def key_policy(
@@ -60,82 +77,64 @@ def key_policy(
         if not trail_arn:
             raise ValueError("a key serving CloudTrail needs the trail ARN for its source condition")
         statements += [
-            {
-                "Sid": "AllowCloudTrailToEncryptLogs",
-                "Effect": "Allow",
-                "Principal": service_principal("cloudtrail.amazonaws.com"),
-                "Action": "kms:GenerateDataKey*",
-                "Resource": "*",
-                "Condition": {
+            allow_service(
+                "AllowCloudTrailToEncryptLogs", "cloudtrail.amazonaws.com", "kms:GenerateDataKey*",
+                "*",
+                {
                     "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": f"arn:{partition}:cloudtrail:*:{account_id}:trail/*"},
                     "StringEquals": {"aws:SourceArn": trail_arn},
                 },
-            },
-            {
-                "Sid": "AllowCloudTrailToDescribeKey",
-                "Effect": "Allow",
-                "Principal": service_principal("cloudtrail.amazonaws.com"),
-                "Action": "kms:DescribeKey",
-                "Resource": "*",
-                "Condition": {"StringEquals": {"aws:SourceArn": trail_arn}},
-            },
+            ),
+            allow_service(
+                "AllowCloudTrailToDescribeKey", "cloudtrail.amazonaws.com", "kms:DescribeKey",
+                "*",
+                {"StringEquals": {"aws:SourceArn": trail_arn}},
+            ),
         ]
     if "logs" in services:
         statements.append(
-            {
-                "Sid": "AllowCloudWatchLogsToUseKey",
-                "Effect": "Allow",
-                "Principal": service_principal(f"logs.{region}.amazonaws.com"),
-                "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-                "Resource": "*",
-                "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:{partition}:logs:{region}:{account_id}:log-group:*"}},
-            }
+            allow_service(
+                "AllowCloudWatchLogsToUseKey",
+                f"logs.{region}.amazonaws.com",
+                ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                "*",
+                {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:{partition}:logs:{region}:{account_id}:log-group:*"}},
+            )
         )
     if "config" in services:
         statements.append(
-            {
-                "Sid": "AllowConfigToEncryptDeliveries",
-                "Effect": "Allow",
-                "Principal": service_principal("config.amazonaws.com"),
-                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
-                "Resource": "*",
-                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-            }
+            allow_service(
+                "AllowConfigToEncryptDeliveries", "config.amazonaws.com", ["kms:Decrypt", "kms:GenerateDataKey"],
+                "*",
+                {"StringEquals": {"aws:SourceAccount": account_id}},
+            )
         )
     if "delivery.logs" in services:
         statements.append(
-            {
-                "Sid": "AllowLogDeliveryToEncryptFlowLogs",
-                "Effect": "Allow",
-                "Principal": service_principal("delivery.logs.amazonaws.com"),
-                "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
-                "Resource": "*",
-                "Condition": {
+            allow_service(
+                "AllowLogDeliveryToEncryptFlowLogs", "delivery.logs.amazonaws.com",
+                ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+                "*",
+                {
                     "StringEquals": {"aws:SourceAccount": account_id},
                     "ArnLike": {"aws:SourceArn": f"arn:{partition}:logs:*:{account_id}:*"},
                 },
-            }
+            )
         )
     if "sns" in services:
         statements += [
-            {
-                "Sid": "AllowCloudWatchAlarmsToUseKey",
-                "Effect": "Allow",
-                "Principal": service_principal("cloudwatch.amazonaws.com"),
-                "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
-                "Resource": "*",
-                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-            },
+            allow_service(
+                "AllowCloudWatchAlarmsToUseKey", "cloudwatch.amazonaws.com", ["kms:Decrypt", "kms:GenerateDataKey*"],
+                "*",
+                {"StringEquals": {"aws:SourceAccount": account_id}},
+            ),
             # The SNS guide: aws:SourceAccount / aws:SourceArn in a key policy are NOT supported for EventBridge
             # publishing to an encrypted topic (delivery fails). Scope the grant to SNS in this region instead.
-            {
-                "Sid": "AllowEventBridgeToUseKeyViaSns",
-                "Effect": "Allow",
-                "Principal": service_principal("events.amazonaws.com"),
-                "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
-                "Resource": "*",
-                "Condition": {"StringEquals": {"kms:ViaService": f"sns.{region}.amazonaws.com"}},
-            },
+            allow_service(
+                "AllowEventBridgeToUseKeyViaSns", "events.amazonaws.com", ["kms:Decrypt", "kms:GenerateDataKey*"],
+                "*",
+                {"StringEquals": {"kms:ViaService": f"sns.{region}.amazonaws.com"}},
+            ),
         ]
     return document(*statements)
 
@@ -174,55 +173,37 @@ def archive_bucket_policy(
     log_delivery_source = {"ArnLike": {"aws:SourceArn": f"arn:{partition}:logs:*:{account_id}:*"}}
     return document(
         deny_insecure_transport(bucket_arn),
-        {
-            "Sid": "AWSCloudTrailAclCheck",
-            "Effect": "Allow",
-            "Principal": service_principal("cloudtrail.amazonaws.com"),
-            "Action": "s3:GetBucketAcl",
-            "Resource": bucket_arn,
-            "Condition": {"StringEquals": {"aws:SourceArn": trail_arn}},
-        },
-        {
-            "Sid": "AWSCloudTrailWrite",
-            "Effect": "Allow",
-            "Principal": service_principal("cloudtrail.amazonaws.com"),
-            "Action": "s3:PutObject",
-            "Resource": _objects(bucket_arn, trail_prefix, account_id),
-            "Condition": {"StringEquals": {**owner_full_control, "aws:SourceArn": trail_arn}},
-        },
-        {
-            "Sid": "AWSConfigBucketPermissionsCheck",
-            "Effect": "Allow",
-            "Principal": service_principal("config.amazonaws.com"),
-            "Action": ["s3:GetBucketAcl", "s3:ListBucket"],
-            "Resource": bucket_arn,
-            "Condition": {"StringEquals": this_account},
-        },
-        {
-            "Sid": "AWSConfigBucketDelivery",
-            "Effect": "Allow",
-            "Principal": service_principal("config.amazonaws.com"),
-            "Action": "s3:PutObject",
-            "Resource": _objects(bucket_arn, config_prefix, account_id, "Config/*"),
-            "Condition": {"StringEquals": {**owner_full_control, **this_account}},
-        },
-        {
-            "Sid": "AWSLogDeliveryAclCheck",
-            "Effect": "Allow",
-            "Principal": service_principal("delivery.logs.amazonaws.com"),
-            "Action": ["s3:GetBucketAcl", "s3:ListBucket"],
-            "Resource": bucket_arn,
-            "Condition": {"StringEquals": this_account, **log_delivery_source},
-        },
-        {
-            "Sid": "AWSLogDeliveryWrite",
-            "Effect": "Allow",
-            "Principal": service_principal("delivery.logs.amazonaws.com"),
-            "Action": "s3:PutObject",
+        allow_service(
+            "AWSCloudTrailAclCheck", "cloudtrail.amazonaws.com", "s3:GetBucketAcl",
+            bucket_arn,
+            {"StringEquals": {"aws:SourceArn": trail_arn}},
+        ),
+        allow_service(
+            "AWSCloudTrailWrite", "cloudtrail.amazonaws.com", "s3:PutObject",
+            _objects(bucket_arn, trail_prefix, account_id),
+            {"StringEquals": {**owner_full_control, "aws:SourceArn": trail_arn}},
+        ),
+        allow_service(
+            "AWSConfigBucketPermissionsCheck", "config.amazonaws.com", ["s3:GetBucketAcl", "s3:ListBucket"],
+            bucket_arn,
+            {"StringEquals": this_account},
+        ),
+        allow_service(
+            "AWSConfigBucketDelivery", "config.amazonaws.com", "s3:PutObject",
+            _objects(bucket_arn, config_prefix, account_id, "Config/*"),
+            {"StringEquals": {**owner_full_control, **this_account}},
+        ),
+        allow_service(
+            "AWSLogDeliveryAclCheck", "delivery.logs.amazonaws.com", ["s3:GetBucketAcl", "s3:ListBucket"],
+            bucket_arn,
+            {"StringEquals": this_account, **log_delivery_source},
+        ),
+        allow_service(
+            "AWSLogDeliveryWrite", "delivery.logs.amazonaws.com", "s3:PutObject",
             # The baseline's flow logs use Hive-compatible S3 partitions: AWSLogs/aws-account-id=ACCT/...
-            "Resource": f"{bucket_arn}/{flow_logs_prefix}/AWSLogs/aws-account-id={account_id}/*",
-            "Condition": {"StringEquals": {**owner_full_control, **this_account}, **log_delivery_source},
-        },
+            f"{bucket_arn}/{flow_logs_prefix}/AWSLogs/aws-account-id={account_id}/*",
+            {"StringEquals": {**owner_full_control, **this_account}, **log_delivery_source},
+        ),
     )
 
 
@@ -230,14 +211,11 @@ def access_log_bucket_policy(*, bucket_arn: str, source_bucket_arn: str, account
     """S3 server access logging writes as logging.s3.amazonaws.com; only for the archive bucket of this account."""
     return document(
         deny_insecure_transport(bucket_arn),
-        {
-            "Sid": "S3ServerAccessLogsPolicy",
-            "Effect": "Allow",
-            "Principal": service_principal("logging.s3.amazonaws.com"),
-            "Action": "s3:PutObject",
-            "Resource": f"{bucket_arn}/{prefix}*",
-            "Condition": {"ArnLike": {"aws:SourceArn": source_bucket_arn}, "StringEquals": {"aws:SourceAccount": account_id}},
-        },
+        allow_service(
+            "S3ServerAccessLogsPolicy", "logging.s3.amazonaws.com", "s3:PutObject",
+            f"{bucket_arn}/{prefix}*",
+            {"ArnLike": {"aws:SourceArn": source_bucket_arn}, "StringEquals": {"aws:SourceAccount": account_id}},
+        ),
     )
 
 
@@ -421,28 +399,22 @@ def alert_topic_policy(*, topic_arn: str, partition: str, region: str, account_i
             "Resource": topic_arn,
             "Condition": {"Bool": {"aws:SecureTransport": "false"}},
         },
-        {
-            "Sid": "AllowCloudWatchAlarmsToPublish",
-            "Effect": "Allow",
-            "Principal": service_principal("cloudwatch.amazonaws.com"),
-            "Action": "sns:Publish",
-            "Resource": topic_arn,
-            "Condition": {
+        allow_service(
+            "AllowCloudWatchAlarmsToPublish", "cloudwatch.amazonaws.com", "sns:Publish",
+            topic_arn,
+            {
                 "StringEquals": {"aws:SourceAccount": account_id},
                 "ArnLike": {"aws:SourceArn": f"arn:{partition}:cloudwatch:{region}:{account_id}:alarm:*"},
             },
-        },
-        {
-            "Sid": "AllowEventBridgeRulesToPublish",
-            "Effect": "Allow",
-            "Principal": service_principal("events.amazonaws.com"),
-            "Action": "sns:Publish",
-            "Resource": topic_arn,
-            "Condition": {
+        ),
+        allow_service(
+            "AllowEventBridgeRulesToPublish", "events.amazonaws.com", "sns:Publish",
+            topic_arn,
+            {
                 "StringEquals": {"aws:SourceAccount": account_id},
                 "ArnLike": {"aws:SourceArn": f"arn:{partition}:events:{region}:{account_id}:rule/{rule_name_prefix}*"},
             },
-        },
+        ),
     )
 
 
@@ -486,47 +458,39 @@ def org_key_policy(*, partition: str, account_id: str, organization_id: str, ser
     ]
     if "cloudtrail" in services:
         statements += [
-            {
-                "Sid": "AllowOrganizationCloudTrailToEncryptLogs",
-                "Effect": "Allow",
-                "Principal": service_principal("cloudtrail.amazonaws.com"),
-                "Action": "kms:GenerateDataKey*",
-                "Resource": "*",
-                "Condition": {
+            allow_service(
+                "AllowOrganizationCloudTrailToEncryptLogs", "cloudtrail.amazonaws.com", "kms:GenerateDataKey*",
+                "*",
+                {
                     "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": f"arn:{partition}:cloudtrail:*:*:trail/*"},
                     "StringEquals": in_org,
                 },
-            },
-            {
-                "Sid": "AllowOrganizationCloudTrailToDescribeKey",
-                "Effect": "Allow",
-                "Principal": service_principal("cloudtrail.amazonaws.com"),
-                "Action": "kms:DescribeKey",
-                "Resource": "*",
-                "Condition": {"StringEquals": in_org},
-            },
+            ),
+            allow_service(
+                "AllowOrganizationCloudTrailToDescribeKey", "cloudtrail.amazonaws.com", "kms:DescribeKey",
+                "*",
+                {"StringEquals": in_org},
+            ),
         ]
     if "config" in services:
         statements.append(
-            {
-                "Sid": "AllowOrganizationConfigToEncryptDeliveries",
-                "Effect": "Allow",
-                "Principal": service_principal("config.amazonaws.com"),
-                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
-                "Resource": "*",
-                "Condition": {"StringEquals": in_org},
-            }
+            allow_service(
+                "AllowOrganizationConfigToEncryptDeliveries",
+                "config.amazonaws.com",
+                ["kms:Decrypt", "kms:GenerateDataKey"],
+                "*",
+                {"StringEquals": in_org},
+            )
         )
     if "delivery.logs" in services:
         statements.append(
-            {
-                "Sid": "AllowOrganizationLogDeliveryToEncryptFlowLogs",
-                "Effect": "Allow",
-                "Principal": service_principal("delivery.logs.amazonaws.com"),
-                "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
-                "Resource": "*",
-                "Condition": {"StringEquals": in_org, "ArnLike": {"aws:SourceArn": f"arn:{partition}:logs:*:*:*"}},
-            }
+            allow_service(
+                "AllowOrganizationLogDeliveryToEncryptFlowLogs",
+                "delivery.logs.amazonaws.com",
+                ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+                "*",
+                {"StringEquals": in_org, "ArnLike": {"aws:SourceArn": f"arn:{partition}:logs:*:*:*"}},
+            )
         )
     return document(*statements)
 
@@ -551,62 +515,41 @@ def org_archive_bucket_policy(
 
     return document(
         deny_insecure_transport(bucket_arn),
-        {
-            "Sid": "AWSCloudTrailAclCheck",
-            "Effect": "Allow",
-            "Principal": service_principal("cloudtrail.amazonaws.com"),
-            "Action": "s3:GetBucketAcl",
-            "Resource": bucket_arn,
-            "Condition": {"StringEquals": in_org},
-        },
-        {
-            "Sid": "AWSCloudTrailOrganizationWrite",
-            "Effect": "Allow",
-            "Principal": service_principal("cloudtrail.amazonaws.com"),
-            "Action": "s3:PutObject",
-            "Resource": objects(trail_prefix, f"{organization_id}/*"),
-            "Condition": {"StringEquals": {**owner_full_control, "aws:SourceArn": org_trail_arn}},
-        },
-        {
-            "Sid": "AWSCloudTrailAccountTrailsWrite",
-            "Effect": "Allow",
-            "Principal": service_principal("cloudtrail.amazonaws.com"),
-            "Action": "s3:PutObject",
-            "Resource": objects(trail_prefix, "*"),
-            "Condition": {"StringEquals": {**owner_full_control, **in_org}},
-        },
-        {
-            "Sid": "AWSConfigBucketPermissionsCheck",
-            "Effect": "Allow",
-            "Principal": service_principal("config.amazonaws.com"),
-            "Action": ["s3:GetBucketAcl", "s3:ListBucket"],
-            "Resource": bucket_arn,
-            "Condition": {"StringEquals": in_org},
-        },
-        {
-            "Sid": "AWSConfigBucketDelivery",
-            "Effect": "Allow",
-            "Principal": service_principal("config.amazonaws.com"),
-            "Action": "s3:PutObject",
-            "Resource": objects(config_prefix, "*/Config/*"),
-            "Condition": {"StringEquals": {**owner_full_control, **in_org}},
-        },
-        {
-            "Sid": "AWSLogDeliveryAclCheck",
-            "Effect": "Allow",
-            "Principal": service_principal("delivery.logs.amazonaws.com"),
-            "Action": ["s3:GetBucketAcl", "s3:ListBucket"],
-            "Resource": bucket_arn,
-            "Condition": {"StringEquals": in_org},
-        },
-        {
-            "Sid": "AWSLogDeliveryWrite",
-            "Effect": "Allow",
-            "Principal": service_principal("delivery.logs.amazonaws.com"),
-            "Action": "s3:PutObject",
-            "Resource": objects(flow_logs_prefix, "*"),
-            "Condition": {"StringEquals": {**owner_full_control, **in_org}},
-        },
+        allow_service(
+            "AWSCloudTrailAclCheck", "cloudtrail.amazonaws.com", "s3:GetBucketAcl",
+            bucket_arn,
+            {"StringEquals": in_org},
+        ),
+        allow_service(
+            "AWSCloudTrailOrganizationWrite", "cloudtrail.amazonaws.com", "s3:PutObject",
+            objects(trail_prefix, f"{organization_id}/*"),
+            {"StringEquals": {**owner_full_control, "aws:SourceArn": org_trail_arn}},
+        ),
+        allow_service(
+            "AWSCloudTrailAccountTrailsWrite", "cloudtrail.amazonaws.com", "s3:PutObject",
+            objects(trail_prefix, "*"),
+            {"StringEquals": {**owner_full_control, **in_org}},
+        ),
+        allow_service(
+            "AWSConfigBucketPermissionsCheck", "config.amazonaws.com", ["s3:GetBucketAcl", "s3:ListBucket"],
+            bucket_arn,
+            {"StringEquals": in_org},
+        ),
+        allow_service(
+            "AWSConfigBucketDelivery", "config.amazonaws.com", "s3:PutObject",
+            objects(config_prefix, "*/Config/*"),
+            {"StringEquals": {**owner_full_control, **in_org}},
+        ),
+        allow_service(
+            "AWSLogDeliveryAclCheck", "delivery.logs.amazonaws.com", ["s3:GetBucketAcl", "s3:ListBucket"],
+            bucket_arn,
+            {"StringEquals": in_org},
+        ),
+        allow_service(
+            "AWSLogDeliveryWrite", "delivery.logs.amazonaws.com", "s3:PutObject",
+            objects(flow_logs_prefix, "*"),
+            {"StringEquals": {**owner_full_control, **in_org}},
+        ),
     )
 
 
