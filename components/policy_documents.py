@@ -45,22 +45,14 @@ def allow_service(
 
 # --- KMS ------------------------------------------------------------------------------------------------
 
-def key_policy(
-    *,
-    partition: str,
-    account_id: str,
-    region: str,
-    services: frozenset[str],
-    trail_arn: str | None = None,
-) -> dict[str, Any]:
-    """Key policy for a log key. `services` picks the writers this key serves in this region:
-    cloudtrail, logs, s3 (SSE of the archive; uses IAM via the root statement), config, delivery.logs, sns."""
-    root = account_root(partition, account_id)
-    statements: list[Statement] = [
+def key_base_statements(partition: str, account_id: str) -> list[Statement]:
+    """Every key's first two statements: the account root administers the key (the only kms:* grant), and
+    decrypting is open to principals of this account only."""
+    return [
         {
             "Sid": "EnableAccountRootAdministration",
             "Effect": "Allow",
-            "Principal": {"AWS": root},
+            "Principal": {"AWS": account_root(partition, account_id)},
             "Action": "kms:*",
             "Resource": "*",
         },
@@ -73,6 +65,19 @@ def key_policy(
             "Condition": {"StringEquals": {"kms:CallerAccount": account_id}},
         },
     ]
+
+
+def key_policy(
+    *,
+    partition: str,
+    account_id: str,
+    region: str,
+    services: frozenset[str],
+    trail_arn: str | None = None,
+) -> dict[str, Any]:
+    """Key policy for a log key. `services` picks the writers this key serves in this region:
+    cloudtrail, logs, s3 (SSE of the archive; uses IAM via the root statement), config, delivery.logs, sns."""
+    statements = key_base_statements(partition, account_id)
     if "cloudtrail" in services:
         if not trail_arn:
             raise ValueError("a key serving CloudTrail needs the trail ARN for its source condition")
@@ -439,23 +444,7 @@ def org_key_policy(*, partition: str, account_id: str, organization_id: str, ser
     """Key policy of the log-archive key: the organization's CloudTrail, Config and VPC Flow Logs deliveries
     may encrypt with it; decrypting stays within the log-archive account."""
     in_org = {"aws:SourceOrgID": organization_id}
-    statements: list[Statement] = [
-        {
-            "Sid": "EnableAccountRootAdministration",
-            "Effect": "Allow",
-            "Principal": {"AWS": account_root(partition, account_id)},
-            "Action": "kms:*",
-            "Resource": "*",
-        },
-        {
-            "Sid": "AllowDecryptWithinThisAccountOnly",
-            "Effect": "Allow",
-            "Principal": {"AWS": "*"},
-            "Action": ["kms:Decrypt", "kms:ReEncryptFrom"],
-            "Resource": "*",
-            "Condition": {"StringEquals": {"kms:CallerAccount": account_id}},
-        },
-    ]
+    statements = key_base_statements(partition, account_id)
     if "cloudtrail" in services:
         statements += [
             allow_service(
