@@ -7,9 +7,8 @@ from components import policy_documents as docs
 from components.log_archive import TRAIL_PREFIX, add_archive_with_replica
 from components.log_key import LogKey, LogKeyArgs
 from components.options import child
-from components.settings import Settings, SettingsError, alert_subscription_problems
-from components.alert_topic import AlertTopic, AlertTopicArgs
-from components.regional_coverage import RegionalCoverageArgs, add_regional_coverage, security_events, trail_alarms
+from components.settings import Settings
+from components.regional_coverage import RegionalCoverageArgs, add_regional_coverage, alert_topic, security_events, trail_alarms
 from components.security_alarms import RejectSpikeAlarms, RejectSpikeAlarmsArgs
 from components.trail import Trail, TrailArgs
 
@@ -42,24 +41,7 @@ class AccountBaseline(pulumi.ComponentResource):
             opts=child(self),
         )
         # Issue 4: the alert topic first, so that later components (Config rules, the trail) can use it.
-        problems = alert_subscription_problems(s)
-        if problems:
-            raise SettingsError(problems)
-        self.alert_topic = AlertTopic(
-            f"{name}-alert-topic",
-            AlertTopicArgs(
-                name=f"{s.name_prefix}-security-alerts",
-                region=s.home_region,
-                partition=s.partition,
-                account_id=account_id,
-                kms_key_arn=self.home_key.arn,
-                rule_name_prefix=f"{s.name_prefix}-",
-                emails=s.alert_emails,
-                https_endpoints=s.alert_https_endpoints,
-                tags=tags,
-            ),
-            opts=child(self),
-        )
+        self.alert_topic = alert_topic(f"{name}-alert-topic", s, account_id, self.home_key.arn, tags, self)
         self.replica_key, self.archive = add_archive_with_replica(
             self, name, s, account_id, trail_arn, self.home_key.arn, f"{s.name_prefix}/log-replica", tags
         )

@@ -9,6 +9,7 @@ from typing import Any, Sequence
 
 import pulumi
 
+from components.alert_topic import AlertTopic, AlertTopicArgs
 from components.config_recording import ConfigRecording, ConfigRecordingArgs, config_service_linked_role, service_linked_role_arn
 from components.config_remediation import ConfigRemediation, ConfigRemediationArgs
 from components.config_rules import ConfigRules, ConfigRulesArgs, enabled_rules
@@ -19,7 +20,7 @@ from components.log_archive import CONFIG_PREFIX, FLOW_LOGS_PREFIX
 from components.options import child
 from components.security_alarms import SecurityAlarms, SecurityAlarmsArgs
 from components.security_events import SecurityEvents, SecurityEventsArgs
-from components.settings import Settings
+from components.settings import Settings, SettingsError, alert_subscription_problems
 
 
 @dataclass
@@ -136,6 +137,32 @@ def add_regional_coverage(parent: pulumi.Resource, name: str, args: RegionalCove
         else None
     )
     return RegionalCoverage(flow_logs, config_role, config_recording, config_rules, custom_rules, config_remediation, inspector)
+
+
+def alert_topic(
+    name: str, s: Settings, account_id: pulumi.Input[str], kms_key_arn: pulumi.Input[str], tags: dict[str, str],
+    parent: pulumi.Resource,
+) -> AlertTopic:
+    """The account's security-alert topic in the home region, encrypted with `kms_key_arn`. Refuses settings
+    without a subscriber: alarms and security events must reach someone."""
+    problems = alert_subscription_problems(s)
+    if problems:
+        raise SettingsError(problems)
+    return AlertTopic(
+        name,
+        AlertTopicArgs(
+            name=f"{s.name_prefix}-security-alerts",
+            region=s.home_region,
+            partition=s.partition,
+            account_id=account_id,
+            kms_key_arn=kms_key_arn,
+            rule_name_prefix=f"{s.name_prefix}-",
+            emails=s.alert_emails,
+            https_endpoints=s.alert_https_endpoints,
+            tags=tags,
+        ),
+        opts=child(parent),
+    )
 
 
 def trail_alarms(

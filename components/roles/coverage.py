@@ -11,11 +11,10 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components.alert_topic import AlertTopic, AlertTopicArgs
 from components.log_archive import TRAIL_PREFIX
 from components.log_key import LogKey, LogKeyArgs
 from components.options import child
-from components.regional_coverage import RegionalCoverageArgs, add_regional_coverage, security_events
+from components.regional_coverage import RegionalCoverageArgs, add_regional_coverage, alert_topic, security_events
 from components.roles.archive_reference import ArchiveDestination
 from components.settings import Settings
 from components.trail import Trail, TrailArgs
@@ -79,21 +78,7 @@ class AccountCoverage(pulumi.ComponentResource):
     def __init__(self, name: str, args: CoverageArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("baseline:roles:AccountCoverage", name, None, opts)
         s, account_id, tags = args.settings, args.account_id, args.tags
-        self.alert_topic = AlertTopic(
-            f"{name}-alerts",
-            AlertTopicArgs(
-                name=f"{s.name_prefix}-security-alerts",
-                region=s.home_region,
-                partition=s.partition,
-                account_id=account_id,
-                kms_key_arn=args.local_key.arn,
-                rule_name_prefix=f"{s.name_prefix}-",
-                emails=s.alert_emails,
-                https_endpoints=s.alert_https_endpoints,
-                tags=tags,
-            ),
-            opts=child(self),
-        )
+        self.alert_topic = alert_topic(f"{name}-alerts", s, account_id, args.local_key.arn, tags, self)
         self.regional = add_regional_coverage(
             self,
             name,

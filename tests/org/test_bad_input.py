@@ -34,6 +34,9 @@ def preview(stack: str, *config: str) -> subprocess.CompletedProcess:
          "baseline:managementAccountId: required for role security"),
         ("member", ["baseline:logArchiveBucket=central-logs"],
          "baseline:logArchiveStack: set either logArchiveStack or logArchiveBucket and logArchiveKeyArn, not both"),
+        ("security", ["baseline:alertEmails=[]"],
+         "baseline:alertEmails: at least one address is required so that alarms and security events reach someone "
+         "(or set baseline:alertHttpsEndpoints)"),
     ],
 )
 def test_bad_organization_input_is_one_line_and_exit_2(stack, config, message):
