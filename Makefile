@@ -1,4 +1,5 @@
-# `make preview` and `make test` both bootstrap .venv from requirements.txt on first use.
+# `make preview` and `make test` both bootstrap .venv on first use: the pinned requirements, then this
+# project itself (editable, so `pulumi-baseline` and `python -m aws_logging_baseline` work from any directory).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -6,13 +7,14 @@ STAMP := $(VENV)/.requirements-installed
 
 .PHONY: preview test bench clean
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 preview: $(STAMP)
-	$(PY) -m baseline check --stack example
+	$(VENV)/bin/pulumi-baseline check --stack example
 
 test: $(STAMP)
 	$(PY) -m pytest -q -n 2

@@ -1,13 +1,13 @@
 """The baseline program: validated settings in, the account's composition for its role, outputs exported.
 
-`baseline:role` picks the composition (components/roles): standalone (AccountBaseline, the default),
+`baseline:role` picks the composition (aws_logging_baseline/components/roles): standalone (AccountBaseline, the default),
 log-archive, management, security or member. No logic here.
 """
 
 import pulumi
 
-from components import load_settings
-from components.roles import build_account
+from aws_logging_baseline.components import load_settings
+from aws_logging_baseline.components.roles import build_account
 
 settings = load_settings()
 account = build_account("baseline", settings)

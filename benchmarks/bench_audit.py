@@ -25,7 +25,7 @@ sys.path.insert(0, str(REPO))
 
 import boto3  # noqa: E402
 
-from baseline.audit import AuditOptions, run_audit  # noqa: E402
+from aws_logging_baseline.audit import AuditOptions, run_audit  # noqa: E402
 
 REGIONS = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "sa-east-1", "eu-west-1", "eu-west-2",
            "eu-west-3", "eu-central-1", "eu-north-1", "ap-south-1", "ap-northeast-1", "ap-northeast-2",

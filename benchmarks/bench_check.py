@@ -1,6 +1,6 @@
 """Benchmark of the offline policy check (a script, not a test): `python benchmarks/bench_check.py [-n N]`.
 
-Reports, for the 17-region example stack, the wall time of `python -m baseline check` (whole command, median
+Reports, for the 17-region example stack, the wall time of `pulumi-baseline check` (whole command, median
 of N) and how one in-process check splits: engine run, pack start (`python -u -m pulumi.policy` until its port
 is served), Analyze for every resource plus AnalyzeStack; and the policy time per resource.
 """
@@ -15,8 +15,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from baseline.crossguard import PolicyPackProcess  # noqa: E402
-from baseline.engine import run_program  # noqa: E402
+from aws_logging_baseline.offline.crossguard import PolicyPackProcess  # noqa: E402
+from aws_logging_baseline.offline.engine import run_program  # noqa: E402
 
 FIXTURE = REPO / "examples" / "account.yaml"
 
@@ -30,7 +30,7 @@ def main() -> None:
         t = time.perf_counter()
         run = run_program(REPO, "example", FIXTURE)
         engine.append(time.perf_counter() - t)
-        with PolicyPackProcess(REPO / "policies") as pack:
+        with PolicyPackProcess(REPO / "aws_logging_baseline" / "policies") as pack:
             result = pack.check(run)
         start.append(result.start_seconds)
         policies.append(result.analyze_seconds)
@@ -38,13 +38,13 @@ def main() -> None:
     command = []
     for _ in range(args.n):
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "baseline", "check", "--stack", "example", "--no-tree"], cwd=REPO,
+        subprocess.run([sys.executable, "-m", "aws_logging_baseline", "check", "--stack", "example", "--no-tree"], cwd=REPO,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
         command.append(time.perf_counter() - t)
     med = statistics.median
     total = med(engine) + med(start) + med(policies)
     print(f"example stack: {resources} registrations, {len(result.policies)} policies, {violations} violations (n={args.n})")
-    print(f"  whole command (python -m baseline check) : {med(command):6.2f} s")
+    print(f"  whole command (pulumi-baseline check) : {med(command):6.2f} s")
     print(f"  in-process split                          : {total:6.2f} s")
     print(f"    engine (program under mocks)            : {med(engine):6.2f} s  ({med(engine) / total:4.0%})")
     print(f"    pack start (pulumi.policy, port)        : {med(start):6.2f} s  ({med(start) / total:4.0%})")

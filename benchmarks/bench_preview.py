@@ -1,7 +1,7 @@
 """Benchmark of the offline preview (a script, not a test): `make bench` or `python benchmarks/bench_preview.py`.
 
 Reports, for the 17-region example stack:
-- wall time of the engine run (median of N) and of the whole `python -m baseline preview` command;
+- wall time of the engine run (median of N) and of the whole `pulumi-baseline preview` command;
 - resources registered, resources per region, and the longest dependency chain (deploy time grows with it);
 - the floor: the same engine registering the same number of bare pulumi-aws resources (no inputs, no
   components), the least any pulumi-aws program of that size costs; and, for reference, as many untyped
@@ -24,11 +24,11 @@ sys.path.insert(0, str(REPO))
 
 from pulumi.runtime import rpc  # noqa: E402
 
-from baseline.engine import RunResult, run_program  # noqa: E402
+from aws_logging_baseline.offline.engine import RunResult, run_program  # noqa: E402
 
 FIXTURE = REPO / "examples" / "account.yaml"
 
-# `python -m baseline preview --no-tree`, reporting its own peak RSS (VmHWM, KiB) on stderr at exit. The
+# `pulumi-baseline preview --no-tree`, reporting its own peak RSS (VmHWM, KiB) on stderr at exit. The
 # child's rusage would not do: a forked child's ru_maxrss starts from the parent's size before exec.
 PREVIEW_WITH_PEAK_MEMORY = """
 import atexit, runpy, sys
@@ -136,7 +136,7 @@ def main() -> None:
         f"reference, {registrations} untyped CustomResources: {untyped_s:.3f} s -> preview {preview_s / untyped_s:.2f}x;"
         f" the bare pulumi-aws floor itself is {provider_s / untyped_s:.2f}x this (per-property Outputs of typed classes)"
     )
-    print(f"`python -m baseline preview --no-tree` wall time: {cli_s:.2f} s, peak RSS {peak_mib:.0f} MiB")
+    print(f"`pulumi-baseline preview --no-tree` wall time: {cli_s:.2f} s, peak RSS {peak_mib:.0f} MiB")
     print(f"longest dependency chain: {longest_chain(result)} resources")
     print("resources per region: " + ", ".join(f"{k} {v}" for k, v in sorted(per_region.items(), key=lambda kv: (-kv[1], kv[0]))))
 

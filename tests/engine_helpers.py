@@ -5,7 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from baseline.engine import Registration, RunResult, run_program
+from aws_logging_baseline.offline.engine import Registration, RunResult, run_program
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "examples" / "account.yaml"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from components.settings import SettingsError, load_settings
+from aws_logging_baseline.components.settings import SettingsError, load_settings
 
 
 def settings_problems(**config: str) -> list[str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from baseline.sarif import SarifResult, SarifRule, build_sarif, level_for_severity, relative_uri
+from aws_logging_baseline.cli.sarif import SarifResult, SarifRule, build_sarif, level_for_severity, relative_uri
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
 

@@ -6,9 +6,9 @@ what belongs to this organization (here: an extra tag naming the account's role 
 
 import pulumi
 
-from components import load_settings
-from components.roles import build_account
-from components.settings import with_overrides
+from aws_logging_baseline.components import load_settings
+from aws_logging_baseline.components.roles import build_account
+from aws_logging_baseline.components.settings import with_overrides
 
 settings = load_settings()
 settings = with_overrides(settings, tags=(*settings.tags, f"Rollout=org-{settings.role}"))

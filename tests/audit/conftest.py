@@ -18,7 +18,7 @@ import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
 
-from baseline.audit import AuditOptions, run_audit
+from aws_logging_baseline.audit import AuditOptions, run_audit
 
 ACCOUNT = "123456789012"
 HOME = "us-east-1"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from baseline.cli import main
+from aws_logging_baseline.cli.main import main
 
 
 def run(argv: list[str]) -> int:
@@ -30,8 +30,8 @@ def test_bad_input_names_the_flag(aws, capsys, argv, message):
 
 
 def test_unwritable_output_is_bad_input(aws, capsys, tmp_path, monkeypatch):
-    import baseline.audit as audit_package
-    from baseline.audit import AuditReport
+    import aws_logging_baseline.audit as audit_package
+    from aws_logging_baseline.audit import AuditReport
     monkeypatch.setattr(audit_package, "run_audit", lambda options: AuditReport("123456789012", ["us-east-1"], []))
     target = tmp_path / "missing-dir" / "audit.json"
     assert run(["--regions", "us-east-1", "--format", "json", "--output", str(target)]) == 2
@@ -40,7 +40,7 @@ def test_unwritable_output_is_bad_input(aws, capsys, tmp_path, monkeypatch):
 
 
 def test_output_path_is_checked_before_auditing(aws, capsys, tmp_path, monkeypatch):
-    import baseline.audit as audit_package
+    import aws_logging_baseline.audit as audit_package
 
     def run_audit(options):
         raise AssertionError("the regions were audited although --output cannot be written")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from baseline.audit.controls import CONTROLS
+from aws_logging_baseline.audit.controls import CONTROLS
 from tests.audit.conftest import ACCOUNT, BUCKET, HOME, REGIONS, TRAIL, failing, statuses
 
 TRAIL_ARN = f"arn:aws:cloudtrail:{HOME}:{ACCOUNT}:trail/{TRAIL}"
@@ -95,7 +95,7 @@ def test_iam_findings_name_the_user(build, control, user, words):
 
 def test_flow_log_finding_asks_for_the_baselines_default_traffic_type(build):
     """The remediation matches what the baseline deploys (baseline:flowLogTrafficType's default), not ALL."""
-    from baseline.project import load_project
+    from aws_logging_baseline.offline.project import load_project
     from tests.engine_helpers import REPO
 
     default = load_project(REPO).schema["baseline:flowLogTrafficType"].default

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from baseline.audit.regions import enabled_regions
-from baseline.audit.session import AwsContext
+from aws_logging_baseline.audit.regions import enabled_regions
+from aws_logging_baseline.audit.session import AwsContext
 from tests.audit.conftest import HOME
 
 DOC = Path(__file__).parents[2] / "docs" / "audit.md"

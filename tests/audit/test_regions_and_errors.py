@@ -2,10 +2,10 @@
 
 import pytest
 
-from baseline.audit import AuditOptions, run_audit
-from baseline.audit.regions import enabled_regions, parse_regions
-from baseline.audit.session import AwsContext
-from baseline.errors import UserError
+from aws_logging_baseline.audit import AuditOptions, run_audit
+from aws_logging_baseline.audit.regions import enabled_regions, parse_regions
+from aws_logging_baseline.audit.session import AwsContext
+from aws_logging_baseline.errors import UserError
 from tests.audit.conftest import HOME, REGIONS, OnlyStubber, statuses
 
 REGIONAL = ["config-recorder-enabled", "config-delivery-channel-healthy", "vpc-flow-logs-enabled", "inspector-enabled"]

@@ -9,10 +9,10 @@ import jsonschema
 import pytest
 from rich.console import Console
 
-from baseline import audit_command
-from baseline.audit import AuditOptions
-from baseline.audit.controls import AUDIT_DOC, CONTROLS, DEPLOYED_BY
-from baseline.audit.report import deployment_line, print_text, to_json, to_sarif
+from aws_logging_baseline.cli import audit_command
+from aws_logging_baseline.audit import AuditOptions
+from aws_logging_baseline.audit.controls import AUDIT_DOC, CONTROLS, DEPLOYED_BY
+from aws_logging_baseline.audit.report import deployment_line, print_text, to_json, to_sarif
 from tests.audit.conftest import ACCOUNT, HOME
 
 REPO = Path(__file__).resolve().parents[2]
@@ -60,10 +60,10 @@ def test_sarif_report_is_valid_and_has_one_result_per_problem(noncompliant):
     assert result["locations"][0]["logicalLocations"] == [
         {"name": trail, "fullyQualifiedName": f"global/{trail}", "kind": "resource"}]
     # ... and the line of this repository that deploys the control: the trail's enable_log_file_validation=True.
-    validation = next(number for number, line in enumerate((REPO / "components" / "trail.py").read_text().splitlines(), 1)
+    validation = next(number for number, line in enumerate((REPO / "aws_logging_baseline" / "components" / "trail.py").read_text().splitlines(), 1)
                       if "enable_log_file_validation=True" in line)
     assert result["locations"][0]["physicalLocation"] == {
-        "artifactLocation": {"uri": "components/trail.py"}, "region": {"startLine": validation}}
+        "artifactLocation": {"uri": "aws_logging_baseline/components/trail.py"}, "region": {"startLine": validation}}
     assert_every_result_points_at_a_repository_file(run["results"])
 
 
@@ -98,7 +98,7 @@ def _args(**overrides):
 
 def _stubbed(account, monkeypatch):
     """Run the command handler against the moto account, with the account's stubbed answers."""
-    import baseline.audit as audit_package
+    import aws_logging_baseline.audit as audit_package
     real = audit_package.run_audit
     monkeypatch.setattr(audit_package, "run_audit",
                         lambda options: real(AuditOptions(**{**vars(options), "hooks": [account.stub]})))
@@ -113,7 +113,7 @@ def test_handler_writes_the_report_file_whole_and_exits_1_on_failure(build, monk
     assert [p.name for p in tmp_path.iterdir()] == ["audit.sarif"]  # no temp file left behind
     assert_every_result_points_at_a_repository_file(document["runs"][0]["results"])
     [result] = document["runs"][0]["results"]
-    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "components/catalog/config_rules.yaml"
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "aws_logging_baseline/components/catalog/config_rules.yaml"
     assert capsys.readouterr().out == ""
 
 

@@ -52,7 +52,7 @@ def endpoint():
 
 
 def audit(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "baseline", "audit", *args], cwd=REPO, env=env or fake_env(),
+    return subprocess.run([sys.executable, "-m", "aws_logging_baseline", "audit", *args], cwd=REPO, env=env or fake_env(),
                           capture_output=True, text=True, timeout=120)
 
 

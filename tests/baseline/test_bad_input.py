@@ -10,9 +10,9 @@ import tempfile
 
 import pytest
 
-from baseline import config_reference
-from baseline.cli import build_parser, main
-from baseline.fixture import load_fixture
+from aws_logging_baseline.cli import config_reference
+from aws_logging_baseline.cli.main import build_parser, main
+from aws_logging_baseline.offline.fixture import load_fixture
 from tests.engine_helpers import REPO
 
 GOOD_FIXTURE = 'accountId: "111111111111"\n'
@@ -80,7 +80,7 @@ def test_unquoted_account_id_is_a_type_error(capsys, tmp_path):
 def test_fixture_type_error_through_the_installed_command_line(tmp_path):
     fixture = tmp_path / "account.yaml"
     fixture.write_text(GOOD_FIXTURE + "partition: [aws]\n")
-    done = subprocess.run([sys.executable, "-m", "baseline", "preview", "--account", str(fixture)], cwd=REPO,
+    done = subprocess.run([sys.executable, "-m", "aws_logging_baseline", "preview", "--account", str(fixture)], cwd=REPO,
                           env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, text=True, timeout=120)
     assert_one_line_error(done.returncode, done.stderr, f"{fixture}: partition: must be one of")
 
@@ -162,7 +162,7 @@ def umask_027():
 
 
 def test_written_files_get_the_mode_open_would_give(tmp_path, umask_027):
-    from baseline.output_files import write_json_atomically
+    from aws_logging_baseline.cli.output_files import write_json_atomically
 
     new = tmp_path / "new.json"
     write_json_atomically(str(new), {"a": 1}, "--json")
@@ -252,7 +252,7 @@ def test_config_reference_help_does_not_touch_the_readme(capsys, monkeypatch):
     with pytest.raises(SystemExit) as exited:
         config_reference.main(["--help"])
     assert exited.value.code == 0
-    assert "usage: python -m baseline.config_reference" in capsys.readouterr().out
+    assert "usage: python -m aws_logging_baseline.cli.config_reference" in capsys.readouterr().out
     with pytest.raises(SystemExit) as exited:
         config_reference.main(["--bogus"])
     assert exited.value.code == 2
@@ -261,9 +261,9 @@ def test_config_reference_help_does_not_touch_the_readme(capsys, monkeypatch):
 def test_config_reference_help_through_the_command_line():
     readme = REPO / "README.md"
     before = readme.stat().st_mtime_ns
-    done = subprocess.run([sys.executable, "-m", "baseline.config_reference", "--help"], cwd=REPO,
+    done = subprocess.run([sys.executable, "-m", "aws_logging_baseline.cli.config_reference", "--help"], cwd=REPO,
                           env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0 and "usage: python -m baseline.config_reference" in done.stdout
+    assert done.returncode == 0 and "usage: python -m aws_logging_baseline.cli.config_reference" in done.stdout
     assert "README.md configuration reference" not in done.stdout
     assert readme.stat().st_mtime_ns == before
 

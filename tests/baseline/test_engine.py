@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from baseline.engine import run_program
-from baseline.errors import UserError
+from aws_logging_baseline.offline.engine import run_program
+from aws_logging_baseline.errors import UserError
 from tests.engine_helpers import FIXTURE
 
 

@@ -3,8 +3,8 @@ converted to the key's declared type (so an account id stays a string)."""
 
 import pytest
 
-from baseline.errors import UserError
-from baseline.project import load_project, parse_override, resolve_config
+from aws_logging_baseline.errors import UserError
+from aws_logging_baseline.offline.project import load_project, parse_override, resolve_config
 
 SCHEMA = """config:
   accountId: {type: string, default: ""}

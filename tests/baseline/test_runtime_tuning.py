@@ -6,9 +6,9 @@ import gc
 import pytest
 from pulumi.runtime import resource as pulumi_resource
 
-from baseline.engine import run_program
-from baseline.errors import UserError
-from baseline.runtime_tuning import FIRST_GENERATION_THRESHOLD, fast_stack_trace, tuned_runtime
+from aws_logging_baseline.offline.engine import run_program
+from aws_logging_baseline.errors import UserError
+from aws_logging_baseline.offline.runtime_tuning import FIRST_GENERATION_THRESHOLD, fast_stack_trace, tuned_runtime
 from tests.engine_helpers import FIXTURE
 
 SDK_STACK_TRACE = pulumi_resource._get_stack_trace

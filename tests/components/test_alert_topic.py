@@ -8,7 +8,7 @@ EventBridge-to-encrypted-topic delivery (Amazon SNS developer guide, sns-key-man
 
 import pytest
 
-from baseline.errors import UserError
+from aws_logging_baseline.errors import UserError
 from tests.engine_helpers import example, only, policy_of, run_baseline, statement
 
 ACCOUNT = "111111111111"
@@ -132,7 +132,7 @@ def test_a_deployment_without_any_subscriber_is_refused_naming_the_key():
 
 
 def test_alias_aws_sns_is_rejected():
-    from components.alert_topic import require_customer_managed_key
+    from aws_logging_baseline.components.alert_topic import require_customer_managed_key
 
     for managed in ("alias/aws/sns", "arn:aws:kms:us-east-1:111111111111:alias/aws/sns"):
         with pytest.raises(ValueError, match="alias/aws/sns"):

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import yaml
 
-from components.regional_settings import config_rule_catalog
+from aws_logging_baseline.components.regional_settings import config_rule_catalog
 from tests.engine_helpers import REPO, example, only, policy_of, run_baseline
 
 ACCOUNT = "111111111111"
@@ -185,7 +185,7 @@ def test_remediation_for_chosen_rules_in_every_region_with_a_least_privilege_aut
 
 
 def test_catalog_names_and_identifiers_are_unique_and_triggers_known():
-    data = yaml.safe_load((REPO / "components" / "catalog" / "config_rules.yaml").read_text())["rules"]
+    data = yaml.safe_load((REPO / "aws_logging_baseline" / "components" / "catalog" / "config_rules.yaml").read_text())["rules"]
     assert len({r["name"] for r in data}) == len({r["identifier"] for r in data if r["identifier"] != "CUSTOM_LAMBDA"}) + 1 == len(data)
     for spec in config_rule_catalog():
         assert spec.trigger in ("change", "periodic", "change-and-periodic")

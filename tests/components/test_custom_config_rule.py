@@ -3,13 +3,13 @@
 import json
 from pathlib import Path
 
-from components.lambdas.iam_credentials_rule import handler as rule_handler
-from components.regional_settings import rule_by_name
+from aws_logging_baseline.components.lambdas.iam_credentials_rule import handler as rule_handler
+from aws_logging_baseline.components.regional_settings import rule_by_name
 from tests.engine_helpers import REPO, example, only, policy_of, run_baseline
 
 ACCOUNT = "111111111111"
 FUNCTION = "baseline-iam-credentials-hygiene"
-HANDLER_DIR = REPO / "components" / "lambdas" / "iam_credentials_rule"
+HANDLER_DIR = REPO / "aws_logging_baseline" / "components" / "lambdas" / "iam_credentials_rule"
 
 
 def custom_rules(result):

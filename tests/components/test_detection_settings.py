@@ -2,7 +2,7 @@
 
 import pytest
 
-from components.settings import alert_subscription_problems, load_settings
+from aws_logging_baseline.components.settings import alert_subscription_problems, load_settings
 from tests.settings_helpers import settings_problems as problems
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from components import policy_documents as docs
+from aws_logging_baseline.components import policy_documents as docs
 
 
 def test_a_service_statement_without_a_condition_is_refused():

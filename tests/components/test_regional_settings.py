@@ -2,8 +2,8 @@
 
 import pytest
 
-from components.regional_settings import flow_log_field_names
-from components.settings import load_settings
+from aws_logging_baseline.components.regional_settings import flow_log_field_names
+from aws_logging_baseline.components.settings import load_settings
 from tests.settings_helpers import settings_problems as problems
 
 

@@ -13,8 +13,8 @@ PATTERNS is this test's own copy of the expected filter patterns, with the sourc
 
 import pytest
 
-from baseline.errors import UserError
-from components.security_alarms import load_catalog, reject_filter_pattern
+from aws_logging_baseline.errors import UserError
+from aws_logging_baseline.components.security_alarms import load_catalog, reject_filter_pattern
 from tests.engine_helpers import example, run_baseline
 
 FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
@@ -150,7 +150,7 @@ def test_reject_spike_alarm_per_region_when_flow_logs_go_to_cloudwatch_logs():
     filters = {f.inputs["region"]: f for f in result.of_type(FILTER) if "vpc-flow-log-rejects" in f.inputs["name"]}
     groups = {g.inputs["region"]: g for g in result.of_type("aws:cloudwatch/logGroup:LogGroup") if "flow-logs" in g.inputs["name"]}
     assert len(alarms) == 17 and set(alarms) == set(filters) == set(groups)
-    from components.settings import Settings
+    from aws_logging_baseline.components.settings import Settings
 
     expected_pattern = reject_filter_pattern(Settings().flow_log_fields)
     assert 'action="REJECT"' in expected_pattern and expected_pattern.startswith("[") and expected_pattern.endswith("]")

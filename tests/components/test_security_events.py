@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-from baseline.errors import UserError
-from components.security_events import MAX_PATTERN_LENGTH, alternatives, combine
+from aws_logging_baseline.errors import UserError
+from aws_logging_baseline.components.security_events import MAX_PATTERN_LENGTH, alternatives, combine
 from tests.engine_helpers import example, only, policy_of, run_baseline
 
 ACCOUNT = "111111111111"

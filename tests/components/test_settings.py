@@ -5,8 +5,8 @@ import dataclasses
 import pytest
 import yaml
 
-from components.settings import LOG_RETENTION_DAYS, Settings, load_settings, settings_fields
-from components.regions import default_enabled_regions
+from aws_logging_baseline.components.settings import LOG_RETENTION_DAYS, Settings, load_settings, settings_fields
+from aws_logging_baseline.components.regions import default_enabled_regions
 from tests.engine_helpers import REPO
 from tests.settings_helpers import settings_problems as problems
 

@@ -1,6 +1,6 @@
 """Whole-program properties: every resource sits under a component, ids resolve, outputs are exported."""
 
-from baseline.engine import STACK_TYPE
+from aws_logging_baseline.offline.engine import STACK_TYPE
 from tests.engine_helpers import example
 
 ACCOUNT = "111111111111"

@@ -24,7 +24,7 @@ from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.iam.models import iam_backends
 
-HANDLER_PATH = Path(__file__).resolve().parents[2] / "components" / "lambdas" / "iam_credentials_rule" / "handler.py"
+HANDLER_PATH = Path(__file__).resolve().parents[2] / "aws_logging_baseline" / "components" / "lambdas" / "iam_credentials_rule" / "handler.py"
 
 
 def _load_handler():

@@ -6,7 +6,7 @@ from typing import Any
 
 import yaml
 
-from baseline.engine import RunResult, run_program
+from aws_logging_baseline.offline.engine import RunResult, run_program
 from tests.engine_helpers import REPO
 
 ORG_PROGRAM = REPO / "examples" / "org"

@@ -10,7 +10,7 @@ from tests.org.org_helpers import ORG_PROGRAM, account_fixture
 
 
 def preview(stack: str, *config: str) -> subprocess.CompletedProcess:
-    args = [sys.executable, "-m", "baseline", "preview", "--program", str(ORG_PROGRAM), "--stack", stack,
+    args = [sys.executable, "-m", "aws_logging_baseline", "preview", "--program", str(ORG_PROGRAM), "--stack", stack,
             "--account", str(account_fixture(stack)), "--no-tree"]
     for item in config:
         args += ["-c", item]
@@ -47,7 +47,7 @@ def test_bad_organization_input_is_one_line_and_exit_2(stack, config, message):
 
 
 def test_standalone_settings_refuse_organization_keys():
-    from components.settings import SettingsError, load_settings
+    from aws_logging_baseline.components.settings import SettingsError, load_settings
 
     with pytest.raises(SettingsError) as caught:
         load_settings({"baseline:organizationId": "o-a1b2c3d4e5"})

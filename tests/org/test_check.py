@@ -18,7 +18,7 @@ def level(violation: dict) -> str:
 
 def check(program: Path, stack: str, tmp_path: Path, *config: str) -> tuple[int, dict]:
     report = tmp_path / f"check-{stack}.json"
-    args = [sys.executable, "-m", "baseline", "check", "--program", str(program), "--stack", stack,
+    args = [sys.executable, "-m", "aws_logging_baseline", "check", "--program", str(program), "--stack", stack,
             "--account", str(account_fixture(stack)), "--format", "json", "--output", str(report), "--no-tree"]
     for item in config:
         args += ["-c", item]

@@ -3,8 +3,8 @@
 import pytest
 import yaml
 
-from baseline.errors import UserError
-from components.settings import load_settings
+from aws_logging_baseline.errors import UserError
+from aws_logging_baseline.components.settings import load_settings
 from tests.org.org_helpers import account_fixture, run_role
 from tests.settings_helpers import settings_problems as problems
 

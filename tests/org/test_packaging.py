@@ -16,7 +16,7 @@ from pathlib import Path
 from tests.engine_helpers import REPO
 from tests.org.org_helpers import ORG_PROGRAM, account_fixture
 
-SOURCES = ("pyproject.toml", "README.md", "components", "policies", "baseline")
+SOURCES = ("pyproject.toml", "README.md", "aws_logging_baseline")
 
 
 def run(*args, cwd: Path, timeout: int = 300) -> subprocess.CompletedProcess:
@@ -48,22 +48,25 @@ def test_wheel_installs_into_a_fresh_venv_and_runs_the_org_program(tmp_path):
         "--prefix", env_dir, wheel, cwd=tmp_path)
 
     where = json.loads(run(python, "-c", (
-        "import json, components, policies, baseline, components.roles;"
-        "print(json.dumps([components.__file__, baseline.__file__, policies.__path__[0]]))"
+        "import json, importlib.util as u, aws_logging_baseline as b, aws_logging_baseline.components as c,"
+        " aws_logging_baseline.policies as p, aws_logging_baseline.components.roles;"
+        "print(json.dumps([c.__file__, b.__file__, p.__path__[0],"
+        " [n for n in ('components', 'policies', 'baseline') if u.find_spec(n)]]))"
     ), cwd=tmp_path).stdout)
+    assert where.pop() == [], "no generic top-level package may be installed"
     assert all(p.startswith(str(site)) for p in where), where
     assert (Path(where[2]) / "PulumiPolicy.yaml").is_file() and (Path(where[0]).parent / "catalog" / "config_rules.yaml").is_file()
 
     program = tmp_path / "org"  # the example program outside the repository, as another repository holds it
     shutil.copytree(ORG_PROGRAM, program, ignore=shutil.ignore_patterns("__pycache__"))
-    out = run(python, "-m", "baseline", "preview", "--program", program, "--stack", "member",
+    out = run(python, "-m", "aws_logging_baseline", "preview", "--program", program, "--stack", "member",
               "--account", program / "accounts" / "member.yaml", "--no-tree", "--json", tmp_path / "member.json", cwd=tmp_path)
     assert "offline preview of stack member" in out.stdout
     exported = json.loads((tmp_path / "member.json").read_text())["deployment"]["resources"]
     assert any(r["type"] == "baseline:roles:MemberAccount" for r in exported)
 
     report = tmp_path / "check.json"
-    run(python, "-m", "baseline", "check", "--program", program, "--stack", "management",
+    run(python, "-m", "aws_logging_baseline", "check", "--program", program, "--stack", "management",
         "--account", account_fixture("management"), "--no-tree", "--format", "json", "--output", report, cwd=tmp_path)
     checked = json.loads(report.read_text())
     assert checked["summary"]["mandatory"] == 0 and checked["pack"]["dir"] == where[2]

@@ -24,6 +24,6 @@ def test_resource_count_is_identical_for_3_and_300_accounts(role, tmp_path):
 
 
 def test_the_fixture_really_has_300_accounts(tmp_path):
-    from baseline.fixture import load_fixture
+    from aws_logging_baseline.offline.fixture import load_fixture
 
     assert len(load_fixture(organization_fixture(tmp_path, "member", 300)).organization.accounts) == 300

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from baseline.crossguard import PolicyPackProcess
-from baseline.engine import RunResult, run_program
+from aws_logging_baseline.offline.crossguard import PolicyPackProcess
+from aws_logging_baseline.offline.engine import RunResult, run_program
 
 REPO = Path(__file__).resolve().parents[2]
-PACK_DIR = REPO / "policies"
+PACK_DIR = REPO / "aws_logging_baseline" / "policies"
 CASES_PROGRAM = Path(__file__).resolve().parent / "programs" / "cases"
 FIXTURE = REPO / "examples" / "account.yaml"
 

@@ -13,9 +13,9 @@ import jsonschema
 import yaml
 import pytest
 
-from baseline import crossguard
-from baseline.check_command import source_location
-from baseline.cli import main
+from aws_logging_baseline.offline import crossguard
+from aws_logging_baseline.cli.check_command import source_location
+from aws_logging_baseline.cli.main import main
 from tests.policies.conftest import CASES_PROGRAM, FIXTURE, REPO, run_case
 
 SARIF_SCHEMA = json.loads((REPO / "tests" / "data" / "sarif-schema-2.1.0.json").read_text())
@@ -84,7 +84,7 @@ def test_sarif_report_validates_against_the_oasis_schema(capsys, tmp_path):
     jsonschema.validate(document, SARIF_SCHEMA)
     run = document["runs"][0]
     rules = [r["id"] for r in run["tool"]["driver"]["rules"]]
-    assert code == 1 and len(rules) == len(set(rules)) == len(yaml.safe_load((REPO / 'policies' / 'controls.yaml').read_text())['policies'])
+    assert code == 1 and len(rules) == len(set(rules)) == len(yaml.safe_load((REPO / 'aws_logging_baseline' / 'policies' / 'controls.yaml').read_text())['policies'])
     public = [r for r in run["results"] if r["ruleId"] == "s3-bucket-policy-no-public-principal"]
     assert len(public) == 1 and public[0]["level"] == "error"
     assert public[0]["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].endswith("aws:s3/bucketPolicy:BucketPolicy::b-policy")
@@ -124,10 +124,10 @@ def test_sarif_points_a_violation_at_the_component_line_that_declared_the_resour
     [trail_log_group] = [r for r in results if r["ruleId"] == "cw-loggroup-retention-period-check"
                          and r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].endswith(
                              "$aws:cloudwatch/logGroup:LogGroup::baseline-cloudtrail-log-group")]
-    declared = next(number for number, line in enumerate((REPO / "components" / "trail.py").read_text().splitlines(), 1)
+    declared = next(number for number, line in enumerate((REPO / "aws_logging_baseline" / "components" / "trail.py").read_text().splitlines(), 1)
                     if "self.log_group = aws.cloudwatch.LogGroup(" in line)
     assert trail_log_group["locations"][0]["physicalLocation"] == {
-        "artifactLocation": {"uri": "components/trail.py"}, "region": {"startLine": declared}}
+        "artifactLocation": {"uri": "aws_logging_baseline/components/trail.py"}, "region": {"startLine": declared}}
 
 
 def test_sarif_points_stack_violations_at_the_stack_config_file(capsys):
@@ -146,7 +146,7 @@ def test_source_location_falls_back_to_the_stack_config_file():
     [log_group] = run.of_type("aws:cloudwatch/logGroup:LogGroup")
     assert Path(log_group.source_file) == CASES_PROGRAM / "cases.py" and log_group.source_line > 0
     assert source_location(run, log_group) == ("cases.py", log_group.source_line)
-    for elsewhere in (dataclasses.replace(log_group, source_file=str(REPO / "components" / "trail.py")),  # outside
+    for elsewhere in (dataclasses.replace(log_group, source_file=str(REPO / "aws_logging_baseline" / "components" / "trail.py")),  # outside
                       dataclasses.replace(log_group, source_file="", source_line=0),  # no position sent
                       dataclasses.replace(log_group, source_line=0),
                       None):  # the stack, or a resource the engine did not record (the default provider)
@@ -239,7 +239,7 @@ def test_sigterm_and_sigint_to_the_command_leave_no_orphan(tmp_path):
         PolicyPack("slow", [ResourceValidationPolicy("slow", "sleeps", validate=slow)])
     """)
     for sig in (signal.SIGINT, signal.SIGTERM):
-        command = subprocess.Popen([sys.executable, "-m", "baseline", "check", *CASE_ARGS, "--policy-pack", str(pack)],
+        command = subprocess.Popen([sys.executable, "-m", "aws_logging_baseline", "check", *CASE_ARGS, "--policy-pack", str(pack)],
                                    cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline, children = time.monotonic() + 60, []
         while not children and time.monotonic() < deadline:
@@ -258,7 +258,7 @@ def test_sigterm_and_sigint_to_the_command_leave_no_orphan(tmp_path):
 @pytest.fixture
 def program_must_not_run(monkeypatch):
     """Fails the test if the engine is asked to run the program."""
-    import baseline.preview_command as preview_command
+    import aws_logging_baseline.cli.preview_command as preview_command
 
     def run_program(*args, **kwargs):
         raise AssertionError("the program ran although the input was bad")
@@ -319,8 +319,8 @@ def test_export_and_report_are_written_when_the_verdict_is_in(capsys, tmp_path):
 
 def test_a_signal_during_the_program_run_is_not_reported_as_bad_input(capsys, monkeypatch, started):
     """With the pack running, SIGTERM arrives as SystemExit; the engine wraps whatever ends a program."""
-    import baseline.preview_command as preview_command
-    from baseline.errors import UserError
+    import aws_logging_baseline.cli.preview_command as preview_command
+    from aws_logging_baseline.errors import UserError
 
     def terminated(*args, **kwargs):
         try:

@@ -3,7 +3,7 @@
 import yaml
 from google.protobuf import empty_pb2
 
-from baseline.crossguard import PolicyPackProcess, _policy_info
+from aws_logging_baseline.offline.crossguard import PolicyPackProcess, _policy_info
 from tests.policies.conftest import PACK_DIR
 
 CATALOG = yaml.safe_load((PACK_DIR / "controls.yaml").read_text())

@@ -1,0 +1,69 @@
+"""`python -m baseline audit`: the read-only live audit of an AWS account (exit 0 all pass, 1 otherwise, 2 bad input)."""
+
+import argparse
+import json
+import re
+import sys
+
+from rich.console import Console
+
+from aws_logging_baseline.cli.main import add_report_options, check_report_options
+from aws_logging_baseline.errors import EXIT_FINDINGS, EXIT_OK, UserError
+from aws_logging_baseline.cli.output_files import write_json_atomically
+
+DESCRIPTION = (
+    "Read-only audit of a live AWS account against the baseline, with the standard boto3 credential chain. "
+    "Bad input (flags, the --output path) is reported before any AWS call. Exit 0 when every check passes, 1 when "
+    "any fails or cannot be checked, 2 on bad input or missing credentials (nothing is written then)."
+)
+
+
+BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+KEY_ARN = re.compile(r"arn:aws(-[a-z]+)*:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:key/[A-Za-z0-9-]+")
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("audit", help="read-only audit of a live AWS account (boto3 credential chain)",
+                                   description=DESCRIPTION)
+    parser.add_argument("--profile", help="AWS profile (default: the standard boto3 credential chain)")
+    parser.add_argument("--regions", default="all", help="comma-separated regions, or 'all' enabled regions (default)")
+    parser.add_argument("--endpoint-url", help="send every AWS call to this endpoint (e.g. a moto server)")
+    add_report_options(parser)
+    parser.add_argument("--archive-bucket", action="append", default=[], metavar="BUCKET",
+                        help="also audit this log archive bucket (e.g. an organization trail's, owned elsewhere)")
+    parser.add_argument("--log-key", action="append", default=[], metavar="KEY_ARN",
+                        help="also check rotation of this KMS key")
+    parser.add_argument("--workers", type=int, default=16, help="regions audited at once (default 16)")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    # Imported here so `python -m baseline preview` does not pay for boto3.
+    from aws_logging_baseline.audit import AuditOptions, run_audit
+    from aws_logging_baseline.audit.regions import parse_regions
+    from aws_logging_baseline.audit.report import print_text, to_json, to_sarif
+    from aws_logging_baseline.audit.session import parse_endpoint_url
+
+    if args.workers < 1:
+        raise UserError(f"--workers {args.workers}: must be 1 or more")
+    for bucket in args.archive_bucket:
+        if not BUCKET_NAME.fullmatch(bucket):
+            raise UserError(f"--archive-bucket {bucket!r}: not an S3 bucket name (3-63 of a-z, 0-9, '.', '-')")
+    for key in args.log_key:
+        if not KEY_ARN.fullmatch(key):
+            raise UserError(f"--log-key {key!r}: expected a KMS key ARN, arn:<partition>:kms:<region>:<account>:key/<id>")
+    check_report_options(args)  # the --output path too, before the regions are audited
+    options = AuditOptions(profile=args.profile, regions=parse_regions(args.regions),
+                           endpoint_url=parse_endpoint_url(args.endpoint_url), archive_buckets=args.archive_bucket,
+                           log_keys=args.log_key, workers=args.workers,
+                           progress=sys.stderr.isatty() and sys.stdout.isatty())
+    report = run_audit(options)
+    if args.format == "text":
+        print_text(report, Console())
+    else:
+        document = to_json(report) if args.format == "json" else to_sarif(report)
+        if args.output is not None:
+            write_json_atomically(args.output, document, "--output")
+        else:
+            sys.stdout.write(json.dumps(document, indent=2) + "\n")
+    return EXIT_OK if all(f.status == "pass" for f in report.findings) else EXIT_FINDINGS

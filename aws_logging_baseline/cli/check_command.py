@@ -1,0 +1,218 @@
+"""`python -m baseline check`: the offline plan, then the policy pack's verdict on it, as `pulumi preview
+--policy-pack` would give it. Exit 0 when no mandatory policy is violated, 1 when one is, 2 on bad input."""
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+
+from aws_logging_baseline.cli import sarif
+from aws_logging_baseline.cli.main import add_report_options, check_report_options
+from aws_logging_baseline.offline.crossguard import CheckResult, PolicyPackProcess, load_policy_config, reconcile_config
+from aws_logging_baseline.offline.engine import Registration, RunResult
+from aws_logging_baseline.errors import EXIT_FINDINGS, EXIT_OK, UserError
+from aws_logging_baseline.cli.output_files import write_json_atomically
+from aws_logging_baseline.cli.preview_command import REPO_ROOT, add_program_options, check_program_options, run_and_print, write_export
+from aws_logging_baseline.offline.project import stack_file
+from aws_logging_baseline.cli.report import wide_console
+
+FORMATS = ("text", "json", "sarif")
+INFORMATION_URI = "https://github.com/pulumi/pulumi-policy"
+DESCRIPTION = (
+    "Run the program offline and print its plan, then run the policy pack on it and report the verdict, as "
+    "pulumi preview --policy-pack would. --json FILE writes the plan export (the shape of pulumi stack export); "
+    "--format json or sarif with --output FILE writes the verdict. Flags, output paths, the pack directory, the "
+    "policy config (against the pack's policies), stack config types and the account fixture are checked before "
+    "the program runs. Exit 0 when no "
+    "mandatory policy is violated, 1 when one is, 2 on bad input (nothing is written then)."
+)
+
+
+def run_check(args: argparse.Namespace, console: Console) -> tuple[RunResult, CheckResult, dict[str, float]]:
+    """Everything that can be checked is checked before the program runs; then the engine, then the pack.
+
+    Up front: --format/--output and the --output and --json paths (probed in their directories), the -c
+    overrides, the policy config file and the pack directory; then the pack is started and the policy config
+    is reconciled against its policies and their schemas (unknown policy, wrong type, extra key, bad level).
+    Only then does the engine run the program (printing the plan) and the pack analyze it. The pack is always
+    stopped. Nothing is written here: the caller writes the export and the report once the verdict is in.
+    """
+    check_report_options(args)
+    overrides = check_program_options(args)
+    source = f"--policy-config {args.policy_config}"
+    user_config = load_policy_config(args.policy_config) if args.policy_config is not None else None
+    pack = PolicyPackProcess(args.policy_pack)  # checks PulumiPolicy.yaml before anything starts
+    started = time.perf_counter()
+    with pack:
+        reconcile_config(pack.analyzer_info(), user_config, source)  # the same check pack.check makes, up front
+        engine_started = time.perf_counter()
+        run = _run_engine(args, console, overrides)
+        engine_seconds = time.perf_counter() - engine_started
+        result = pack.check(run, user_config, source)
+    timings = {
+        "engine": engine_seconds,
+        "packStart": result.start_seconds,
+        "policies": result.analyze_seconds,
+        "total": time.perf_counter() - started,
+    }
+    return run, result, timings
+
+
+def _run_engine(args: argparse.Namespace, console: Console, overrides: dict) -> RunResult:
+    try:
+        return run_and_print(args, console, overrides)
+    except UserError as exc:
+        # The pack is running, so SIGTERM is trapped as SystemExit; the engine reports whatever ends the
+        # program as a program error. A signal is not bad input: let it end the command as a signal does.
+        if isinstance(exc.__cause__, SystemExit):
+            raise exc.__cause__ from None
+        raise
+
+
+def grouped(result: CheckResult) -> dict[str, list]:
+    """Violations by policy, mandatory policies first, in the pack's order."""
+    order = {p.name: i for i, p in enumerate(result.policies)}
+    groups: dict[str, list] = defaultdict(list)
+    for violation in result.violations:
+        groups[violation.policy].append(violation)
+    return dict(sorted(groups.items(), key=lambda kv: (kv[1][0].enforcement != "mandatory", order.get(kv[0], 1_000))))
+
+
+def print_text(result: CheckResult, console: Console) -> None:
+    meta = {p.name: p for p in result.policies}
+    console.print()
+    console.print(f"[bold]Policies:[/] {escape(result.pack_name)}@v{escape(result.pack_version)} (local: {escape(str(result.pack_dir))})")
+    if not result.violations:
+        console.print(f"    [green]no violations[/] ({len(result.policies)} policies)")
+    for name, violations in grouped(result).items():
+        level = violations[0].enforcement
+        style = "red" if level == "mandatory" else "yellow"
+        severity = meta[name].severity if name in meta else violations[0].severity
+        console.print(f"    [{style}]{escape(f'[{level}]')}[/]  [bold]{escape(name)}[/] ({severity}, {len(violations)} violation"
+                      f"{'s' if len(violations) != 1 else ''})")
+        console.print(f"        {escape(violations[0].description)}")
+        for violation in violations:
+            console.print(f"        - {escape(violation.urn or '(stack)')}", style="dim")
+            console.print(f"          {escape(violation.message)}")
+        if name in meta and meta[name].remediation:
+            console.print(f"        remediation: {escape(meta[name].remediation)}", style="cyan")
+
+
+def summary(result: CheckResult) -> dict[str, int]:
+    return {
+        "policies": len(result.policies),
+        "mandatory": len(result.mandatory),
+        "advisory": len([v for v in result.violations if v.enforcement == "advisory"]),
+    }
+
+
+def json_document(run: RunResult, result: CheckResult, timings: dict[str, float]) -> dict[str, Any]:
+    return {
+        "pack": {"name": result.pack_name, "version": result.pack_version, "dir": str(result.pack_dir)},
+        "stack": run.stack,
+        "project": run.project.name,
+        "resources": len(run.resources),
+        "summary": summary(result),
+        "violations": [
+            {"policy": v.policy, "enforcement": v.enforcement, "severity": v.severity, "urn": v.urn, "message": v.message}
+            for v in result.violations
+        ],
+        "policies": [
+            {"name": p.name, "type": p.policy_type, "enforcement": result.config.get(p.name, {}).get("enforcementLevel", p.enforcement),
+             "severity": p.severity, "framework": p.framework, "config": result.config.get(p.name, {}).get("properties", {}),
+             "notApplicable": result.not_applicable.get(p.name)}
+            for p in result.policies
+        ],
+        "timings": {k: round(v, 3) for k, v in timings.items()},
+    }
+
+
+def source_location(run: RunResult, registration: Registration | None) -> tuple[str, int | None]:
+    """Where a violation points in the program: the file and line that declared the resource, relative to the
+    program directory; for the stack itself, a resource the engine did not record (the default provider) or a
+    declaration outside the program directory, the stack's config file Pulumi.<stack>.yaml. Never an absolute
+    path: code scanning needs a path relative to the checkout, and a CI runner's paths are nobody's business."""
+    if registration is not None and registration.source_file and registration.source_line > 0:
+        uri = sarif.relative_uri(registration.source_file, run.project.directory)
+        if uri is not None:
+            return uri, registration.source_line
+    config_uri = sarif.relative_uri(stack_file(run.project, run.stack), run.project.directory, must_exist=False)
+    return config_uri or "Pulumi.yaml", None
+
+
+def sarif_document(run: RunResult, result: CheckResult) -> dict[str, Any]:
+    rules = [
+        sarif.SarifRule(
+            id=p.name,
+            name=p.name,
+            short_description=p.description,
+            full_description=f"{p.description} ({p.framework.get('reference', '')})",
+            help_text=p.remediation or p.description,
+            default_level="error" if result.config.get(p.name, {}).get("enforcementLevel") == "mandatory" else "warning",
+            properties={"tags": p.tags, "security-severity": sarif.security_severity(p.severity or "medium"),
+                        "severity": p.severity, "policyType": p.policy_type, "framework": p.framework},
+        )
+        for p in result.policies
+    ]
+    policy_names = {p.name for p in result.policies}
+    by_urn = run.by_urn()
+    results = []
+    for v in result.violations:
+        if v.policy not in policy_names:
+            continue
+        artifact_uri, start_line = source_location(run, by_urn.get(v.urn) if v.urn else None)
+        results.append(sarif.SarifResult(
+            rule_id=v.policy,
+            level="error" if v.enforcement == "mandatory" else "warning",
+            message=v.message,
+            logical_location=v.urn or run.stack_urn or None,  # a stack policy's violation is about the stack
+            artifact_uri=artifact_uri,
+            start_line=start_line,
+            properties={"enforcementLevel": v.enforcement, "severity": v.severity},
+        ))
+    return sarif.build_sarif(result.pack_name, result.pack_version, INFORMATION_URI, rules, results)
+
+
+def handler(args: argparse.Namespace) -> int:
+    machine = args.format != "text" and args.output is None
+    console = wide_console(stderr=machine)  # stdout carries only the document when no --output is given
+    run, result, timings = run_check(args, console)
+    write_export(args, run)
+    if args.format == "text":
+        print_text(result, console)
+    else:
+        document = json_document(run, result, timings) if args.format == "json" else sarif_document(run, result)
+        if args.output is not None:
+            write_json_atomically(args.output, document, "--output")
+            print_text(result, console)
+            console.print(f"{args.format} report written to {args.output}")
+        else:
+            sys.stdout.write(json.dumps(document, indent=2) + "\n")
+    if args.json is not None:
+        console.print(f"export written to {args.json}")
+    counts = summary(result)
+    console.print(
+        f"\n{counts['mandatory']} mandatory and {counts['advisory']} advisory violation(s) from {counts['policies']} policies; "
+        f"engine {timings['engine']:.2f}s, pack start {timings['packStart']:.2f}s, policies {timings['policies']:.2f}s"
+    )
+    return EXIT_FINDINGS if result.mandatory else EXIT_OK
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "check", help="run the program offline, then the policy pack on it (as pulumi preview --policy-pack)",
+        description=DESCRIPTION,
+    )
+    add_program_options(parser, json_help="write the plan export (the shape of `pulumi stack export`) to FILE; "
+                                          "the verdict is --format json --output FILE")
+    parser.add_argument("--policy-pack", default=str(REPO_ROOT / "aws_logging_baseline" / "policies"), metavar="DIR",
+                        help="policy pack directory (default: the installed package's policies/)")
+    parser.add_argument("--policy-config", metavar="FILE",
+                        help="policy config JSON, as `pulumi preview --policy-pack-config`: {\"all\": level, \"<policy>\": level | {...}}")
+    add_report_options(parser)
+    parser.set_defaults(handler=handler)

@@ -1,0 +1,56 @@
+"""Generate docs/compliance.md from the pack's control catalog (policies/controls.yaml).
+
+`python -m aws_logging_baseline.cli.compliance_matrix > docs/compliance.md`; a test keeps the file equal to the output.
+"""
+
+import sys
+from pathlib import Path
+
+import yaml
+
+CATALOG = Path(__file__).resolve().parents[1] / "policies" / "controls.yaml"
+
+HEADER = """# Compliance matrix
+
+Generated from `policies/controls.yaml` by `python -m aws_logging_baseline.cli.compliance_matrix` (a test keeps this file
+current). Each row is one policy of the CrossGuard pack in `policies/`: the CIS AWS Foundations Benchmark
+recommendation it proves (v1.4.0 numbering and v5.0.0, the newest version AWS Security Hub supports; v6.0.0 and
+v7.0.0 renumber Logging 3.x to 4.x and Monitoring 4.x to 5.x), the AWS Security Hub controls, the component in
+this repository that implements it, and the AWS Config rule (or Security Hub check) that watches it at run time.
+`check` (offline) and `pulumi preview --policy-pack policies` prove it before deployment; `baseline audit` and
+the Config rule watch it after.
+
+Level: the default enforcement (mandatory blocks a preview; advisory reports). Change it per policy with a
+policy config file (`--policy-config` / `--policy-pack-config`).
+"""
+
+
+def _ids(values: list[str]) -> str:
+    return ", ".join(values) if values else "—"
+
+
+def render(catalog_path: Path = CATALOG) -> str:
+    document = yaml.safe_load(catalog_path.read_text(encoding="utf-8"))
+    lines = [HEADER, "| Policy | Type | Level | Severity | CIS v1.4.0 | CIS v5.0.0 | Security Hub | Implemented by | Watched at run time by |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for c in document["policies"]:
+        lines.append(
+            f"| `{c['name']}` | {c['kind']} | {c['enforcement']} | {c['severity']} | {_ids(c['cis14'])} | {_ids(c['cis5'])} "
+            f"| {_ids(c['securityHub'])} | {c['component']} | {('`' + c['configRule'] + '`') if c['configRule'] else 'audit only'} |"
+        )
+    lines += ["", "## Configurable thresholds", "", "| Policy | Setting | Type | Default | Meaning |", "|---|---|---|---|---|"]
+    for c in document["policies"]:
+        for key, spec in (c.get("config") or {}).items():
+            default = spec.get("default")
+            lines.append(f"| `{c['name']}` | `{key}` | {spec['type']} | `{default}` | {spec.get('description', '')} |")
+    lines += ["", "## CIS monitoring filters recognised by `cis-metric-filters-and-alarms`", "",
+              "A filter counts for a control when its pattern (whitespace and quotes ignored) contains every term.", "",
+              "| CIS v1.4.0 | Monitors | Terms |", "|---|---|---|"]
+    for control_id, spec in document["cisAlarms"].items():
+        terms = list(spec.get("terms", [])) + [f"$.eventName={e}" for e in spec.get("events", [])]
+        lines.append(f"| {control_id} | {spec['title']} | {', '.join('`' + t + '`' for t in terms)} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(render())

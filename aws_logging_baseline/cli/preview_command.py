@@ -1,0 +1,96 @@
+"""`python -m baseline preview`: run a program offline and print the plan (and optionally export it)."""
+
+import argparse
+from pathlib import Path
+
+from rich.console import Console
+
+from aws_logging_baseline.offline.engine import RunResult, run_program
+from aws_logging_baseline.offline.export import export_document
+from aws_logging_baseline.cli.output_files import check_output_path, write_json_atomically
+from aws_logging_baseline.offline.project import parse_override
+from aws_logging_baseline.cli.report import print_plan, wide_console
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+JSON_HELP = "write the plan export (the shape of `pulumi stack export`) to FILE (written whole or not at all)"
+DESCRIPTION = (
+    "Run a Pulumi Python program offline, under the Pulumi SDK's mock monitor, and print its plan: the resource "
+    "tree and two summary tables (resources by region and service, resources by type). With --json FILE the plan "
+    "is also written as an export. Exit 0 on success, 2 on bad input (nothing is written then)."
+)
+
+
+def add_program_options(parser: argparse.ArgumentParser, json_help: str = JSON_HELP) -> None:
+    """Options shared by preview and check."""
+    parser.add_argument(
+        "--program", default=None,
+        help="directory of the Pulumi Python program (default: the current directory if it has a Pulumi.yaml, as "
+             "`pulumi preview` would use, else this repository)",
+    )
+    parser.add_argument("--stack", default="example", help="stack name: reads Pulumi.<stack>.yaml in PROGRAM (or its stackConfigDir) (default: example)")
+    parser.add_argument(
+        "--account",
+        default=None,
+        help="account fixture answering invokes (default: PROGRAM/examples/account.yaml, else this repository's)",
+    )
+    parser.add_argument(
+        "-c", "--config", action="append", default=[], metavar="KEY=VALUE",
+        help="override a stack config value, as `pulumi preview --config` (repeatable; the text is read as the key's declared type: true/false, integers, [a, b] arrays)",
+    )
+    parser.add_argument("--json", metavar="FILE", help=json_help)
+    parser.add_argument("--no-tree", action="store_true",
+                        help="print only the two summary tables (by region and service, by type), not the resource tree")
+
+
+def fixture_path(args: argparse.Namespace) -> Path:
+    if args.account:
+        return Path(args.account)
+    local = Path(args.program) / "examples" / "account.yaml"
+    return local if local.is_file() else REPO_ROOT / "examples" / "account.yaml"
+
+
+def default_program() -> str:
+    here = Path.cwd()
+    return str(here if (here / "Pulumi.yaml").is_file() else REPO_ROOT)
+
+
+def check_program_options(args: argparse.Namespace) -> dict:
+    """What can be checked before the program runs without running anything: the --json path (so a bad one
+    fails now, not after the run) and the -c overrides. Returns the overrides. Also settles --program."""
+    if args.program is None:
+        args.program = default_program()
+    check_output_path(args.json, "--json")
+    return dict(parse_override(item) for item in args.config)
+
+
+def run_and_print(args: argparse.Namespace, console: Console, overrides: dict | None = None) -> RunResult:
+    """Run the program and print its plan; the --json export is the caller's to write (`write_export`)."""
+    if overrides is None:
+        overrides = check_program_options(args)
+    result = run_program(args.program, args.stack, fixture_path(args), config_overrides=overrides)
+    print_plan(result, console, tree=not args.no_tree)
+    return result
+
+
+def write_export(args: argparse.Namespace, result: RunResult) -> None:
+    if args.json is not None:
+        write_json_atomically(args.json, export_document(result), "--json")
+
+
+def handler(args: argparse.Namespace) -> int:
+    overrides = check_program_options(args)
+    console = wide_console()
+    result = run_and_print(args, console, overrides)
+    write_export(args, result)
+    console.print(f"offline preview of stack [bold]{result.stack}[/]: {len(result.resources)} registrations in {result.seconds:.2f}s")
+    if args.json is not None:
+        console.print(f"export written to {args.json}")
+    return 0
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "preview", help="run the program offline under mocks and print the plan", description=DESCRIPTION
+    )
+    add_program_options(parser)
+    parser.set_defaults(handler=handler)

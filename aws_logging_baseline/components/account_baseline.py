@@ -1,0 +1,135 @@
+"""AccountBaseline: composes the baseline for one account according to its role."""
+
+import pulumi
+import pulumi_aws as aws
+
+from aws_logging_baseline.components import policy_documents as docs
+from aws_logging_baseline.components.log_archive import TRAIL_PREFIX, add_archive_with_replica
+from aws_logging_baseline.components.log_key import LogKey, LogKeyArgs
+from aws_logging_baseline.components.options import child
+from aws_logging_baseline.components.settings import Settings
+from aws_logging_baseline.components.regional_coverage import RegionalCoverageArgs, add_regional_coverage, alert_topic, security_events, trail_alarms
+from aws_logging_baseline.components.security_alarms import RejectSpikeAlarms, RejectSpikeAlarmsArgs
+from aws_logging_baseline.components.trail import Trail, TrailArgs
+
+# Writers that use the home-region key: the trail and its log group, the archive's SSE, AWS Config and
+# VPC Flow Logs delivering into the archive from every region, and the alert topic.
+HOME_KEY_SERVICES = frozenset({"cloudtrail", "logs", "s3", "config", "delivery.logs", "sns"})
+
+
+class AccountBaseline(pulumi.ComponentResource):
+    def __init__(self, name: str, settings: Settings, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("baseline:index:AccountBaseline", name, None, opts)
+        s = settings
+        account_id = aws.get_caller_identity(opts=pulumi.InvokeOptions(parent=self)).account_id
+        tags = s.tag_map
+        trail_name = f"{s.name_prefix}-trail"
+        trail_arn = docs.trail_arn(s.partition, s.home_region, account_id, trail_name)
+
+        self.home_key = LogKey(
+            f"{name}-home-key",
+            LogKeyArgs(
+                region=s.home_region,
+                partition=s.partition,
+                account_id=account_id,
+                services=HOME_KEY_SERVICES,
+                alias=f"{s.name_prefix}/logs",
+                trail_arn=trail_arn,
+                protect=s.protect_resources,
+                tags=tags,
+            ),
+            opts=child(self),
+        )
+        # Issue 4: the alert topic first, so that later components (Config rules, the trail) can use it.
+        self.alert_topic = alert_topic(f"{name}-alert-topic", s, account_id, self.home_key.arn, tags, self)
+        self.replica_key, self.archive = add_archive_with_replica(
+            self, name, s, account_id, trail_arn, self.home_key.arn, f"{s.name_prefix}/log-replica", tags
+        )
+        self.trail = Trail(
+            f"{name}-cloudtrail",
+            TrailArgs(
+                settings=s,
+                account_id=account_id,
+                trail_name=trail_name,
+                bucket_name=self.archive.archive.name,
+                s3_key_prefix=TRAIL_PREFIX,
+                kms_key_arn=self.home_key.arn,
+                depends_on=[self.archive.archive.policy, self.home_key.key],
+                tags=tags,
+            ),
+            opts=child(self),
+        )
+        self._regional_coverage(name, s, account_id, tags)
+        self._detection(name, s, account_id, tags)
+        self.outputs = {
+            "accountId": account_id,
+            "homeRegion": s.home_region,
+            "regions": list(s.regions),
+            "archiveBucket": self.archive.archive.name,
+            "archiveBucketArn": self.archive.archive.arn,
+            "archiveKeyArn": self.home_key.arn,
+            "replicaBucketArn": self.archive.replication.rules[0].destination.bucket,
+            "trailArn": self.trail.trail.arn,
+            "trailLogGroupName": self.trail.log_group.name,
+            "trailLogGroupArn": self.trail.log_group.arn,
+            "alertTopicArn": self.alert_topic.arn,
+            "cisAlarms": {i: a.name for i, a in self.security_alarms.alarms.items()},
+            "flowLogIds": {region: [log.id for log in logs] for region, logs in self.flow_logs.flow_logs.items()},
+            **self.coverage.outputs,
+        }
+        if self.archive.replica_destination_policy is not None:
+            self.outputs["replicaDestinationBucketPolicy"] = self.archive.replica_destination_policy
+        self.register_outputs(self.outputs)
+
+    def _regional_coverage(self, name: str, s: Settings, account_id: str, tags: dict[str, str]) -> None:
+        """Issue 3: flow logs, AWS Config recording and rules (managed, custom, remediation), Inspector."""
+        archive_policy = self.archive.archive.policy
+        self.coverage = add_regional_coverage(
+            self,
+            name,
+            RegionalCoverageArgs(
+                settings=s,
+                account_id=account_id,
+                archive_bucket_name=self.archive.archive.name,
+                archive_bucket_arn=self.archive.archive.arn,
+                delivery_key_arn=self.home_key.arn,
+                log_key_arn=self.home_key.arn,
+                alert_topic_arn=self.alert_topic.arn,
+                trail_log_group_arn=self.trail.log_group.arn,
+                flow_logs_depends_on=[archive_policy],
+                channel_depends_on=[archive_policy, self.home_key.key],
+                tags=tags,
+            ),
+        )
+        self.flow_logs = self.coverage.flow_logs
+
+    def _detection(self, name: str, s: Settings, account_id: str, tags: dict[str, str]) -> None:
+        """Issue 4: CIS metric filters and alarms on the trail's log group, flow-log REJECT spikes, security events."""
+        self.security_alarms = trail_alarms(name, s, self.trail.log_group.name, self.alert_topic.arn, tags, self)
+        flow_log_groups = self.flow_logs.log_groups
+        self.reject_alarms = None
+        if flow_log_groups and s.flow_log_reject_alarm_threshold > 0:
+            self.reject_alarms = RejectSpikeAlarms(
+                f"{name}-flow-log-rejects",
+                RejectSpikeAlarmsArgs(
+                    log_group_names={region: group.name for region, group in flow_log_groups.items()},
+                    fields=s.flow_log_fields,
+                    threshold=s.flow_log_reject_alarm_threshold,
+                    namespace=s.cis_alarm_namespace,
+                    home_region=s.home_region,
+                    alarm_action_arn=self.alert_topic.arn,
+                    name_prefix=s.name_prefix,
+                    tags=tags,
+                ),
+                opts=child(self),
+            )
+        self.security_events = security_events(
+            name,
+            s,
+            account_id,
+            self.alert_topic.arn,
+            tags,
+            self,
+            alarm_regions=list(self.reject_alarms.alarms) if self.reject_alarms else [],
+            depends_on=[self.alert_topic.policy],
+        )

@@ -1,0 +1,215 @@
+"""What every account runs in every region, whatever composes it: VPC Flow Logs, AWS Config recording and
+rules (managed, custom, optional remediation), Inspector, the CIS alarms on a trail's log group and the
+security-event rules. The standalone AccountBaseline and the organization roles both build on these
+functions, so the two cannot drift apart; the children are parented to the caller's component.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import pulumi
+
+from aws_logging_baseline.components.alert_topic import AlertTopic, AlertTopicArgs
+from aws_logging_baseline.components.config_recording import ConfigRecording, ConfigRecordingArgs, config_service_linked_role, service_linked_role_arn
+from aws_logging_baseline.components.config_remediation import ConfigRemediation, ConfigRemediationArgs
+from aws_logging_baseline.components.config_rules import ConfigRules, ConfigRulesArgs, enabled_rules
+from aws_logging_baseline.components.custom_config_rule import CustomConfigRule, CustomConfigRuleArgs
+from aws_logging_baseline.components.flow_logs import FlowLogs, FlowLogsArgs
+from aws_logging_baseline.components.inspector import Inspector, InspectorArgs
+from aws_logging_baseline.components.log_archive import CONFIG_PREFIX, FLOW_LOGS_PREFIX
+from aws_logging_baseline.components.options import child
+from aws_logging_baseline.components.security_alarms import SecurityAlarms, SecurityAlarmsArgs
+from aws_logging_baseline.components.security_events import SecurityEvents, SecurityEventsArgs
+from aws_logging_baseline.components.settings import Settings, SettingsError, alert_subscription_problems
+
+
+@dataclass
+class RegionalCoverageArgs:
+    settings: Settings
+    account_id: pulumi.Input[str]
+    archive_bucket_name: pulumi.Input[str]
+    archive_bucket_arn: pulumi.Input[str]
+    delivery_key_arn: pulumi.Input[str]  # the archive's key: AWS Config deliveries are encrypted with it
+    log_key_arn: pulumi.Input[str]  # this account's key: its own log groups (flow logs, the rule's Lambda)
+    alert_topic_arn: pulumi.Input[str]
+    trail_log_group_arn: pulumi.Input[str] | None = None  # wired into CLOUD_TRAIL_ENABLED when there is one
+    flow_logs_depends_on: list[pulumi.Resource] = field(default_factory=list)
+    channel_depends_on: list[pulumi.Resource] = field(default_factory=list)
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class RegionalCoverage:
+    flow_logs: FlowLogs
+    config_role: pulumi.Resource | None
+    config_recording: dict[str, ConfigRecording]
+    config_rules: ConfigRules
+    custom_rules: list[CustomConfigRule]
+    config_remediation: ConfigRemediation | None
+    inspector: Inspector | None
+
+    @property
+    def outputs(self) -> dict[str, Any]:
+        return {
+            "vpcIds": self.flow_logs.vpc_ids,
+            "configRecorders": {region: rec.recorder.name for region, rec in self.config_recording.items()},
+            "configRuleCount": len(self.config_rules.rules) + len(self.custom_rules),
+            "inspectorRegions": list(self.inspector.enablers) if self.inspector else [],
+        }
+
+
+def add_regional_coverage(parent: pulumi.Resource, name: str, args: RegionalCoverageArgs) -> RegionalCoverage:
+    s, account_id, tags = args.settings, args.account_id, args.tags
+    flow_logs = FlowLogs(
+        f"{name}-flow-logs",
+        FlowLogsArgs(
+            settings=s,
+            account_id=account_id,
+            archive_bucket_arn=args.archive_bucket_arn,
+            s3_prefix=FLOW_LOGS_PREFIX,
+            home_key_arn=args.log_key_arn,
+            depends_on=list(args.flow_logs_depends_on),
+            tags=tags,
+        ),
+        opts=child(parent),
+    )
+    config_role = config_service_linked_role(f"{name}-config-service-role", s, parent)
+    role_arn = config_role.arn if config_role else service_linked_role_arn(s.partition, account_id)
+    config_recording = {
+        region: ConfigRecording(
+            f"{name}-config-{region}",
+            ConfigRecordingArgs(
+                settings=s,
+                region=region,
+                role_arn=role_arn,
+                bucket_name=args.archive_bucket_name,
+                s3_key_prefix=CONFIG_PREFIX,
+                kms_key_arn=args.delivery_key_arn,
+                recorder_depends_on=[config_role] if config_role else [],
+                channel_depends_on=list(args.channel_depends_on),
+            ),
+            opts=child(parent),
+        )
+        for region in s.regions
+    }
+    recorders = {region: rec.recorder for region, rec in config_recording.items()}
+    config_rules = ConfigRules(
+        f"{name}-config-rules",
+        ConfigRulesArgs(
+            settings=s,
+            recorders=recorders,
+            wired={
+                "archiveBucket": args.archive_bucket_name,
+                "trailLogGroupArn": args.trail_log_group_arn,
+                "alertTopicArn": args.alert_topic_arn,
+            },
+            tags=tags,
+        ),
+        opts=child(parent),
+    )
+    custom_rules = [
+        CustomConfigRule(
+            f"{name}-{rule.name}",
+            CustomConfigRuleArgs(
+                settings=s,
+                account_id=account_id,
+                rule=rule,
+                recorder=recorders[s.home_region],
+                kms_key_arn=args.log_key_arn,
+                tags=tags,
+            ),
+            opts=child(parent),
+        )
+        for rule in enabled_rules(s, custom=True)
+    ]
+    config_remediation = (
+        ConfigRemediation(
+            f"{name}-config-remediation",
+            ConfigRemediationArgs(settings=s, account_id=account_id, rules=config_rules.rules, tags=tags),
+            opts=child(parent),
+        )
+        if s.config_remediation_rules
+        else None
+    )
+    inspector = (
+        Inspector(f"{name}-inspector", InspectorArgs(settings=s, account_id=account_id), opts=child(parent))
+        if s.inspector_enabled
+        else None
+    )
+    return RegionalCoverage(flow_logs, config_role, config_recording, config_rules, custom_rules, config_remediation, inspector)
+
+
+def alert_topic(
+    name: str, s: Settings, account_id: pulumi.Input[str], kms_key_arn: pulumi.Input[str], tags: dict[str, str],
+    parent: pulumi.Resource,
+) -> AlertTopic:
+    """The account's security-alert topic in the home region, encrypted with `kms_key_arn`. Refuses settings
+    without a subscriber: alarms and security events must reach someone."""
+    problems = alert_subscription_problems(s)
+    if problems:
+        raise SettingsError(problems)
+    return AlertTopic(
+        name,
+        AlertTopicArgs(
+            name=f"{s.name_prefix}-security-alerts",
+            region=s.home_region,
+            partition=s.partition,
+            account_id=account_id,
+            kms_key_arn=kms_key_arn,
+            rule_name_prefix=f"{s.name_prefix}-",
+            emails=s.alert_emails,
+            https_endpoints=s.alert_https_endpoints,
+            tags=tags,
+        ),
+        opts=child(parent),
+    )
+
+
+def trail_alarms(
+    name: str, s: Settings, log_group_name: pulumi.Input[str], topic_arn: pulumi.Input[str], tags: dict[str, str], parent: pulumi.Resource
+) -> SecurityAlarms:
+    """CIS metric filters and alarms on a trail's log group (the account's own trail, or the organization trail
+    in the management account, the only account whose log group receives every account's events)."""
+    return SecurityAlarms(
+        f"{name}-cis-alarms",
+        SecurityAlarmsArgs(
+            region=s.home_region,
+            log_group_name=log_group_name,
+            namespace=s.cis_alarm_namespace,
+            alarm_action_arn=topic_arn,
+            name_prefix=s.name_prefix,
+            disabled=s.disabled_cis_alarms,
+            tags=tags,
+        ),
+        opts=child(parent),
+    )
+
+
+def security_events(
+    name: str,
+    s: Settings,
+    account_id: pulumi.Input[str],
+    topic_arn: pulumi.Input[str],
+    tags: dict[str, str],
+    parent: pulumi.Resource,
+    alarm_regions: Sequence[str] = (),
+    depends_on: Sequence[pulumi.Resource] = (),
+) -> SecurityEvents:
+    """The security-event rules of every configured region, delivered to the home region's alert topic."""
+    return SecurityEvents(
+        f"{name}-security-events",
+        SecurityEventsArgs(
+            regions=list(s.regions),
+            home_region=s.home_region,
+            partition=s.partition,
+            account_id=account_id,
+            topic_arn=topic_arn,
+            name_prefix=s.name_prefix,
+            disabled=s.disabled_security_events,
+            instance_states=s.instance_state_alert_states,
+            schedule=s.security_events_schedule,
+            alarm_regions=list(alarm_regions),
+            tags=tags,
+        ),
+        opts=child(parent, list(depends_on)),
+    )

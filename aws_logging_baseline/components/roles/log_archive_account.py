@@ -1,0 +1,68 @@
+"""Role log-archive: the organization's archive bucket, its replica and their keys.
+
+The bucket and key policies accept the organization trail (from the management account, under
+`AWSLogs/<org-id>/`) and AWS Config, VPC Flow Logs and account trails of every account in the organization,
+conditioned on `aws:SourceOrgID`: no account list, so nothing here grows with the organization.
+"""
+
+import pulumi
+
+from aws_logging_baseline.components.log_archive import add_archive_with_replica
+from aws_logging_baseline.components.log_key import LogKey, LogKeyArgs
+from aws_logging_baseline.components.options import child
+from aws_logging_baseline.components.roles.coverage import account_id_of
+from aws_logging_baseline.components.roles.naming import verify_organization, org_trail_arn, role_tags
+from aws_logging_baseline.components.settings import Settings
+
+ARCHIVE_KEY_SERVICES = frozenset({"cloudtrail", "s3", "config", "delivery.logs"})
+
+
+class LogArchiveAccount(pulumi.ComponentResource):
+    def __init__(self, name: str, settings: Settings, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("baseline:roles:LogArchiveAccount", name, None, opts)
+        s = settings
+        account_id = account_id_of(self)
+        tags = role_tags(s)
+        verify_organization(s, self)
+        trail_arn = org_trail_arn(s)
+        self.archive_key = LogKey(
+            f"{name}-archive-key",
+            LogKeyArgs(
+                region=s.home_region,
+                partition=s.partition,
+                account_id=account_id,
+                services=ARCHIVE_KEY_SERVICES,
+                alias=f"{s.name_prefix}/org-logs",
+                organization_id=s.organization_id,
+                protect=s.protect_resources,
+                tags=tags,
+            ),
+            opts=child(self),
+        )
+        self.replica_key, self.archive = add_archive_with_replica(
+            self,
+            name,
+            s,
+            account_id,
+            trail_arn,
+            self.archive_key.arn,
+            f"{s.name_prefix}/org-log-replica",
+            tags,
+            organization_id=s.organization_id,
+        )
+        # Read by the member and management stacks through a StackReference (logArchiveStack).
+        self.outputs = {
+            "role": s.role,
+            "accountId": account_id,
+            "organizationId": s.organization_id,
+            "orgTrailCoversAccount": True,
+            "homeRegion": s.home_region,
+            "archiveBucket": self.archive.archive.name,
+            "archiveBucketArn": self.archive.archive.arn,
+            "archiveKeyArn": self.archive_key.arn,
+            "replicaBucketArn": self.archive.replication.rules[0].destination.bucket,
+            "orgTrailArn": trail_arn,
+        }
+        if self.archive.replica_destination_policy is not None:
+            self.outputs["replicaDestinationBucketPolicy"] = self.archive.replica_destination_policy
+        self.register_outputs(self.outputs)

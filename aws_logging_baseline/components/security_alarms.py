@@ -1,0 +1,181 @@
+"""SecurityAlarms: one metric filter and one alarm per CIS monitoring control, driven by catalog/cis_alarms.yaml.
+
+Each filter reads the trail's CloudWatch Logs group (home region) and counts matching events as 1 in the metric
+`<namespace>/<metric>`; each alarm fires on a Sum >= 1 over 5 minutes and notifies the alert topic. Where Security
+Hub checks the control (CloudWatch.x) the catalog pattern is Security Hub's own, character for character.
+
+RejectSpikeAlarms: when VPC flow logs go to CloudWatch Logs, a filter on REJECT records and an alarm on their count
+per region. A CloudWatch alarm can only notify an SNS topic in its own region, so alarms outside the home region
+have no SNS action: their "CloudWatch Alarm State Change" events travel to the home region through the
+SecurityEvents forwarding rules, and a home rule publishes them to the topic.
+"""
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping, Sequence
+
+import pulumi
+import pulumi_aws as aws
+import yaml
+
+from aws_logging_baseline.components.options import child
+
+CATALOG = Path(__file__).parent / "catalog" / "cis_alarms.yaml"
+
+# The alarm parameters the CIS remediation text and Security Hub's CloudWatch.x remediation prescribe.
+ALARM_PARAMETERS = {
+    "statistic": "Sum",
+    "period": 300,
+    "threshold": 1,
+    "comparison_operator": "GreaterThanOrEqualToThreshold",
+    "evaluation_periods": 1,
+    "treat_missing_data": "notBreaching",
+    "actions_enabled": True,
+}
+REJECT_METRIC = "VpcFlowLogRejects"
+
+
+@dataclass(frozen=True)
+class CisAlarm:
+    id: str
+    title: str
+    metric: str
+    cis: dict[str, str]  # benchmark version -> control number
+    security_hub: str | None
+    source: str
+    pattern: str
+    note: str | None = None
+
+
+@lru_cache(maxsize=1)
+def load_catalog() -> tuple[CisAlarm, ...]:
+    entries = yaml.safe_load(CATALOG.read_text(encoding="utf-8"))["alarms"]
+    return tuple(CisAlarm(**entry) for entry in entries)
+
+
+def alarm_ids() -> list[str]:
+    return [alarm.id for alarm in load_catalog()]
+
+
+def alarm_name(name_prefix: str, alarm: CisAlarm) -> str:
+    return f"{name_prefix}-cis-{alarm.cis['1.4.0']}-{alarm.id}"
+
+
+def reject_alarm_name(name_prefix: str, region: str) -> str:
+    return f"{name_prefix}-vpc-flow-log-rejects-{region}"
+
+
+def reject_filter_pattern(fields: Sequence[str]) -> str:
+    """Space-delimited filter for a flow-log record in the given (custom) format, matching action REJECT."""
+    if "action" not in fields:
+        raise ValueError("flow-log records without the `action` field cannot be filtered for REJECT")
+    terms = ['action="REJECT"' if f == "action" else f.replace("-", "_") for f in fields]
+    return "[" + ", ".join(terms) + "]"
+
+
+@dataclass
+class SecurityAlarmsArgs:
+    region: str
+    log_group_name: pulumi.Input[str]  # the trail's log group
+    namespace: str
+    alarm_action_arn: pulumi.Input[str]  # the alert topic (same region)
+    name_prefix: str
+    disabled: Sequence[str] = ()  # catalog ids switched off
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+class SecurityAlarms(pulumi.ComponentResource):
+    filters: dict[str, aws.cloudwatch.LogMetricFilter]  # catalog id -> filter
+    alarms: dict[str, aws.cloudwatch.MetricAlarm]  # catalog id -> alarm
+
+    def __init__(self, name: str, args: SecurityAlarmsArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("baseline:cloudwatch:SecurityAlarms", name, None, opts)
+        unknown = set(args.disabled) - set(alarm_ids())
+        if unknown:
+            raise ValueError(f"SecurityAlarms {name}: unknown alarm ids {sorted(unknown)}")
+        self.filters, self.alarms = {}, {}
+        for alarm in load_catalog():
+            if alarm.id in args.disabled:
+                continue
+            physical = alarm_name(args.name_prefix, alarm)
+            self.filters[alarm.id] = aws.cloudwatch.LogMetricFilter(
+                f"{name}-{alarm.id}-filter",
+                name=physical,
+                region=args.region,
+                log_group_name=args.log_group_name,
+                pattern=alarm.pattern,
+                metric_transformation={"name": alarm.metric, "namespace": args.namespace, "value": "1"},
+                opts=child(self),
+            )
+            self.alarms[alarm.id] = aws.cloudwatch.MetricAlarm(
+                f"{name}-{alarm.id}-alarm",
+                name=physical,
+                region=args.region,
+                alarm_description=_description(alarm),
+                metric_name=alarm.metric,
+                namespace=args.namespace,
+                alarm_actions=[args.alarm_action_arn],
+                tags=args.tags,
+                opts=child(self, [self.filters[alarm.id]]),
+                **ALARM_PARAMETERS,
+            )
+        self.register_outputs({"alarmNames": {i: a.name for i, a in self.alarms.items()}})
+
+
+def _description(alarm: CisAlarm) -> str:
+    numbers = ", ".join(f"v{version} {number}" for version, number in alarm.cis.items())
+    hub = f"; Security Hub {alarm.security_hub}" if alarm.security_hub else ""
+    return f"{alarm.title} (CIS AWS Foundations {numbers}{hub})."
+
+
+@dataclass
+class RejectSpikeAlarmsArgs:
+    log_group_names: Mapping[str, pulumi.Input[str]]  # region -> flow-log group in that region
+    fields: Sequence[str]  # flow-log record fields, in format order
+    threshold: int
+    namespace: str
+    home_region: str
+    alarm_action_arn: pulumi.Input[str]  # the alert topic (home region)
+    name_prefix: str
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+class RejectSpikeAlarms(pulumi.ComponentResource):
+    filters: dict[str, aws.cloudwatch.LogMetricFilter]  # region -> filter
+    alarms: dict[str, aws.cloudwatch.MetricAlarm]  # region -> alarm
+
+    def __init__(self, name: str, args: RejectSpikeAlarmsArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("baseline:cloudwatch:RejectSpikeAlarms", name, None, opts)
+        if args.threshold < 1:
+            raise ValueError(f"RejectSpikeAlarms {name}: threshold must be at least 1")
+        pattern = reject_filter_pattern(args.fields)
+        self.filters, self.alarms = {}, {}
+        for region, group in args.log_group_names.items():
+            physical = reject_alarm_name(args.name_prefix, region)
+            self.filters[region] = aws.cloudwatch.LogMetricFilter(
+                f"{name}-{region}-filter",
+                name=physical,
+                region=region,
+                log_group_name=group,
+                pattern=pattern,
+                metric_transformation={"name": REJECT_METRIC, "namespace": args.namespace, "value": "1"},
+                opts=child(self),
+            )
+            self.alarms[region] = aws.cloudwatch.MetricAlarm(
+                f"{name}-{region}-alarm",
+                name=physical,
+                region=region,
+                alarm_description=(
+                    f"More than {args.threshold - 1} rejected VPC flow-log records in 5 minutes in {region}: "
+                    "a scan, a misconfigured security group or network ACL, or blocked exfiltration."
+                ),
+                metric_name=REJECT_METRIC,
+                namespace=args.namespace,
+                # Only a same-region topic can be an alarm action; other regions notify via EventBridge.
+                alarm_actions=[args.alarm_action_arn] if region == args.home_region else [],
+                tags=args.tags,
+                opts=child(self, [self.filters[region]]),
+                **{**ALARM_PARAMETERS, "threshold": args.threshold},
+            )
+        self.register_outputs({"alarmNames": {r: a.name for r, a in self.alarms.items()}})

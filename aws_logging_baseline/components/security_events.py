@@ -1,0 +1,312 @@
+"""SecurityEvents: EventBridge rules that turn security events from every region into readable alert e-mails.
+
+Driven by catalog/security_events.yaml. The forwarding path:
+
+* Home region: one rule per catalog entry (any region in its pattern), its target the alert topic through an
+  input transformer, so the message is a sentence (who, what, where, when). Forwarded events keep their
+  original `region`, so these rules match events from every region.
+* Every other configured region: ONE forwarding rule whose pattern is the `$or` of that region's entries
+  (regional ones everywhere; global ones, IAM and console sign-in, only in the partition's global-events region,
+  us-east-1), targeting the home region's default event bus with a role that may only `events:PutEvents` there.
+  A pattern larger than EventBridge's 4096-character limit is split over more rules.
+* CloudWatch alarms outside the home region (flow-log REJECT spikes) cannot notify the home topic directly:
+  their "CloudWatch Alarm State Change" events ride the same forwarding rules, and one home rule publishes them.
+* Optionally, a scheduled heartbeat rule in the home region proves that delivery works.
+
+Rules are free for AWS service events; forwarded events count as custom events on the home bus.
+"""
+
+import copy
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Sequence
+
+import pulumi
+import pulumi_aws as aws
+
+import yaml
+
+from aws_logging_baseline.components import policy_documents as docs
+from aws_logging_baseline.components.options import child
+
+CATALOG = Path(__file__).parent / "catalog" / "security_events.yaml"
+MAX_PATTERN_LENGTH = 4096  # PutRule EventPattern limit
+INSTANCE_STATES_PLACEHOLDER = "${instanceStates}"
+# Where global services (IAM, console sign-in, STS global endpoint, Organizations) deliver their events.
+GLOBAL_EVENTS_REGION = {"aws": "us-east-1", "aws-us-gov": "us-gov-west-1", "aws-cn": "cn-north-1"}
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    id: str
+    title: str
+    scope: str  # "regional" | "global"
+    pattern: dict[str, Any]
+    paths: dict[str, str]
+    message: str
+
+
+@lru_cache(maxsize=1)
+def load_catalog() -> tuple[EventSpec, ...]:
+    data = yaml.safe_load(CATALOG.read_text(encoding="utf-8"))
+    specs = tuple(EventSpec(**entry) for entry in data["events"])
+    for spec in specs:
+        if spec.scope not in ("regional", "global"):
+            raise ValueError(f"{CATALOG.name}: {spec.id}: scope must be regional or global")
+        missing = [p for p in _placeholders(spec.message) if p not in spec.paths]
+        if missing:
+            raise ValueError(f"{CATALOG.name}: {spec.id}: message placeholders without a path: {missing}")
+    return specs
+
+
+def event_ids() -> list[str]:
+    return [spec.id for spec in load_catalog()]
+
+
+def _placeholders(message: str) -> list[str]:
+    parts = message.split("<")[1:]
+    return [part.split(">", 1)[0] for part in parts if ">" in part]
+
+
+def resolve_pattern(spec: EventSpec, instance_states: Sequence[str]) -> dict[str, Any]:
+    """The entry's pattern with settings substituted."""
+
+    def walk(value: Any) -> Any:
+        if value == INSTANCE_STATES_PLACEHOLDER:
+            return list(instance_states)
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        return value
+
+    return walk(copy.deepcopy(spec.pattern))
+
+
+def alarm_state_pattern(name_prefix: str, exclude_region: str | None = None) -> dict[str, Any]:
+    """ALARM transitions of the baseline's own CloudWatch alarms (optionally not those of one region)."""
+    pattern: dict[str, Any] = {
+        "source": ["aws.cloudwatch"],
+        "detail-type": ["CloudWatch Alarm State Change"],
+        "detail": {"alarmName": [{"prefix": f"{name_prefix}-"}], "state": {"value": ["ALARM"]}},
+    }
+    if exclude_region:
+        pattern["region"] = [{"anything-but": exclude_region}]
+    return pattern
+
+
+ALARM_MESSAGE = "CloudWatch alarm <alarm> is in ALARM in account <account>, region <region>, at <time>: <reason>"
+ALARM_PATHS = {
+    "alarm": "$.detail.alarmName",
+    "reason": "$.detail.state.reason",
+    "account": "$.account",
+    "region": "$.region",
+    "time": "$.time",
+}
+HEARTBEAT_MESSAGE = "Scheduled check from the security baseline in account <account>, region <region>, at <time>: alerts reach this address."
+HEARTBEAT_PATHS = {"account": "$.account", "region": "$.region", "time": "$.time"}
+
+
+def input_transformer(paths: dict[str, str], message: str) -> dict[str, Any]:
+    """The input transformer that makes the target receive `message` as a plain string (JSON-quoted template)."""
+    return {"input_paths": dict(paths), "input_template": json.dumps(message)}
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    merged = copy.deepcopy(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def alternatives(pattern: dict[str, Any]) -> list[dict[str, Any]]:
+    """A pattern with a top-level `$or` as the equivalent list of patterns without it (no nested `$or`)."""
+    if "$or" not in pattern:
+        return [pattern]
+    base = {k: v for k, v in pattern.items() if k != "$or"}
+    return [_merge(base, option) for option in pattern["$or"]]
+
+
+def combine(patterns: Sequence[dict[str, Any]], limit: int = MAX_PATTERN_LENGTH) -> list[dict[str, Any]]:
+    """As few patterns as possible, each within `limit` characters, matching exactly what `patterns` match."""
+    flat = [alt for p in patterns for alt in alternatives(p)]
+    groups: list[list[dict[str, Any]]] = []
+    for alt in flat:
+        if groups and len(_dump(_one(groups[-1] + [alt]))) <= limit:
+            groups[-1].append(alt)
+        else:
+            if len(_dump(alt)) > limit:
+                raise ValueError(f"an event pattern is longer than {limit} characters: {_dump(alt)[:80]}...")
+            groups.append([alt])
+    return [_one(group) for group in groups]
+
+
+def _one(group: list[dict[str, Any]]) -> dict[str, Any]:
+    return group[0] if len(group) == 1 else {"$or": group}
+
+
+def _dump(pattern: dict[str, Any]) -> str:
+    return json.dumps(pattern, separators=(",", ":"))
+
+
+def home_bus_arn(partition: str, region: str, account_id: str) -> str:
+    return f"arn:{partition}:events:{region}:{account_id}:event-bus/default"
+
+
+@dataclass
+class SecurityEventsArgs:
+    regions: Sequence[str]
+    home_region: str
+    partition: str
+    account_id: str
+    topic_arn: pulumi.Input[str]
+    name_prefix: str
+    disabled: Sequence[str] = ()  # catalog ids switched off
+    instance_states: Sequence[str] = ("stopped", "terminated")  # empty: instance-state rule off
+    schedule: str = ""  # rate(...) / cron(...) heartbeat; empty: none
+    alarm_regions: Sequence[str] = ()  # regions with baseline alarms that cannot notify the topic directly
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+class SecurityEvents(pulumi.ComponentResource):
+    rules: dict[str, aws.cloudwatch.EventRule]  # home rules by catalog id (+ "alarm-state", "heartbeat")
+    targets: dict[str, aws.cloudwatch.EventTarget]
+    forward_rules: dict[str, list[aws.cloudwatch.EventRule]]  # region -> forwarding rules
+    forward_targets: dict[str, list[aws.cloudwatch.EventTarget]]
+    forwarding_role: aws.iam.Role | None
+
+    def __init__(self, name: str, args: SecurityEventsArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("baseline:events:SecurityEvents", name, None, opts)
+        unknown = set(args.disabled) - set(event_ids())
+        if unknown:
+            raise ValueError(f"SecurityEvents {name}: unknown event ids {sorted(unknown)}")
+        self.args = args
+        self.rules, self.targets, self.forward_rules, self.forward_targets = {}, {}, {}, {}
+        self.forwarding_role = None
+        home, prefix = args.home_region, args.name_prefix
+
+        enabled: list[tuple[EventSpec, dict[str, Any]]] = []
+        for spec in load_catalog():
+            if spec.id in args.disabled or (INSTANCE_STATES_PLACEHOLDER in json.dumps(spec.pattern) and not args.instance_states):
+                continue
+            enabled.append((spec, resolve_pattern(spec, args.instance_states)))
+
+        # Home region: readable messages to the topic.
+        for spec, pattern in enabled:
+            self._home_rule(name, spec.id, spec.title, pattern, spec.paths, spec.message)
+        remote_alarm_regions = [r for r in args.alarm_regions if r != home]
+        if remote_alarm_regions:
+            self._home_rule(
+                name, "alarm-state", "Baseline alarms of other regions", alarm_state_pattern(prefix, exclude_region=home),
+                ALARM_PATHS, ALARM_MESSAGE,
+            )
+        if args.schedule:
+            self._home_rule(name, "heartbeat", "Scheduled alert-delivery check", None, HEARTBEAT_PATHS, HEARTBEAT_MESSAGE, args.schedule)
+
+        # Other regions: forward to the home bus.
+        global_region = GLOBAL_EVENTS_REGION.get(args.partition, "us-east-1")
+        source_regions = list(args.regions) + ([global_region] if global_region not in args.regions else [])
+        for region in source_regions:
+            if region == home:
+                continue
+            patterns = [p for spec, p in enabled if spec.scope == "regional" or region == global_region]
+            if region not in args.regions:  # the global-events region is covered for global events only
+                patterns = [p for spec, p in enabled if spec.scope == "global"]
+            if region in remote_alarm_regions:
+                patterns.append(alarm_state_pattern(prefix))
+            if patterns:
+                self._forward(name, region, combine(patterns))
+        self.register_outputs(
+            {
+                "homeRules": {k: r.name for k, r in self.rules.items()},
+                "forwardingRegions": sorted(self.forward_rules),
+            }
+        )
+
+    def _home_rule(
+        self, name: str, key: str, title: str, pattern: dict[str, Any] | None, paths: dict[str, str], message: str,
+        schedule: str | None = None,
+    ) -> None:
+        a = self.args
+        rule = aws.cloudwatch.EventRule(
+            f"{name}-{key}",
+            name=f"{a.name_prefix}-{key}",
+            region=a.home_region,
+            description=f"{title}: alert the security topic",
+            event_pattern=_dump(pattern) if pattern is not None else None,
+            schedule_expression=schedule,
+            state="ENABLED",
+            tags=a.tags,
+            opts=child(self),
+        )
+        self.rules[key] = rule
+        self.targets[key] = aws.cloudwatch.EventTarget(
+            f"{name}-{key}-to-topic",
+            region=a.home_region,
+            rule=rule.name,
+            target_id="alert-topic",
+            arn=a.topic_arn,
+            input_transformer=input_transformer(paths, message),
+            opts=child(self),
+        )
+
+    def _role(self, name: str) -> aws.iam.Role:
+        if self.forwarding_role is None:
+            a = self.args
+            bus = home_bus_arn(a.partition, a.home_region, a.account_id)
+            self.forwarding_role = aws.iam.Role(
+                f"{name}-forwarding-role",
+                name=f"{a.name_prefix}-events-forwarding",
+                description=f"EventBridge rules of other regions forward security events to the default bus in {a.home_region}",
+                assume_role_policy=json.dumps(
+                    docs.assume_role_policy(
+                        "events.amazonaws.com",
+                        {
+                            "StringEquals": {"aws:SourceAccount": a.account_id},
+                            "ArnLike": {"aws:SourceArn": f"arn:{a.partition}:events:*:{a.account_id}:rule/{a.name_prefix}-forward-*"},
+                        },
+                    )
+                ),
+                tags=a.tags,
+                opts=child(self),
+            )
+            self.forwarding_policy = aws.iam.RolePolicy(
+                f"{name}-forwarding-policy",
+                role=self.forwarding_role.name,
+                policy=json.dumps(docs.event_forwarding_role_policy(home_bus_arn=bus)),
+                opts=child(self),
+            )
+        return self.forwarding_role
+
+    def _forward(self, name: str, region: str, patterns: list[dict[str, Any]]) -> None:
+        a = self.args
+        role = self._role(name)
+        bus = home_bus_arn(a.partition, a.home_region, a.account_id)
+        for index, pattern in enumerate(patterns, start=1):
+            suffix = "" if len(patterns) == 1 else f"-{index}"
+            rule = aws.cloudwatch.EventRule(
+                f"{name}-{region}-forward{suffix}",
+                name=f"{a.name_prefix}-forward-to-{a.home_region}{suffix}",
+                region=region,
+                description=f"Forward security events of {region} to the default event bus in {a.home_region}",
+                event_pattern=_dump(pattern),
+                state="ENABLED",
+                tags=a.tags,
+                opts=child(self),
+            )
+            target = aws.cloudwatch.EventTarget(
+                f"{name}-{region}-forward{suffix}-to-home",
+                region=region,
+                rule=rule.name,
+                target_id="home-event-bus",
+                arn=bus,
+                role_arn=role.arn,
+                opts=child(self, [self.forwarding_policy]),
+            )
+            self.forward_rules.setdefault(region, []).append(rule)
+            self.forward_targets.setdefault(region, []).append(target)

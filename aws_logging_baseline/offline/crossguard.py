@@ -1,0 +1,485 @@
+"""Drive a CrossGuard policy pack over the analyzer gRPC protocol, as the Pulumi CLI does.
+
+The CLI starts a Python pack with `python -u -m pulumi.policy <engineAddress> <packDir>`, reads the port the
+pack prints, then calls GetAnalyzerInfo, Configure (policy config reconciled from schema defaults, the pack's
+initial config and the user's config file), ConfigureStack, Analyze once per resource (inputs) and AnalyzeStack
+once (outputs, parents, dependencies). `PolicyPack` does the same with an engine record (`RunResult`). The pack
+process is always stopped: on success, on errors, on Ctrl-C and on SIGTERM.
+"""
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import grpc
+import jsonschema
+import yaml
+from google.protobuf import empty_pb2, json_format, struct_pb2
+from pulumi.runtime import proto
+from pulumi.runtime.proto import analyzer_pb2_grpc
+
+from aws_logging_baseline.offline.engine import STACK_TYPE, Registration, RunResult
+from aws_logging_baseline.errors import UserError
+
+LEVELS = {"advisory": proto.ADVISORY, "mandatory": proto.MANDATORY, "disabled": proto.DISABLED, "remediate": proto.REMEDIATE}
+LEVEL_NAMES = {value: name for name, value in LEVELS.items()}
+SEVERITIES = {
+    proto.POLICY_SEVERITY_UNSPECIFIED: "", proto.POLICY_SEVERITY_LOW: "low", proto.POLICY_SEVERITY_MEDIUM: "medium",
+    proto.POLICY_SEVERITY_HIGH: "high", proto.POLICY_SEVERITY_CRITICAL: "critical",
+}
+POLICY_TYPES = {proto.POLICY_TYPE_RESOURCE: "resource", proto.POLICY_TYPE_STACK: "stack"}
+START_TIMEOUT = 60.0
+ENGINE_ADDRESS = "127.0.0.1:0"  # the Python analyzer host does not call back into the engine
+
+
+@dataclass
+class PolicyInfo:
+    name: str
+    description: str
+    enforcement: str
+    severity: str
+    policy_type: str
+    framework: dict[str, str]
+    tags: list[str]
+    remediation: str
+    config_schema: dict[str, Any]
+    required: list[str]
+
+
+@dataclass
+class Violation:
+    policy: str
+    enforcement: str  # the level this violation was reported at (unknown values are always advisory)
+    severity: str
+    urn: str
+    message: str  # the violation's own message (without the policy description)
+    description: str
+
+
+@dataclass
+class CheckResult:
+    pack_name: str
+    pack_version: str
+    pack_dir: Path
+    policies: list[PolicyInfo]
+    config: dict[str, dict[str, Any]]
+    violations: list[Violation]
+    not_applicable: dict[str, str] = field(default_factory=dict)
+    start_seconds: float = 0.0
+    analyze_seconds: float = 0.0
+
+    @property
+    def mandatory(self) -> list[Violation]:
+        return [v for v in self.violations if v.enforcement == "mandatory"]
+
+
+def read_pack_project(pack_dir: Path) -> dict[str, Any]:
+    """PulumiPolicy.yaml: Python runtime and a version (the CLI's only version source for Python packs)."""
+    if not pack_dir.is_dir():
+        raise UserError(f"--policy-pack {pack_dir}: not a directory")
+    project_file = pack_dir / "PulumiPolicy.yaml"
+    if not project_file.is_file():
+        raise UserError(f"--policy-pack {pack_dir}: no PulumiPolicy.yaml (not a policy pack directory)")
+    try:
+        project = yaml.safe_load(project_file.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise UserError(f"{project_file}: malformed YAML: {exc}") from exc
+    runtime = project.get("runtime") if isinstance(project, dict) else None
+    runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
+    if runtime_name != "python":
+        raise UserError(f"{project_file}: runtime is {runtime_name!r}; only Python packs can run here")
+    if not isinstance(project.get("version"), (str, int, float)) or not str(project["version"]).strip():
+        raise UserError(f"{project_file}: `version` is required")
+    if not (pack_dir / "__main__.py").is_file():
+        raise UserError(f"--policy-pack {pack_dir}: no __main__.py (the pack's entry point)")
+    return project
+
+
+class PolicyPackProcess:
+    """The pack running in its own process, as the CLI starts it. Use as a context manager."""
+
+    def __init__(self, pack_dir: Path | str, python: str = sys.executable):
+        self.pack_dir = Path(pack_dir).resolve()
+        self.python = python
+        self.project = read_pack_project(self.pack_dir)
+        self.version = str(self.project["version"])
+        self.process: subprocess.Popen | None = None
+        self.channel: grpc.Channel | None = None
+        self.stub: analyzer_pb2_grpc.AnalyzerStub | None = None
+        self._stderr = None
+        self._previous_sigterm: Any = None
+        self.start_seconds = 0.0
+
+    def __enter__(self) -> "PolicyPackProcess":
+        self._trap_sigterm()
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+    def _trap_sigterm(self) -> None:
+        """SIGTERM would end this process without running `finally`; turn it into SystemExit so the pack stops."""
+        if threading.current_thread() is threading.main_thread():
+            def _terminate(signum, _frame):
+                raise SystemExit(128 + signum)
+
+            self._previous_sigterm = signal.signal(signal.SIGTERM, _terminate)
+
+    def start(self) -> None:
+        started = time.perf_counter()
+        self._stderr = tempfile.TemporaryFile()
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        self.process = subprocess.Popen(
+            [self.python, "-u", "-m", "pulumi.policy", ENGINE_ADDRESS, str(self.pack_dir)],
+            cwd=self.pack_dir,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            env=env,
+            start_new_session=True,  # Ctrl-C reaches us, not the pack; we stop it ourselves
+        )
+        port = self._read_port()
+        self.channel = grpc.insecure_channel(
+            f"127.0.0.1:{port}", options=[("grpc.max_receive_message_length", 400 * 1024 * 1024),
+                                          ("grpc.max_send_message_length", 400 * 1024 * 1024)]
+        )
+        try:
+            grpc.channel_ready_future(self.channel).result(timeout=START_TIMEOUT)
+        except grpc.FutureTimeoutError:
+            raise UserError(f"--policy-pack {self.pack_dir}: the pack printed port {port} but does not answer") from None
+        self.stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
+        self.start_seconds = time.perf_counter() - started
+
+    def _read_port(self) -> int:
+        assert self.process is not None and self.process.stdout is not None
+        lines: queue.Queue = queue.Queue()
+        stdout = self.process.stdout
+        threading.Thread(target=lambda: lines.put(stdout.readline()), daemon=True).start()
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                line = lines.get(timeout=0.05)
+            except queue.Empty:
+                if self.process.poll() is not None and lines.empty():
+                    time.sleep(0.05)
+                    if lines.empty():
+                        raise self._crashed("exited") from None
+                continue
+            text = line.decode("utf-8", "replace").strip()
+            if text.isdigit():
+                return int(text)
+            raise self._crashed(f"printed {text!r} instead of its port" if text else "exited")
+        raise self._crashed(f"did not print its port within {START_TIMEOUT:.0f}s")
+
+    def stderr_tail(self, lines: int = 12) -> str:
+        if self._stderr is None:
+            return ""
+        self._stderr.seek(0)
+        text = self._stderr.read().decode("utf-8", "replace").strip().splitlines()
+        return "\n".join(text[-lines:])
+
+    def _crashed(self, what: str) -> UserError:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        code = self.process.returncode if self.process is not None else None
+        tail = self.stderr_tail()
+        detail = f" (exit code {code})" if code is not None and what == "exited" else ""
+        message = f"--policy-pack {self.pack_dir}: the pack {what}{detail} before it started serving"
+        if tail:
+            message += ":\n" + "\n".join("    " + line for line in tail.splitlines())
+        return UserError(message)
+
+    def stop(self) -> None:
+        """Stop the pack (terminate, then kill) and release everything; safe to call more than once."""
+        if self.channel is not None:
+            self.channel.close()
+            self.channel = None
+        process, self.process = self.process, None
+        if process is not None:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+            if process.stdout is not None:
+                process.stdout.close()
+        if self._stderr is not None:
+            self._stderr.close()
+            self._stderr = None
+        if self._previous_sigterm is not None:
+            signal.signal(signal.SIGTERM, self._previous_sigterm)
+            self._previous_sigterm = None
+
+    # --- protocol ---------------------------------------------------------------------------------------
+
+    def analyzer_info(self) -> proto.AnalyzerInfo:
+        assert self.stub is not None
+        return self.stub.GetAnalyzerInfo(empty_pb2.Empty())
+
+    def check(self, run: RunResult, user_config: dict[str, Any] | None = None, config_source: str = "policy config",
+              dry_run: bool = True) -> CheckResult:
+        """Configure the pack and analyze every resource of `run`, then the stack."""
+        assert self.stub is not None
+        info = self.analyzer_info()
+        policies = [_policy_info(p) for p in info.policies]
+        config = reconcile_config(info, user_config, config_source)
+        self.stub.Configure(_configure_request(config))
+        self.stub.ConfigureStack(
+            proto.AnalyzerStackConfigureRequest(
+                stack=run.stack, project=run.project.name, organization="organization", dry_run=dry_run,
+                config={k: str(v) for k, v in run.config.items()}, tags={},
+            )
+        )
+        started = time.perf_counter()
+        bridge = _Bridge(run)
+        violations: list[Violation] = []
+        not_applicable: dict[str, str] = {}
+        meta = {p.name: p for p in policies}
+        futures = [(request.urn, self.stub.Analyze.future(request)) for request in bridge.analyze_requests()]
+        for urn, future in futures:
+            _collect(_result(future, self.pack_dir, self.stderr_tail), urn, meta, violations, not_applicable)
+        stack_response = _result(self.stub.AnalyzeStack.future(bridge.analyze_stack_request()), self.pack_dir, self.stderr_tail)
+        _collect(stack_response, "", meta, violations, not_applicable)
+        return CheckResult(
+            pack_name=info.name, pack_version=self.version, pack_dir=self.pack_dir, policies=policies, config=config,
+            violations=violations, not_applicable=not_applicable, start_seconds=self.start_seconds,
+            analyze_seconds=time.perf_counter() - started,
+        )
+
+
+def _result(future, pack_dir: Path, stderr_tail) -> Any:
+    try:
+        return future.result()
+    except grpc.RpcError as exc:
+        details = exc.details() if hasattr(exc, "details") else str(exc)
+        first = (details or "").strip().splitlines()
+        raise UserError(
+            f"--policy-pack {pack_dir}: a policy failed: {first[-1] if first else exc}"
+            + (f"\n{stderr_tail()}" if stderr_tail() else "")
+        ) from exc
+
+
+def _policy_info(policy: Any) -> PolicyInfo:
+    schema = json_format.MessageToDict(policy.configSchema.properties) if policy.HasField("configSchema") else {}
+    return PolicyInfo(
+        name=policy.name,
+        description=policy.description,
+        enforcement=LEVEL_NAMES.get(policy.enforcementLevel, "advisory"),
+        severity=SEVERITIES.get(policy.severity, ""),
+        policy_type=POLICY_TYPES.get(policy.policy_type, ""),
+        framework=json_format.MessageToDict(policy.framework) if policy.HasField("framework") else {},
+        tags=list(policy.tags),
+        remediation=policy.remediation_steps,
+        config_schema=schema,
+        required=list(policy.configSchema.required) if policy.HasField("configSchema") else [],
+    )
+
+
+def _collect(response, resource_urn: str, meta: dict[str, PolicyInfo], violations: list[Violation],
+             not_applicable: dict[str, str]) -> None:
+    for diagnostic in response.diagnostics:
+        description = diagnostic.description
+        message = diagnostic.message
+        if description and message.startswith(description):
+            message = message[len(description):].lstrip("\n")
+        policy = meta.get(diagnostic.policyName)
+        violations.append(
+            Violation(
+                policy=diagnostic.policyName,
+                enforcement=LEVEL_NAMES.get(diagnostic.enforcementLevel, "advisory"),
+                severity=SEVERITIES.get(diagnostic.severity, "") or (policy.severity if policy else ""),
+                urn=diagnostic.urn or resource_urn,
+                message=message,
+                description=description,
+            )
+        )
+    for item in response.not_applicable:
+        not_applicable.setdefault(item.policy_name, item.reason)
+
+
+# --- configuration --------------------------------------------------------------------------------------
+
+def load_policy_config(path: str | Path) -> dict[str, Any]:
+    """A `--policy-config` file in the CLI's format (JSON): {"all": level, "<policy>": level | {...}}."""
+    if not str(path):
+        raise UserError("--policy-config: expected a file name, got an empty string")
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"--policy-config {path}: file not found") from None
+    except IsADirectoryError:
+        raise UserError(f"--policy-config {path}: is a directory; expected a JSON file") from None
+    except UnicodeDecodeError as exc:
+        raise UserError(f"--policy-config {path}: not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start}); "
+                        "save it as UTF-8 JSON") from None
+    except OSError as exc:
+        raise UserError(f"--policy-config {path}: cannot read it: {exc.strerror or exc}") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"--policy-config {path}: not JSON (line {exc.lineno}: {exc.msg})") from None
+    if not isinstance(document, dict):
+        raise UserError(f"--policy-config {path}: expected a JSON object of policy name -> level or settings")
+    return document
+
+
+def _level(value: Any, where: str) -> int:
+    if not isinstance(value, str) or value not in LEVELS:
+        raise UserError(f"{where}: enforcement level must be one of {', '.join(LEVELS)}, got {value!r}")
+    return LEVELS[value]
+
+
+def reconcile_config(info: Any, user_config: dict[str, Any] | None, source: str) -> dict[str, dict[str, Any]]:
+    """As the CLI's ReconcilePolicyPackConfig: schema defaults -> the pack's initial config -> the user's config
+    ("all" first, then each policy), then each policy's properties validated against its schema."""
+    policies = {p.name: p for p in info.policies}
+    result: dict[str, dict[str, Any]] = {}
+    for name, policy in policies.items():
+        props = json_format.MessageToDict(policy.configSchema.properties) if policy.HasField("configSchema") else {}
+        defaults = {key: spec["default"] for key, spec in props.items() if isinstance(spec, dict) and "default" in spec}
+        result[name] = {"enforcementLevel": policy.enforcementLevel, "properties": defaults}
+    for name, initial in info.initialConfig.items():
+        if name in result:
+            result[name]["enforcementLevel"] = initial.enforcementLevel
+            result[name]["properties"].update(json_format.MessageToDict(initial.properties))
+    user_config = dict(user_config or {})
+    if "all" in user_config:
+        level = _level(user_config.pop("all"), f"{source}: all")
+        for entry in result.values():
+            entry["enforcementLevel"] = level
+    for name, value in user_config.items():
+        if name not in result:
+            raise UserError(f"{source}: unknown policy {name!r} (the pack {info.name} has: {', '.join(sorted(result))})")
+        if isinstance(value, str):
+            result[name]["enforcementLevel"] = _level(value, f"{source}: {name}")
+        elif isinstance(value, dict):
+            value = dict(value)
+            if "enforcementLevel" in value:
+                result[name]["enforcementLevel"] = _level(value.pop("enforcementLevel"), f"{source}: {name}.enforcementLevel")
+            result[name]["properties"].update(value)
+        else:
+            raise UserError(f"{source}: {name}: expected an enforcement level or an object, got {value!r}")
+    for name, entry in result.items():
+        policy = policies[name]
+        schema = {
+            "type": "object",
+            "properties": json_format.MessageToDict(policy.configSchema.properties) if policy.HasField("configSchema") else {},
+            "required": list(policy.configSchema.required) if policy.HasField("configSchema") else [],
+            "additionalProperties": False,
+        }
+        if not schema["required"]:
+            del schema["required"]
+        error = jsonschema.exceptions.best_match(jsonschema.Draft7Validator(schema).iter_errors(entry["properties"]))
+        if error is not None:
+            path = ".".join(str(p) for p in error.absolute_path)
+            where = f"{name}.{path}" if path else name
+            raise UserError(f"{source}: {where}: {error.message}")
+    return {name: {"enforcementLevel": LEVEL_NAMES[e["enforcementLevel"]], "properties": e["properties"]}
+            for name, e in result.items()}
+
+
+def _configure_request(config: dict[str, dict[str, Any]]) -> proto.ConfigureAnalyzerRequest:
+    request = proto.ConfigureAnalyzerRequest()
+    for name, entry in config.items():
+        properties = struct_pb2.Struct()
+        properties.update(entry["properties"])
+        request.policyConfig[name].CopyFrom(
+            proto.PolicyConfig(enforcementLevel=LEVELS[entry["enforcementLevel"]], properties=properties)
+        )
+    return request
+
+
+# --- engine record -> analyzer requests -----------------------------------------------------------------
+
+class _Bridge:
+    """Turns the engine's registrations into Analyze / AnalyzeStack requests (inputs vs outputs)."""
+
+    def __init__(self, run: RunResult):
+        self.run = run
+        self.by_urn = run.by_urn()
+        self.default_provider = self._default_provider()
+        self.stack_outputs = struct_pb2.Struct()
+        self.stack_outputs.update(run.stack_outputs)
+
+    def _default_provider(self) -> proto.AnalyzerProviderResource:
+        """The CLI registers a default aws provider (configured from `aws:*` stack config); mocks do not."""
+        properties = struct_pb2.Struct()
+        properties.update({k.split(":", 1)[1]: v for k, v in self.run.config.items() if k.startswith("aws:")})
+        urn = f"urn:pulumi:{self.run.stack}::{self.run.project.name}::pulumi:providers:aws::default"
+        return proto.AnalyzerProviderResource(type="pulumi:providers:aws", properties=properties, urn=urn, name="default")
+
+    def _provider(self, resource: Registration) -> proto.AnalyzerProviderResource | None:
+        if resource.provider:
+            registration = self.by_urn.get(resource.provider.rsplit("::", 1)[0])
+            if registration is not None:
+                return proto.AnalyzerProviderResource(
+                    type=registration.type, properties=registration.input_struct, urn=registration.urn, name=registration.name
+                )
+        if resource.custom and resource.type.startswith("aws:"):
+            return self.default_provider
+        return None
+
+    @staticmethod
+    def _options(resource: Registration) -> proto.AnalyzerResourceOptions:
+        options = proto.AnalyzerResourceOptions(
+            protect=resource.protect,
+            ignoreChanges=resource.ignore_changes,
+            deleteBeforeReplace=resource.delete_before_replace,
+            deleteBeforeReplaceDefined=resource.delete_before_replace,
+            additionalSecretOutputs=resource.additional_secret_outputs,
+            parent=resource.parent,
+        )
+        return options
+
+    def _stack_entries(self) -> tuple[str, str]:
+        return self.run.stack_urn, self.run.stack_urn.rsplit("::", 1)[-1]
+
+    def analyze_requests(self) -> list[proto.AnalyzeRequest]:
+        stack_urn, stack_name = self._stack_entries()
+        requests = [proto.AnalyzeRequest(type=STACK_TYPE, properties=struct_pb2.Struct(), urn=stack_urn, name=stack_name,
+                                         options=proto.AnalyzerResourceOptions())]
+        for resource in self.run.resources:
+            request = proto.AnalyzeRequest(
+                type=resource.type, properties=resource.input_struct, urn=resource.urn, name=resource.name,
+                options=self._options(resource),
+            )
+            provider = self._provider(resource)
+            if provider is not None:
+                request.provider.CopyFrom(provider)
+            requests.append(request)
+        return requests
+
+    def analyze_stack_request(self) -> proto.AnalyzeStackRequest:
+        stack_urn, stack_name = self._stack_entries()
+        resources = [proto.AnalyzerResource(type=STACK_TYPE, properties=self.stack_outputs, urn=stack_urn, name=stack_name,
+                                            options=proto.AnalyzerResourceOptions())]
+        for resource in self.run.resources:
+            entry = proto.AnalyzerResource(
+                type=resource.type, properties=resource.output_struct, urn=resource.urn, name=resource.name,
+                options=self._options(resource), parent=resource.parent, dependencies=resource.dependencies,
+            )
+            for key, urns in resource.property_dependencies.items():
+                entry.propertyDependencies[key].CopyFrom(proto.AnalyzerPropertyDependencies(urns=urns))
+            provider = self._provider(resource)
+            if provider is not None:
+                entry.provider.CopyFrom(provider)
+            resources.append(entry)
+        return proto.AnalyzeStackRequest(resources=resources)

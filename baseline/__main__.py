@@ -1,5 +1,0 @@
-import sys
-
-from baseline.cli import main
-
-sys.exit(main())
