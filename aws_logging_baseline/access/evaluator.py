@@ -27,7 +27,7 @@ from .conditions import (
 
 __all__ = [
     "Decision", "Match", "Policy", "Principal", "Request", "StatementRef",
-    "arn_like", "evaluate", "statement_matches", "wildcard_match",
+    "arn_like", "evaluate", "request_context", "statement_matches", "statements", "wildcard_match",
 ]
 
 _ACCOUNT_ID = re.compile(r"\d{12}")
