@@ -332,6 +332,18 @@ def _scan(policies: Sequence[Policy], request: Request, kind: str, effect: str) 
     return _Verdict(matched, closest)
 
 
+def _not_principal_deny(policies: Sequence[Policy], request: Request, kind: str) -> StatementRef | None:
+    """A Deny with NotPrincipal, whatever it lists, denies every IAM principal that has a permissions boundary
+    (access_policies_boundaries.html); the first such statement that otherwise applies, if any."""
+    for policy in policies:
+        for ref, statement in statements(policy):
+            if str(statement.get("Effect", "")).lower() == "deny" and "NotPrincipal" in statement:
+                as_everyone = {k: v for k, v in statement.items() if k != "NotPrincipal"} | {"Principal": "*"}
+                if statement_matches(as_everyone, request, policy_kind=kind):
+                    return ref
+    return None
+
+
 def _no_allow(label: str, policies: Sequence[Policy], request: Request, kind: str, subject: str = "") -> str:
     """One line saying which policies did not allow the request and the statement that came closest."""
     if not policies:
@@ -380,6 +392,11 @@ def evaluate(
     ]
 
     # 1. An explicit Deny anywhere wins.
+    if iam and boundaries:
+        ref = _not_principal_deny(resource_policies, request, resource_kind)
+        if ref:
+            return Decision(False, f"denied explicitly by {ref} (a Deny with NotPrincipal denies every principal "
+                            "that has a permissions boundary)", (ref,), explicit_deny=True)
     for _, policies, kind in layers:
         denied = _scan(policies, request, kind, "Deny").matched
         if denied:
@@ -420,9 +437,9 @@ def evaluate(
     if principal.account != resource_account:
         if not grants:
             return deny(_no_allow(resource_label, resource_policies, request, resource_kind,
-                                  f" for {principal} of account {principal.account} (cross-account)"))
+                                  f" for {principal}, a cross-account request"))
         if not identity_ok:
-            return deny(f"{grants[0][0]} grants {principal.account} but " + own_side.gap(identity, boundary_ok))
+            return deny(f"{grants[0][0]} grants {principal.account}, but " + own_side.gap(identity, boundary_ok))
         return allow(grants[:1] + identity[:1])
 
     # 5. Same account. A grant naming the session or user itself escapes boundaries and session policies;
@@ -433,21 +450,22 @@ def evaluate(
     if effective_direct:
         return allow(effective_direct[:1])
     if direct and not identity_ok:
-        return deny(f"{direct[0][0]} allows but " + own_side.limit_gap(boundary_ok))
-    if resource_kind in ("key", "trust"):
-        # Key and trust policies must allow; IAM policies count only through the account-root statement.
-        if delegated and identity_ok:
-            return allow(delegated[:1] + identity[:1])
-        if delegated:
-            return deny(f"{delegated[0][0]} delegates to the account's IAM but " + own_side.gap(identity, boundary_ok))
+        return deny(f"{direct[0][0]} allows, but " + own_side.limit_gap(boundary_ok))
+    # Key and trust policies must allow: IAM policies count only through a statement naming the account.
+    needs_delegation = resource_kind in ("key", "trust")
+    if identity_ok and not needs_delegation:
+        return allow(identity[:1])
+    if identity_ok and delegated:
+        return allow(delegated[:1] + identity[:1])
+    if delegated:
+        return deny(f"{delegated[0][0]} delegates to the account's IAM, but " + own_side.gap(identity, boundary_ok))
+    if needs_delegation:
         why = _no_allow(resource_label, resource_policies, request, resource_kind)
         if identity_ok:
             why += f"; IAM policies count only when the {resource_kind} policy delegates to the account"
         return deny(why)
-    if identity_ok:
-        return allow(identity[:1])
     if identity:
-        return deny(own_side.limit_gap(boundary_ok))
+        return deny(own_side.gap(identity, boundary_ok))
     why = _no_allow("identity policy", identity_policies, request, "identity")
     if resource_policy is not None:
         why += " and " + _no_allow(resource_label, resource_policies, request, resource_kind)
@@ -463,14 +481,14 @@ class _OwnSide:
     session_policies: Sequence[Policy]
     request: Request
 
-    def gap(self, identity: list, boundary_ok: bool) -> str:
+    def gap(self, identity: list[tuple[StatementRef, Match]], boundary_ok: bool) -> str:
         if not identity:
             return _no_allow("identity policy", self.identity_policies, self.request, "identity")
-        return self.limit_gap(boundary_ok)
+        return f"{identity[0][0]} allows, but " + self.limit_gap(boundary_ok)
 
     def limit_gap(self, boundary_ok: bool) -> str:
         if not boundary_ok:
-            return "the permissions boundary does not: " + _no_allow(
+            return "the permissions boundary limits it: " + _no_allow(
                 "permissions boundary", self.boundaries, self.request, "boundary")
-        return "the session policies do not: " + _no_allow(
+        return "the session policies limit it: " + _no_allow(
             "session policy", self.session_policies, self.request, "session")

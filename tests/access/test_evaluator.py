@@ -121,7 +121,7 @@ DECISION_ROWS = [
     pytest.param(session, {"identity_policies": [ID_ALLOW], "permissions_boundary": BOUNDARY_S3}, True, "",
                  id="boundary and identity both allow"),
     pytest.param(session, {"identity_policies": [ID_ALLOW], "permissions_boundary": BOUNDARY_NONE}, False,
-                 "the permissions boundary does not", id="boundary limits the identity allow"),
+                 "the permissions boundary limits it", id="boundary limits the identity allow"),
     pytest.param(session, {"permissions_boundary": BOUNDARY_S3}, False, "no identity policy allows",
                  id="boundary alone grants nothing"),
     pytest.param(session, {"identity_policies": [ID_ALLOW], "permissions_boundary": policy(
@@ -130,7 +130,7 @@ DECISION_ROWS = [
     pytest.param(session, {"resource_policy": bucket_policy({"AWS": ROLE})}, True, "Grant",
                  id="same-account resource policy to the role alone allows"),
     pytest.param(session, {"resource_policy": TO_ROLE, "permissions_boundary": BOUNDARY_NONE}, False,
-                 "allows but the permissions boundary does not", id="boundary limits a grant to the role ARN"),
+                 "allows, but the permissions boundary limits it", id="boundary limits a grant to the role ARN"),
     pytest.param(session, {"resource_policy": TO_SESSION, "permissions_boundary": BOUNDARY_NONE}, True,
                  "Grant", id="boundary does not limit a grant to the session ARN"),
     pytest.param(user, {"resource_policy": bucket_policy({"AWS": USER}), "permissions_boundary": BOUNDARY_NONE}, True,
@@ -138,9 +138,9 @@ DECISION_ROWS = [
     pytest.param(session, {"identity_policies": [ID_ALLOW], "session_policies": [SESSION_S3]}, True, "",
                  id="session policy and identity both allow"),
     pytest.param(session, {"identity_policies": [ID_ALLOW], "session_policies": [SESSION_NONE]}, False,
-                 "the session policies do not", id="session policy limits the identity allow"),
+                 "the session policies limit it", id="session policy limits the identity allow"),
     pytest.param(session, {"resource_policy": bucket_policy({"AWS": ROLE}), "session_policies": [SESSION_NONE]}, False,
-                 "session policies do not", id="session policy limits a grant to the role ARN"),
+                 "session policies limit it", id="session policy limits a grant to the role ARN"),
     pytest.param(session, {"resource_policy": TO_SESSION, "session_policies": [SESSION_NONE]}, True,
                  "", id="session policy does not limit a grant to the session ARN"),
 ]
@@ -190,7 +190,7 @@ KEY_ROWS = [
     pytest.param(session, key_policy(ROOT_DELEGATION), [ID_ALLOW_KMS], True,
                  "Enable IAM User Permissions and identity policy of app statement AppKms",
                  id="root delegation plus identity policy"),
-    pytest.param(session, key_policy(ROOT_DELEGATION), [], False, "delegates to the account's IAM",
+    pytest.param(session, key_policy(ROOT_DELEGATION), [], False, "delegates to the account's IAM, but",
                  id="root delegation without identity policy"),
     pytest.param(session, key_policy(stmt(action="kms:*", resource="*", principal={"AWS": f"arn:aws:iam::{A}:role/x"})),
                  [ID_ALLOW_KMS], False, "IAM policies count only when the key policy delegates",
@@ -205,8 +205,8 @@ KEY_ROWS = [
                  "OtherAccount", id="cross-account: key policy grants the account and its IAM allows"),
     pytest.param(outsider, key_policy(stmt(action="kms:Decrypt", resource="*",
                  principal={"AWS": f"arn:aws:iam::{B}:root"}, sid="OtherAccount")), [], False,
-                 "grants 444455556666 but no identity policy allows", id="cross-account: without identity policy"),
-    pytest.param(outsider, key_policy(ROOT_DELEGATION), [ID_ALLOW_KMS], False, "(cross-account)",
+                 "grants 444455556666, but no identity policy allows", id="cross-account: without identity policy"),
+    pytest.param(outsider, key_policy(ROOT_DELEGATION), [ID_ALLOW_KMS], False, "a cross-account request",
                  id="cross-account: the owner's root delegation does not cover another account"),
 ]
 
@@ -543,7 +543,7 @@ CLOUDTRAIL_KEY_ROWS = [
                  id="root delegation lets the identity policy decide"),
     pytest.param(session, "kms:Decrypt", {"kms:EncryptionContext:aws:s3:arn": BUCKET}, [], False,
                  "denied: key policy of archive-key statement Enable IAM User Permissions delegates to the "
-                 "account's IAM but no identity policy allows kms:Decrypt",
+                 "account's IAM, but no identity policy allows kms:Decrypt",
                  id="without identity policy the delegation grants nothing"),
 ]
 
@@ -566,6 +566,54 @@ def test_denial_names_the_closest_statement_and_its_failing_condition():
     assert decision == Decision(False, "denied: no statement of key policy of archive-key allows kms:Decrypt "
                                 "(closest: statement X, condition StringLike kms:EncryptionContext:aws:s3:arn "
                                 "expects arn:aws:s3:::b/* got arn:aws:s3:::b)", ())
+
+
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
+REASON_ROWS = [
+    pytest.param(session, {"resource_policy": bucket_policy({"AWS": A})},
+                 "denied: bucket policy of acme-archive statement Grant delegates to the account's IAM, but no "
+                 "identity policy allows s3:GetObject", id="delegation without identity"),
+    pytest.param(outsider, {"resource_policy": bucket_policy({"AWS": B})},
+                 "denied: bucket policy of acme-archive statement Grant grants 444455556666, but no identity "
+                 "policy allows s3:GetObject", id="cross-account without identity"),
+    pytest.param(outsider, {"resource_policy": TO_ROLE, "identity_policies": [ID_ALLOW]},
+                 f"denied: no statement of bucket policy of acme-archive allows s3:GetObject for {OUT_SESSION}, "
+                 f"a cross-account request (closest: statement Grant, principal {OUT_SESSION} is not named in "
+                 "Principal)", id="cross-account without a grant"),
+    pytest.param(session, {"identity_policies": [ID_ALLOW], "permissions_boundary": BOUNDARY_NONE},
+                 "denied: identity policy of app statement AppS3 allows, but the permissions boundary limits it: "
+                 "no statement of boundary allows s3:GetObject (closest: statement Ec2Only, action s3:GetObject "
+                 "is not in Action)", id="boundary"),
+    pytest.param(session, {"resource_policy": TO_ROLE, "session_policies": [SESSION_NONE]},
+                 "denied: bucket policy of acme-archive statement Grant allows, but the session policies limit "
+                 "it: no statement of session policy allows s3:GetObject (closest: statement List, action "
+                 "s3:GetObject is not in Action)", id="session policy"),
+    pytest.param(session, {"identity_policies": [ID_ALLOW], "scps": [SCP_ALL, SCP_EC2_ONLY]},
+                 "allowed by identity policy of app statement AppS3", id="one SCP allow is enough"),
+    pytest.param(session, {"identity_policies": [policy("p1", stmt(action="s3:PutObject", sid="Put")),
+                                                  policy("p2", stmt(resource=BUCKET, sid="Bucket"))]},
+                 "denied: no statement of p1, p2 allows s3:GetObject (closest: p2 statement Bucket, resource "
+                 f"{OBJECT} is not in Resource)", id="no resource policy given"),
+    pytest.param(session, {"identity_policies": [policy("p1", stmt(action="s3:PutObject", sid="Put")),
+                                                  policy("p2", stmt(resource=BUCKET, sid="Bucket"))],
+                           "resource_policy": bucket_policy({"AWS": ROLE}, action="s3:ListBucket")},
+                 "denied: no statement of p1, p2 allows s3:GetObject (closest: p2 statement Bucket, resource "
+                 f"{OBJECT} is not in Resource) and no statement of bucket policy of acme-archive allows "
+                 "s3:GetObject (closest: statement Grant, action s3:GetObject is not in Action)",
+                 id="closest statement across several policies"),
+    pytest.param(session, {"identity_policies": [ID_ALLOW], "permissions_boundary": BOUNDARY_S3,
+                           "resource_policy": bucket_policy(None, effect="Deny", sid="OnlyApp",
+                                                            NotPrincipal={"AWS": [A, ROLE, SESSION]})},
+                 "denied explicitly by bucket policy of acme-archive statement OnlyApp (a Deny with NotPrincipal "
+                 "denies every principal that has a permissions boundary)", id="NotPrincipal deny and a boundary"),
+]
+
+
+@pytest.mark.parametrize(("principal", "kwargs", "reason"), REASON_ROWS)
+def test_reasons(principal, kwargs, reason):
+    assert decide(principal, **kwargs).reason == reason
 
 
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html
