@@ -42,7 +42,7 @@ def compile_pattern(text: str) -> str:
 def substitute_variables(text: str, context: Mapping[str, ContextValue]) -> str | None:
     """Compile text, replacing ${key}, ${key, 'default'}, ${*}, ${?} and ${$} from the context.
 
-    Returns None when a variable names a key that is missing (or multivalued) and has no default:
+    The result is in the internal pattern form that match_pattern takes. Returns None when a variable names a key that is missing (or multivalued) and has no default:
     AWS then treats the statement as not matching.
     """
     lowered = lowercase_keys(context)
@@ -271,11 +271,12 @@ def _holds(operator: str, key: str, wanted: tuple[Any, ...], context: Mapping[st
 
     patterns = []
     for value in wanted:
-        text = as_text(value)
-        compiled = substitute_variables(text, context) if spec.variables else compile_pattern(text)
-        if compiled is None:
-            return False  # an unresolved policy variable: the statement cannot match
-        patterns.append(compiled if spec.variables else text)
+        text: str | None = as_text(value)
+        if spec.variables:
+            text = substitute_variables(text, context)
+            if text is None:
+                return False  # an unresolved policy variable: the statement cannot match
+        patterns.append(text)
 
     def matches(actual: Any) -> bool:
         for pattern in patterns:

@@ -39,8 +39,9 @@ ACCOUNT = "account"    # the requester's account (root ARN or bare id): a delega
 EVERYONE = "everyone"  # "*", {"AWS": "*"} or a NotPrincipal that does not exclude the requester
 _SPECIFICITY = (SELF, ROLE, EVERYONE, ACCOUNT)
 
-# Policy kinds whose statements carry a Principal element.
+# Policy kinds whose statements carry a Principal element, and those that do not.
 _PRINCIPAL_KINDS = ("resource", "key", "trust", "rcp")
+_IDENTITY_KINDS = ("identity", "boundary", "session", "scp")
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,7 @@ def request_context(request: Request) -> dict[str, Any]:
         if principal.org_id:
             added["aws:PrincipalOrgID"] = principal.org_id
         added["aws:PrincipalType"] = {
-            "root": "Account", "user": "User", "assumed-role": "AssumedRole", "federated-user": "FederatedUser",
+            "root": "Account", "": "Account", "assumed-role": "AssumedRole", "federated-user": "FederatedUser",
         }.get(principal.resource_type, "User")
         added["aws:PrincipalIsAWSService"] = False
         if principal.resource_type == "user":
@@ -256,6 +257,8 @@ def statement_matches(statement: Mapping[str, Any], request: Request, *, policy_
     policy_kind is "identity", "boundary", "session", "scp" (no Principal element) or
     "resource", "key", "trust", "rcp" (Principal or NotPrincipal required). Trust policies have no Resource.
     """
+    if policy_kind not in _PRINCIPAL_KINDS + _IDENTITY_KINDS:
+        raise ValueError(f"unknown policy kind {policy_kind!r}")
     principal = request.principal
     context = request_context(request)
     grant = SELF

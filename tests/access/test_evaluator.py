@@ -665,6 +665,8 @@ def test_principal_account_is_derived_from_the_arn(principal, account):
     assert principal.account == account
 
 
-def test_unknown_resource_kind_is_refused():
+def test_unknown_kinds_are_refused():
     with pytest.raises(ValueError):
         decide(session, resource_kind="bucket")
+    with pytest.raises(ValueError):
+        statement_matches(stmt(), Request(session, "s3:GetObject", OBJECT), policy_kind="bucket")
