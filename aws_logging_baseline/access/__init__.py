@@ -1,0 +1,1 @@
+"""Offline evaluation of AWS IAM policies: who can do what on a resource."""
