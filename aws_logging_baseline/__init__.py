@@ -1,1 +1,1 @@
-"""Command line of the AWS logging & monitoring baseline: `python -m baseline preview | check | audit`."""
+"""AWS logging & monitoring baseline for Pulumi: components, the CrossGuard pack, offline tools (`pulumi-baseline preview | check | audit`)."""
