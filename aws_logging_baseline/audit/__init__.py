@@ -1,4 +1,4 @@
-"""Read-only live audit of an AWS account against the logging & monitoring baseline (`python -m baseline audit`).
+"""Read-only live audit of an AWS account against the logging & monitoring baseline (`pulumi-baseline audit`).
 
 Data flow: AwsContext (credentials, clients) -> tasks (account-wide groups + one per region) -> runner (thread
 pool) -> findings -> report (text, JSON, SARIF).

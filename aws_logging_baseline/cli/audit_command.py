@@ -1,4 +1,4 @@
-"""`python -m baseline audit`: the read-only live audit of an AWS account (exit 0 all pass, 1 otherwise, 2 bad input)."""
+"""`pulumi-baseline audit`: the read-only live audit of an AWS account (exit 0 all pass, 1 otherwise, 2 bad input)."""
 
 import argparse
 import json
@@ -38,7 +38,7 @@ def register(subparsers) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    # Imported here so `python -m baseline preview` does not pay for boto3.
+    # Imported here so `pulumi-baseline preview` does not pay for boto3.
     from aws_logging_baseline.audit import AuditOptions, run_audit
     from aws_logging_baseline.audit.regions import parse_regions
     from aws_logging_baseline.audit.report import print_text, to_json, to_sarif

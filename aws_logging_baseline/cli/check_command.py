@@ -1,4 +1,4 @@
-"""`python -m baseline check`: the offline plan, then the policy pack's verdict on it, as `pulumi preview
+"""`pulumi-baseline check`: the offline plan, then the policy pack's verdict on it, as `pulumi preview
 --policy-pack` would give it. Exit 0 when no mandatory policy is violated, 1 when one is, 2 on bad input."""
 
 import argparse
@@ -196,11 +196,19 @@ def handler(args: argparse.Namespace) -> int:
     if args.json is not None:
         console.print(f"export written to {args.json}")
     counts = summary(result)
-    console.print(
-        f"\n{counts['mandatory']} mandatory and {counts['advisory']} advisory violation(s) from {counts['policies']} policies; "
-        f"engine {timings['engine']:.2f}s, pack start {timings['packStart']:.2f}s, policies {timings['policies']:.2f}s"
-    )
+    console.print(f"\ntimings: engine {timings['engine']:.2f}s, pack start {timings['packStart']:.2f}s, "
+                  f"policies {timings['policies']:.2f}s", style="dim")
+    console.print(f"{counts['mandatory']} mandatory and {counts['advisory']} advisory violation(s) from "
+                  f"{counts['policies']} policies", style="bold")
+    console.print(next_step(args, run, result), width=100)
     return EXIT_FINDINGS if result.mandatory else EXIT_OK
+
+
+def next_step(args: argparse.Namespace, run: RunResult, result: CheckResult) -> str:
+    if result.mandatory:
+        return "next: fix the mandatory violations above (each names its remediation), then check again"
+    return (f"next: `pulumi up --stack {run.stack}` deploys; `--format sarif --output FILE` reports to code "
+            f"scanning in PR review; `--tree full` lists every resource")
 
 
 def register(subparsers) -> None:

@@ -52,5 +52,17 @@ def render(catalog_path: Path = CATALOG) -> str:
     return "\n".join(lines) + "\n"
 
 
-if __name__ == "__main__":
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    argparse.ArgumentParser(
+        prog="python -m aws_logging_baseline.cli.compliance_matrix",
+        description="Print docs/compliance.md (the compliance matrix) generated from the pack's controls.yaml; "
+                    "redirect it to the file: `... > docs/compliance.md`. A test keeps the file current.",
+    ).parse_args(argv)
     sys.stdout.write(render())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

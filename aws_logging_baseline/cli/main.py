@@ -7,6 +7,7 @@ Each subcommand lives in its own module and exposes `register(subparsers)`, whic
 import argparse
 import sys
 import traceback
+from pathlib import Path
 
 from aws_logging_baseline.errors import EXIT_USAGE, UserError
 
@@ -21,7 +22,7 @@ OUTPUT_NEEDS_FORMAT = "--output: only json and sarif reports are written to a fi
 
 class _Parser(argparse.ArgumentParser):
     """argparse exits 2 on bad flags already; this keeps its message to one line naming the flag, and the
-    subcommand (`python -m baseline preview: unrecognized arguments: ...`) when the flag follows one."""
+    subcommand (`pulumi-baseline preview: unrecognized arguments: ...`) when the flag follows one."""
 
     def error(self, message: str) -> None:  # noqa: D401 - argparse hook
         self.exit(EXIT_USAGE, f"error: {self.prog}: {message}\n")
@@ -32,7 +33,7 @@ class _SubcommandParser(_Parser):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # SUPPRESS: when absent here, the top-level parser's value (`python -m baseline --debug check`) stands.
+        # SUPPRESS: when absent here, the top-level parser's value (`pulumi-baseline --debug check`) stands.
         self.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
 
     def parse_known_args(self, args=None, namespace=None):
@@ -41,6 +42,11 @@ class _SubcommandParser(_Parser):
             # argparse would hand these back to the top-level parser, which names itself, not the subcommand.
             self.error(f"unrecognized arguments: {' '.join(extras)}")
         return namespace, extras
+
+
+def command_name() -> str:
+    """What the user typed to run us (the console script or `python -m`), for help texts and next steps."""
+    return "pulumi-baseline" if Path(sys.argv[0]).name == "pulumi-baseline" else "python -m aws_logging_baseline"
 
 
 def add_report_options(parser: argparse.ArgumentParser) -> None:
@@ -62,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     from aws_logging_baseline.cli import audit_command, check_command, preview_command
 
     parser = _Parser(
-        prog="python -m baseline",
+        prog=command_name(),
         description="Offline preview, offline policy check and read-only live audit of the AWS logging & monitoring baseline.",
     )
     parser.add_argument("--debug", action="store_true", help=f"{DEBUG_HELP} (also accepted after the command)")

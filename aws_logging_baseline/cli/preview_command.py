@@ -1,4 +1,4 @@
-"""`python -m baseline preview`: run a program offline and print the plan (and optionally export it)."""
+"""`pulumi-baseline preview`: run a program offline and print the plan (and optionally export it)."""
 
 import argparse
 from pathlib import Path
@@ -7,9 +7,10 @@ from rich.console import Console
 
 from aws_logging_baseline.offline.engine import RunResult, run_program
 from aws_logging_baseline.offline.export import export_document
+from aws_logging_baseline.cli.main import command_name
 from aws_logging_baseline.cli.output_files import check_output_path, write_json_atomically
 from aws_logging_baseline.offline.project import parse_override
-from aws_logging_baseline.cli.report import print_plan, wide_console
+from aws_logging_baseline.cli.report import TREE_VIEWS, print_plan, wide_console
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 JSON_HELP = "write the plan export (the shape of `pulumi stack export`) to FILE (written whole or not at all)"
@@ -38,8 +39,12 @@ def add_program_options(parser: argparse.ArgumentParser, json_help: str = JSON_H
         help="override a stack config value, as `pulumi preview --config` (repeatable; the text is read as the key's declared type: true/false, integers, [a, b] arrays)",
     )
     parser.add_argument("--json", metavar="FILE", help=json_help)
-    parser.add_argument("--no-tree", action="store_true",
-                        help="print only the two summary tables (by region and service, by type), not the resource tree")
+    parser.add_argument("--tree", choices=TREE_VIEWS, default="collapsed",
+                        help="collapsed (default): one line per component or group of like components, and resources "
+                             "by service; full: every resource, and the two summary tables (by region and service, by "
+                             "type); none: only those two tables")
+    parser.add_argument("--no-tree", action="store_const", const="none", dest="tree",
+                        help="the same as --tree none: print only the two summary tables (by region and service, by type)")
 
 
 def fixture_path(args: argparse.Namespace) -> Path:
@@ -68,7 +73,7 @@ def run_and_print(args: argparse.Namespace, console: Console, overrides: dict | 
     if overrides is None:
         overrides = check_program_options(args)
     result = run_program(args.program, args.stack, fixture_path(args), config_overrides=overrides)
-    print_plan(result, console, tree=not args.no_tree)
+    print_plan(result, console, view=args.tree)
     return result
 
 
@@ -85,6 +90,8 @@ def handler(args: argparse.Namespace) -> int:
     console.print(f"offline preview of stack [bold]{result.stack}[/]: {len(result.resources)} registrations in {result.seconds:.2f}s")
     if args.json is not None:
         console.print(f"export written to {args.json}")
+    console.print(f"next: `{command_name()} check --stack {result.stack}` (policies), "
+                  f"`pulumi up --stack {result.stack}` (deploy)", width=100)
     return 0
 
 

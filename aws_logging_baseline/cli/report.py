@@ -1,8 +1,13 @@
-"""The human-readable plan: a tree of components and their children grouped by region, and a summary."""
+"""The human-readable plan: a tree of components and their children grouped by region, and a summary.
+
+Two views: `collapsed` (the default: one line per component, or per group of like components such as one
+ConfigRecording per region, with what it declares summarized by type and region, and one table of resources
+by service) fits a terminal of 100 columns; `full` prints every resource and the two wide summary tables."""
 
 from collections import Counter, defaultdict
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
@@ -46,6 +51,94 @@ def build_tree(result: RunResult) -> Tree:
 
     add(root, result.stack_urn)
     return root
+
+
+LINE_WIDTH = 100
+TREE_VIEWS = ("collapsed", "full", "none")
+
+
+def _where(counts: Counter) -> str:
+    """Where one type stands: 'in us-east-1', '(global)', 'in each of 17 regions', 'in 17 regions (18-23 each)'."""
+    regions = sorted(counts)
+    if len(regions) == 1:
+        return "(global)" if regions[0] == GLOBAL else f"in {regions[0]}"
+    low, high = min(counts.values()), max(counts.values())
+    if low == high:
+        return f"in each of {len(regions)} regions" + (f" (×{low})" if low > 1 else "")
+    return f"in {len(regions)} regions ({low}-{high} each)"
+
+
+def _declares(resources: list[Registration]) -> str:
+    """Types that stand in the same places share one clause: 'kms.Key, kms.Alias in each of 2 regions'."""
+    by_type: dict[str, Counter] = defaultdict(Counter)
+    for resource in resources:
+        by_type[short_type(resource.type)][region_of(resource)] += 1
+    clauses: dict[str, list[str]] = defaultdict(list)
+    for type_, counts in by_type.items():
+        total = sum(counts.values())
+        plural = total > 1 and len(counts) == 1 or len(set(counts.values())) > 1
+        clauses[_where(counts)].append(f"{type_} ×{total}" if plural else type_)
+    return "; ".join(f"{', '.join(types)} {where}" for where, types in clauses.items())
+
+
+def build_collapsed_tree(result: RunResult) -> Tree:
+    """Components only, like siblings (same type) as one node, each with one line saying what it declares."""
+    children: dict[str, list[Registration]] = defaultdict(list)
+    for resource in result.resources:
+        children[resource.parent].append(resource)
+
+    def resources_under(urn: str) -> list[Registration]:
+        found = []
+        for kid in children.get(urn, []):
+            found.extend([kid] if kid.custom else resources_under(kid.urn))
+        return found
+
+    def add(node: Tree, parent_urn: str) -> None:
+        kids = children.get(parent_urn, [])
+        own = [k for k in kids if k.custom]
+        if own and parent_urn != result.stack_urn:
+            node.add(escape(_declares(own)))
+        groups: dict[str, list[Registration]] = defaultdict(list)
+        for component in (k for k in kids if not k.custom):
+            groups[component.type].append(component)
+        for type_, group in groups.items():
+            label = type_.rsplit(":", 1)[-1]
+            inner = [r for c in group for r in resources_under(c.urn)]
+            head = f"{label} {group[0].name}" if len(group) == 1 else f"{label} ×{len(group)}"
+            branch = node.add(f"[cyan]{escape(head)}[/] [dim]({len(inner)} resources)[/]")
+            if len(group) == 1 and any(not k.custom for k in children.get(group[0].urn, [])):
+                add(branch, group[0].urn)
+            else:
+                branch.add(escape(_declares(inner)))
+
+    root = Tree(f"[bold]{result.project.name}[/] stack [bold]{result.stack}[/]")
+    add(root, result.stack_urn)
+    return root
+
+
+def build_service_table(result: RunResult) -> Table:
+    """Resources by service: total, home region, each other region, global. Narrow whatever the region count."""
+    custom = [r for r in result.resources if r.custom]
+    home = result.stack_outputs.get("homeRegion")
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for r in custom:
+        counts[service_of(r.type)][region_of(r)] += 1
+    others = sorted({region_of(r) for r in custom} - {home, GLOBAL})
+    table = Table(title=f"{len(custom)} resources in {len(result.resources) - len(custom)} components, "
+                        f"{len(others) + (home is not None)} regions")
+    table.add_column("service")
+    table.add_column("total", justify="right", style="bold")
+    table.add_column(f"{home} (home)" if home else "home", justify="right")
+    table.add_column(f"other {len(others)} regions", justify="right")
+    table.add_column(GLOBAL, justify="right")
+    for service in sorted(counts):
+        c = counts[service]
+        spread = [c[r] for r in others if c[r]]
+        other = "" if not spread else (f"{spread[0]} each" if len(set(spread)) == 1 and len(spread) == len(others)
+                                        else f"{sum(spread)} in {len(spread)} ({min(spread)}-{max(spread)} each)"
+                                        if len(set(spread)) > 1 else f"{sum(spread)} in {len(spread)}")
+        table.add_row(service, str(sum(c.values())), str(c[home] or ""), other, str(c[GLOBAL] or ""))
+    return table
 
 
 def service_of(type_: str) -> str:
@@ -100,9 +193,15 @@ def wide_console(stderr: bool = False) -> Console:
     return console if console.is_terminal else Console(stderr=stderr, width=200)
 
 
-def print_plan(result: RunResult, console: Console | None = None, tree: bool = True) -> None:
+def print_plan(result: RunResult, console: Console | None = None, view: str = "collapsed") -> None:
+    """`collapsed` (default), `full` (every resource, both wide tables) or `none` (the tables of `full` only)."""
     console = console or wide_console()
-    if tree:
+    if view == "collapsed":
+        width = min(console.width, LINE_WIDTH)
+        console.print(build_collapsed_tree(result), width=width)
+        console.print(build_service_table(result), width=width)
+        return
+    if view == "full":
         console.print(build_tree(result))
     for table in build_summary(result):
         console.print(table)

@@ -198,7 +198,7 @@ def _help_of(parser, option: str) -> str:
 def test_unrecognized_argument_names_the_subcommand(capsys):
     for command in ("preview", "check", "audit"):
         code, _, err = cli(capsys, command, "--bogus")
-        assert_one_line_error(code, err, f"error: python -m baseline {command}: unrecognized arguments: --bogus")
+        assert_one_line_error(code, err, f"error: python -m aws_logging_baseline {command}: unrecognized arguments: --bogus")
 
 
 def test_debug_is_accepted_after_the_subcommand(capsys):

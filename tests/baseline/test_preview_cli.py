@@ -1,4 +1,4 @@
-"""`python -m baseline preview` as a new user runs it: the export, and one clear line for each bad input."""
+"""`pulumi-baseline preview` as a new user runs it: the export, and one clear line for each bad input."""
 
 import json
 import os
@@ -22,7 +22,9 @@ def export(tmp_path_factory) -> dict:
     out = tmp_path_factory.mktemp("export") / "out.json"
     done = run_cli("preview", "--stack", "example", "--json", str(out))
     assert done.returncode == 0, done.stderr
-    assert "Resources by region and service" in done.stdout and "Resources by type" in done.stdout and "offline preview of stack example" in done.stdout
+    # The default view: the collapsed tree (like components as one line) and resources by service.
+    assert "ConfigRecording ×17 (51 resources)" in done.stdout and "cfg.Recorder, cfg.DeliveryChannel, cfg.RecorderStatus in each of 17 regions" in done.stdout
+    assert "offline preview of stack example" in done.stdout and "next: `python -m aws_logging_baseline check --stack example`" in done.stdout
     return json.loads(out.read_text())
 
 
