@@ -6,11 +6,13 @@ import json
 import sys
 import time
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
 
+from aws_logging_baseline import PROJECT_URL, policy_help_url
 from aws_logging_baseline.cli import sarif
 from aws_logging_baseline.cli.main import add_report_options, check_report_options
 from aws_logging_baseline.offline.crossguard import CheckResult, PolicyPackProcess, load_policy_config, reconcile_config
@@ -22,7 +24,6 @@ from aws_logging_baseline.offline.project import stack_file
 from aws_logging_baseline.cli.report import wide_console
 
 FORMATS = ("text", "json", "sarif")
-INFORMATION_URI = "https://github.com/pulumi/pulumi-policy"
 DESCRIPTION = (
     "Run the program offline and print its plan, then run the policy pack on it and report the verdict, as "
     "pulumi preview --policy-pack would. --json FILE writes the plan export (the shape of pulumi stack export); "
@@ -132,20 +133,31 @@ def json_document(run: RunResult, result: CheckResult, timings: dict[str, float]
     }
 
 
-def source_location(run: RunResult, registration: Registration | None) -> tuple[str, int | None]:
-    """Where a violation points in the program: the file and line that declared the resource, relative to the
-    program directory; for the stack itself, a resource the engine did not record (the default provider) or a
-    declaration outside the program directory, the stack's config file Pulumi.<stack>.yaml. Never an absolute
+def repository_root(directory: Path) -> Path:
+    """The git work tree holding `directory` (where GitHub resolves SARIF paths), else `directory` itself."""
+    directory = Path(directory).resolve()
+    for candidate in (directory, *directory.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return directory
+
+
+def source_location(run: RunResult, registration: Registration | None, repo_root: Path | None = None) -> tuple[str, int | None]:
+    """Where a violation points: the file and line that declared the resource, relative to the repository root
+    (`--repo-root`, by default the git work tree of the program, which is what code scanning resolves paths
+    against); for the stack itself, a resource the engine did not record (the default provider) or a declaration
+    outside the repository (an installed package), the stack's config file Pulumi.<stack>.yaml. Never an absolute
     path: code scanning needs a path relative to the checkout, and a CI runner's paths are nobody's business."""
+    root = repo_root if repo_root is not None else repository_root(run.project.directory)
     if registration is not None and registration.source_file and registration.source_line > 0:
-        uri = sarif.relative_uri(registration.source_file, run.project.directory)
+        uri = sarif.relative_uri(registration.source_file, root)
         if uri is not None:
             return uri, registration.source_line
-    config_uri = sarif.relative_uri(stack_file(run.project, run.stack), run.project.directory, must_exist=False)
+    config_uri = sarif.relative_uri(stack_file(run.project, run.stack), root, must_exist=False)
     return config_uri or "Pulumi.yaml", None
 
 
-def sarif_document(run: RunResult, result: CheckResult) -> dict[str, Any]:
+def sarif_document(run: RunResult, result: CheckResult, repo_root: Path | None = None) -> dict[str, Any]:
     rules = [
         sarif.SarifRule(
             id=p.name,
@@ -153,6 +165,7 @@ def sarif_document(run: RunResult, result: CheckResult) -> dict[str, Any]:
             short_description=p.description,
             full_description=f"{p.description} ({p.framework.get('reference', '')})",
             help_text=p.remediation or p.description,
+            help_uri=policy_help_url(p.name),
             default_level="error" if result.config.get(p.name, {}).get("enforcementLevel") == "mandatory" else "warning",
             properties={"tags": p.tags, "security-severity": sarif.security_severity(p.severity or "medium"),
                         "severity": p.severity, "policyType": p.policy_type, "framework": p.framework},
@@ -165,7 +178,7 @@ def sarif_document(run: RunResult, result: CheckResult) -> dict[str, Any]:
     for v in result.violations:
         if v.policy not in policy_names:
             continue
-        artifact_uri, start_line = source_location(run, by_urn.get(v.urn) if v.urn else None)
+        artifact_uri, start_line = source_location(run, by_urn.get(v.urn) if v.urn else None, repo_root)
         results.append(sarif.SarifResult(
             rule_id=v.policy,
             level="error" if v.enforcement == "mandatory" else "warning",
@@ -175,7 +188,7 @@ def sarif_document(run: RunResult, result: CheckResult) -> dict[str, Any]:
             start_line=start_line,
             properties={"enforcementLevel": v.enforcement, "severity": v.severity},
         ))
-    return sarif.build_sarif(result.pack_name, result.pack_version, INFORMATION_URI, rules, results)
+    return sarif.build_sarif(result.pack_name, result.pack_version, PROJECT_URL, rules, results)
 
 
 def handler(args: argparse.Namespace) -> int:
@@ -186,7 +199,7 @@ def handler(args: argparse.Namespace) -> int:
     if args.format == "text":
         print_text(result, console)
     else:
-        document = json_document(run, result, timings) if args.format == "json" else sarif_document(run, result)
+        document = json_document(run, result, timings) if args.format == "json" else sarif_document(run, result, args.repo_root)
         if args.output is not None:
             write_json_atomically(args.output, document, "--output")
             print_text(result, console)
@@ -223,4 +236,7 @@ def register(subparsers) -> None:
     parser.add_argument("--policy-config", metavar="FILE",
                         help="policy config JSON, as `pulumi preview --policy-pack-config`: {\"all\": level, \"<policy>\": level | {...}}")
     add_report_options(parser)
+    parser.add_argument("--repo-root", type=Path, metavar="DIR",
+                        help="SARIF paths are relative to DIR (default: the git work tree holding the program, "
+                             "as code scanning resolves them)")
     parser.set_defaults(handler=handler)

@@ -12,12 +12,12 @@ CATALOG = Path(__file__).resolve().parents[1] / "policies" / "controls.yaml"
 
 HEADER = """# Compliance matrix
 
-Generated from `policies/controls.yaml` by `python -m aws_logging_baseline.cli.compliance_matrix` (a test keeps this file
-current). Each row is one policy of the CrossGuard pack in `policies/`: the CIS AWS Foundations Benchmark
+Generated from `aws_logging_baseline/policies/controls.yaml` by `python -m aws_logging_baseline.cli.compliance_matrix` (a test keeps this file
+current). Each row is one policy of the CrossGuard pack in `aws_logging_baseline/policies/`: the CIS AWS Foundations Benchmark
 recommendation it proves (v1.4.0 numbering and v5.0.0, the newest version AWS Security Hub supports; v6.0.0 and
 v7.0.0 renumber Logging 3.x to 4.x and Monitoring 4.x to 5.x), the AWS Security Hub controls, the component in
 this repository that implements it, and the AWS Config rule (or Security Hub check) that watches it at run time.
-`check` (offline) and `pulumi preview --policy-pack policies` prove it before deployment; `baseline audit` and
+`check` (offline) and `pulumi preview --policy-pack aws_logging_baseline/policies` prove it before deployment; `pulumi-baseline audit` and
 the Config rule watch it after.
 
 Level: the default enforcement (mandatory blocks a preview; advisory reports). Change it per policy with a
@@ -35,7 +35,7 @@ def render(catalog_path: Path = CATALOG) -> str:
              "|---|---|---|---|---|---|---|---|---|"]
     for c in document["policies"]:
         lines.append(
-            f"| `{c['name']}` | {c['kind']} | {c['enforcement']} | {c['severity']} | {_ids(c['cis14'])} | {_ids(c['cis5'])} "
+            f"| <a id=\"{c['name']}\"></a>`{c['name']}` | {c['kind']} | {c['enforcement']} | {c['severity']} | {_ids(c['cis14'])} | {_ids(c['cis5'])} "
             f"| {_ids(c['securityHub'])} | {c['component']} | {('`' + c['configRule'] + '`') if c['configRule'] else 'audit only'} |"
         )
     lines += ["", "## Configurable thresholds", "", "| Policy | Setting | Type | Default | Meaning |", "|---|---|---|---|---|"]

@@ -14,6 +14,7 @@ import yaml
 import pytest
 
 from aws_logging_baseline.offline import crossguard
+from aws_logging_baseline import PROJECT_URL
 from aws_logging_baseline.cli.check_command import source_location
 from aws_logging_baseline.cli.main import main
 from tests.policies.conftest import CASES_PROGRAM, FIXTURE, REPO, run_case
@@ -88,10 +89,15 @@ def test_sarif_report_validates_against_the_oasis_schema(capsys, tmp_path):
     public = [r for r in run["results"] if r["ruleId"] == "s3-bucket-policy-no-public-principal"]
     assert len(public) == 1 and public[0]["level"] == "error"
     assert public[0]["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].endswith("aws:s3/bucketPolicy:BucketPolicy::b-policy")
-    assert_every_result_points_at_a_file(run["results"], CASES_PROGRAM)
+    assert_every_result_points_at_a_file(run["results"], REPO)
     # The bucket policy is declared in cases.py, in bucket(), called by the policy-public-read case.
     physical = public[0]["locations"][0]["physicalLocation"]
-    assert physical["artifactLocation"]["uri"] == "cases.py"
+    assert physical["artifactLocation"]["uri"] == "tests/policies/programs/cases/cases.py"
+    # Each rule links to its row of the compliance matrix; the tool is this project.
+    assert run["tool"]["driver"]["informationUri"] == PROJECT_URL
+    assert {r["id"]: r["helpUri"] for r in run["tool"]["driver"]["rules"]}["s3-bucket-policy-no-public-principal"] == \
+        f"{PROJECT_URL}/blob/main/docs/compliance.md#s3-bucket-policy-no-public-principal"
+    assert '<a id="s3-bucket-policy-no-public-principal"></a>' in (REPO / "docs" / "compliance.md").read_text()
     assert "aws.s3.BucketPolicy(" in _line(CASES_PROGRAM / "cases.py", physical["region"]["startLine"])
 
 
@@ -101,7 +107,7 @@ def _line(path: Path, number: int) -> str:
 
 def assert_every_result_points_at_a_file(results: list[dict], program: Path) -> None:
     """Code scanning rejects an upload with a result lacking physicalLocation.artifactLocation.uri; the URI must
-    be relative to the program directory (the checkout), never file:// or a runner's absolute path."""
+    be relative to the checkout (the git root), never file:// or a runner's absolute path."""
     assert results
     for result in results:
         [location] = result["locations"]
@@ -134,9 +140,10 @@ def test_sarif_points_stack_violations_at_the_stack_config_file(capsys):
     code, out, _ = check(capsys, *CASE_ARGS, "-c", "policy-cases:case=empty", "--format", "sarif")
     results = json.loads(out)["runs"][0]["results"]
     assert code == 1 and {r["ruleId"] for r in results} >= {"multi-region-cloud-trail-enabled"}
-    assert_every_result_points_at_a_file(results, CASES_PROGRAM)
+    # Relative to the git work tree of the program, where code scanning resolves them, not to the program.
+    assert_every_result_points_at_a_file(results, REPO)
     assert {json.dumps(r["locations"][0]["physicalLocation"]) for r in results} == {
-        json.dumps({"artifactLocation": {"uri": "Pulumi.test.yaml"}})}
+        json.dumps({"artifactLocation": {"uri": "tests/policies/programs/cases/Pulumi.test.yaml"}})}
     assert {r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] for r in results} == {
         "urn:pulumi:test::policy-cases::pulumi:pulumi:Stack::policy-cases-test"}
 
@@ -145,12 +152,13 @@ def test_source_location_falls_back_to_the_stack_config_file():
     run = run_case("log-group-plain")
     [log_group] = run.of_type("aws:cloudwatch/logGroup:LogGroup")
     assert Path(log_group.source_file) == CASES_PROGRAM / "cases.py" and log_group.source_line > 0
-    assert source_location(run, log_group) == ("cases.py", log_group.source_line)
+    assert source_location(run, log_group) == ("tests/policies/programs/cases/cases.py", log_group.source_line)
+    assert source_location(run, log_group, CASES_PROGRAM) == ("cases.py", log_group.source_line)  # --repo-root
     for elsewhere in (dataclasses.replace(log_group, source_file=str(REPO / "aws_logging_baseline" / "components" / "trail.py")),  # outside
                       dataclasses.replace(log_group, source_file="", source_line=0),  # no position sent
                       dataclasses.replace(log_group, source_line=0),
                       None):  # the stack, or a resource the engine did not record (the default provider)
-        assert source_location(run, elsewhere) == ("Pulumi.test.yaml", None)
+        assert source_location(run, elsewhere, CASES_PROGRAM) == ("Pulumi.test.yaml", None)
 
 
 def _bad(capsys, tmp_path, config):
