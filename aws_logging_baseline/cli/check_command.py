@@ -11,6 +11,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
+from rich.rule import Rule
 
 from aws_logging_baseline import PROJECT_URL, policy_help_url
 from aws_logging_baseline.cli import sarif
@@ -21,6 +22,7 @@ from aws_logging_baseline.errors import EXIT_FINDINGS, EXIT_OK, UserError
 from aws_logging_baseline.cli.output_files import write_json_atomically
 from aws_logging_baseline.cli.preview_command import REPO_ROOT, add_program_options, check_program_options, run_and_print, write_export
 from aws_logging_baseline.offline.project import stack_file
+from aws_logging_baseline.offline.stacks import fixture_for, is_pattern, matching_stacks
 from aws_logging_baseline.cli.report import wide_console
 
 FORMATS = ("text", "json", "sarif")
@@ -192,6 +194,8 @@ def sarif_document(run: RunResult, result: CheckResult, repo_root: Path | None =
 
 
 def handler(args: argparse.Namespace) -> int:
+    if is_pattern(args.stack):
+        return handle_many(args)
     machine = args.format != "text" and args.output is None
     console = wide_console(stderr=machine)  # stdout carries only the document when no --output is given
     run, result, timings = run_check(args, console)
@@ -211,13 +215,65 @@ def handler(args: argparse.Namespace) -> int:
     counts = summary(result)
     console.print(f"\ntimings: engine {timings['engine']:.2f}s, pack start {timings['packStart']:.2f}s, "
                   f"policies {timings['policies']:.2f}s", style="dim")
-    console.print(f"{counts['mandatory']} mandatory and {counts['advisory']} advisory violation(s) from "
-                  f"{counts['policies']} policies", style="bold")
-    console.print(next_step(args, run, result), width=100)
+    console.print(verdict(counts), style="bold")
+    console.print(next_step(run, result), width=100)
     return EXIT_FINDINGS if result.mandatory else EXIT_OK
 
 
-def next_step(args: argparse.Namespace, run: RunResult, result: CheckResult) -> str:
+def verdict(counts: dict[str, int]) -> str:
+    return f"{counts['mandatory']} mandatory and {counts['advisory']} advisory violation(s) from {counts['policies']} policies"
+
+
+def handle_many(args: argparse.Namespace) -> int:
+    """`--stack PATTERN`: every matching stack in this process, against one pack process; a verdict per stack,
+    exit 1 when any stack has a mandatory violation. JSON: one document per stack; SARIF: one run whose results
+    name their stack in the URN."""
+    if args.json is not None:
+        raise UserError(f"--json: a plan export is one stack's; give one --stack, not the pattern {args.stack!r}")
+    check_report_options(args)
+    overrides = check_program_options(args)
+    stacks = matching_stacks(args.program, args.stack)
+    fixtures = {stack: fixture_for(args.account, stack) for stack in stacks}  # every fixture exists, up front
+    machine = args.format != "text" and args.output is None
+    console = wide_console(stderr=machine)
+    source = f"--policy-config {args.policy_config}"
+    user_config = load_policy_config(args.policy_config) if args.policy_config is not None else None
+    checked: list[tuple[RunResult, CheckResult, dict[str, float]]] = []
+    with PolicyPackProcess(args.policy_pack) as pack:
+        reconcile_config(pack.analyzer_info(), user_config, source)
+        for stack in stacks:
+            one = argparse.Namespace(**{**vars(args), "stack": stack, "account": fixtures[stack]})
+            console.print(Rule(f"stack {stack}"), width=min(console.width, 100))
+            started = time.perf_counter()
+            run = _run_engine(one, console, overrides)
+            engine_seconds = time.perf_counter() - started
+            result = pack.check(run, user_config, source)
+            timings = {"engine": engine_seconds, "packStart": result.start_seconds,
+                       "policies": result.analyze_seconds, "total": time.perf_counter() - started}
+            print_text(result, console)
+            console.print(f"stack {stack}: {verdict(summary(result))}", style="bold")
+            checked.append((run, result, timings))
+    if args.format != "text":
+        if args.format == "json":
+            document: dict[str, Any] = {"stacks": [json_document(*one) for one in checked],
+                                        "summary": {"stacks": len(checked),
+                                                    **{k: sum(summary(r)[k] for _, r, _ in checked) for k in ("mandatory", "advisory")}}}
+        else:
+            document = sarif_document(*checked[0][:2], args.repo_root)
+            for run, result, _ in checked[1:]:
+                document["runs"][0]["results"] += sarif_document(run, result, args.repo_root)["runs"][0]["results"]
+        if args.output is not None:
+            write_json_atomically(args.output, document, "--output")
+            console.print(f"{args.format} report written to {args.output}")
+        else:
+            sys.stdout.write(json.dumps(document, indent=2) + "\n")
+    failing = [run.stack for run, result, _ in checked if result.mandatory]
+    console.print(f"\n{len(checked)} stacks checked; " + (f"mandatory violations in: {', '.join(failing)}" if failing
+                                                          else "no mandatory violation in any"), style="bold")
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def next_step(run: RunResult, result: CheckResult) -> str:
     if result.mandatory:
         return "next: fix the mandatory violations above (each names its remediation), then check again"
     return (f"next: `pulumi up --stack {run.stack}` deploys; `--format sarif --output FILE` reports to code "

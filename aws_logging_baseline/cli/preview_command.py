@@ -28,11 +28,14 @@ def add_program_options(parser: argparse.ArgumentParser, json_help: str = JSON_H
         help="directory of the Pulumi Python program (default: the current directory if it has a Pulumi.yaml, as "
              "`pulumi preview` would use, else this repository)",
     )
-    parser.add_argument("--stack", default="example", help="stack name: reads Pulumi.<stack>.yaml in PROGRAM (or its stackConfigDir) (default: example)")
+    parser.add_argument("--stack", default="example",
+                        help="stack name: reads Pulumi.<stack>.yaml in PROGRAM (or its stackConfigDir) (default: "
+                             "example); check also takes a glob ('*', 'member-*') and checks every matching stack")
     parser.add_argument(
         "--account",
         default=None,
-        help="account fixture answering invokes (default: PROGRAM/examples/account.yaml, else this repository's)",
+        help="account fixture answering invokes (default: PROGRAM/examples/account.yaml, else this repository's); "
+             "with check --stack PATTERN, a directory holding <stack>.yaml for each stack",
     )
     parser.add_argument(
         "-c", "--config", action="append", default=[], metavar="KEY=VALUE",
