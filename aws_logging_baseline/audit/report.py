@@ -4,7 +4,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from rich import box
 from rich.console import Console
+from rich.table import Table
 from rich.markup import escape
 
 from aws_logging_baseline.audit import AuditReport
@@ -53,12 +55,43 @@ def to_sarif(report: AuditReport) -> dict[str, Any]:
     return build_sarif(TOOL_NAME, TOOL_VERSION, None, rules, results)
 
 
+WIDTH = 100
+_ORDER = {"fail": 0, "unknown": 1, "pass": 2}
+
+
+def control_rows(report: AuditReport) -> list[tuple[str, str, str]]:
+    """One (status, control, where-and-why) row per control: its worst status, then where it stands, regions
+    grouped ('all 17 regions', 'us-east-1, eu-west-1 of 17 regions'), and the first problem's message."""
+    by_control: dict[str, list] = {}
+    for finding in report.findings:
+        by_control.setdefault(finding.control, []).append(finding)
+    rows = []
+    for control, findings in by_control.items():
+        status = min((f.status for f in findings), key=_ORDER.__getitem__)
+        regions = sorted({f.region for f in findings})
+        if status == "pass":
+            where = "account-wide" if regions == ["global"] else f"all {len(regions)} region(s)"
+            rows.append((status, control, where))
+            continue
+        problems = [f for f in findings if f.status == status]
+        places = sorted({f.region for f in problems})
+        scope = ("account-wide" if places == ["global"] else
+                 f"{', '.join(places[:4])}{f' +{len(places) - 4} more' if len(places) > 4 else ''} of {len(regions)} region(s)")
+        more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
+        rows.append((status, control, f"{scope}: {problems[0].message}{more}"))
+    order = {control: index for index, control in enumerate(CONTROLS)}
+    return sorted(rows, key=lambda row: (_ORDER[row[0]], order.get(row[1], len(order))))
+
+
 def print_text(report: AuditReport, console: Console) -> None:
-    """One line per finding, failures first, then a summary; colour only on a terminal."""
-    order = {"fail": 0, "unknown": 1, "pass": 2}
-    for f in sorted(report.findings, key=lambda f: order[f.status]):
-        console.print(f"[{_STYLE[f.status]}]{f.status.upper():7}[/] {f.control}  {f.region}  {escape(f.resource)}  "
-                      f"{escape(f.message)}", soft_wrap=True, highlight=False)
+    """One row per control, failures first, regions grouped, at most 100 columns; colour only on a terminal."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
+    table.add_column("status", no_wrap=True)
+    table.add_column("control", no_wrap=True)
+    table.add_column("where and why", overflow="fold")
+    for status, control, detail in control_rows(report):
+        table.add_row(f"[{_STYLE[status]}]{status.upper()}[/]", control, escape(detail))
+    console.print(table, width=min(console.width, WIDTH), highlight=False)
     counts = report.counts()
-    console.print(f"\naccount {report.account_id}, {len(report.regions)} region(s): {counts['pass']} pass, "
+    console.print(f"account {report.account_id}, {len(report.regions)} region(s): {counts['pass']} pass, "
                   f"{counts['fail']} fail, {counts['unknown']} unknown", highlight=False)

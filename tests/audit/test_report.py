@@ -82,10 +82,14 @@ def test_every_control_maps_to_the_repository_file_that_deploys_it():
 
 def test_text_report_lists_failures_first_without_colour_when_piped(noncompliant):
     out = io.StringIO()
-    print_text(noncompliant, Console(file=out, width=80))
+    print_text(noncompliant, Console(file=out, width=200))
     lines = out.getvalue().splitlines()
-    assert lines[0].startswith("FAIL    cloud-trail-log-file-validation-enabled  global  arn:aws:cloudtrail:")
-    assert "\x1b[" not in out.getvalue()
+    assert lines[0].split() == ["status", "control", "where", "and", "why"]
+    assert lines[2].split()[:3] == ["FAIL", "cloud-trail-log-file-validation-enabled", "account-wide:"]
+    assert "\x1b[" not in out.getvalue() and max(len(line) for line in lines) <= 100
+    # one row per control: every other control passes, in its one region
+    controls = {f.control for f in noncompliant.findings}
+    assert sum(line.split()[:1] in (["FAIL"], ["PASS"], ["UNKNOWN"]) for line in lines) == len(controls)
     assert lines[-1] == f"account {ACCOUNT}, 1 region(s): {len(noncompliant.findings) - 1} pass, 1 fail, 0 unknown"
 
 
