@@ -20,11 +20,12 @@ from aws_logging_baseline.offline.crossguard import CheckResult, PolicyPackProce
 from aws_logging_baseline.offline.engine import Registration, RunResult
 from aws_logging_baseline.errors import EXIT_FINDINGS, EXIT_OK, UserError
 from aws_logging_baseline.cli.output_files import write_json_atomically
-from aws_logging_baseline.cli.preview_command import REPO_ROOT, add_program_options, check_program_options, run_and_print, write_export
+from aws_logging_baseline.cli.preview_command import add_program_options, check_program_options, run_and_print, write_export
 from aws_logging_baseline.offline.project import stack_file
 from aws_logging_baseline.offline.stacks import fixture_for, is_pattern, matching_stacks
 from aws_logging_baseline.cli.report import wide_console
 
+POLICY_PACK_DIR = Path(__file__).resolve().parents[1] / "policies"  # installed with the package
 FORMATS = ("text", "json", "sarif")
 DESCRIPTION = (
     "Run the program offline and print its plan, then run the policy pack on it and report the verdict, as "
@@ -287,7 +288,7 @@ def register(subparsers) -> None:
     )
     add_program_options(parser, json_help="write the plan export (the shape of `pulumi stack export`) to FILE; "
                                           "the verdict is --format json --output FILE")
-    parser.add_argument("--policy-pack", default=str(REPO_ROOT / "aws_logging_baseline" / "policies"), metavar="DIR",
+    parser.add_argument("--policy-pack", default=str(POLICY_PACK_DIR), metavar="DIR",
                         help="policy pack directory (default: the installed package's policies/)")
     parser.add_argument("--policy-config", metavar="FILE",
                         help="policy config JSON, as `pulumi preview --policy-pack-config`: {\"all\": level, \"<policy>\": level | {...}}")

@@ -1,18 +1,20 @@
 """`pulumi-baseline preview`: run a program offline and print the plan (and optionally export it)."""
 
 import argparse
+import sys
 from pathlib import Path
 
 from rich.console import Console
 
 from aws_logging_baseline.offline.engine import RunResult, run_program
+from aws_logging_baseline.offline.fixture import AccountFixture, generated_fixture
 from aws_logging_baseline.offline.export import export_document
 from aws_logging_baseline.cli.main import command_name
+from aws_logging_baseline.errors import UserError
 from aws_logging_baseline.cli.output_files import check_output_path, write_json_atomically
 from aws_logging_baseline.offline.project import parse_override
 from aws_logging_baseline.cli.report import TREE_VIEWS, print_plan, wide_console
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 JSON_HELP = "write the plan export (the shape of `pulumi stack export`) to FILE (written whole or not at all)"
 DESCRIPTION = (
     "Run a Pulumi Python program offline, under the Pulumi SDK's mock monitor, and print its plan: the resource "
@@ -26,7 +28,7 @@ def add_program_options(parser: argparse.ArgumentParser, json_help: str = JSON_H
     parser.add_argument(
         "--program", default=None,
         help="directory of the Pulumi Python program (default: the current directory if it has a Pulumi.yaml, as "
-             "`pulumi preview` would use, else this repository)",
+             "`pulumi preview` uses it, else this repository's program when run from a checkout)",
     )
     parser.add_argument("--stack", default="example",
                         help="stack name: reads Pulumi.<stack>.yaml in PROGRAM (or its stackConfigDir) (default: "
@@ -34,7 +36,9 @@ def add_program_options(parser: argparse.ArgumentParser, json_help: str = JSON_H
     parser.add_argument(
         "--account",
         default=None,
-        help="account fixture answering invokes (default: PROGRAM/examples/account.yaml, else this repository's); "
+        help="account fixture answering AWS lookups (account id, partition, VPCs per region, organization, "
+             "outputs of referenced stacks; default: PROGRAM/examples/account.yaml, else a generated example "
+             "account with one VPC per region, announced); "
              "with check --stack PATTERN, a directory holding <stack>.yaml for each stack",
     )
     parser.add_argument(
@@ -50,16 +54,38 @@ def add_program_options(parser: argparse.ArgumentParser, json_help: str = JSON_H
                         help="the same as --tree none: print only the two summary tables (by region and service, by type)")
 
 
-def fixture_path(args: argparse.Namespace) -> Path:
+GENERATED_NOTICE = (
+    "no --account given and no {local}: answering AWS lookups from a generated account fixture (account {account}, "
+    "one VPC in each of {regions} regions); --account FILE describes your account (format: examples/account.yaml "
+    "in the project's repository)"
+)
+
+
+def fixture_path(args: argparse.Namespace) -> Path | AccountFixture:
+    """--account, else the program's examples/account.yaml, else a generated fixture (announced on stderr)."""
     if args.account:
         return Path(args.account)
     local = Path(args.program) / "examples" / "account.yaml"
-    return local if local.is_file() else REPO_ROOT / "examples" / "account.yaml"
+    if local.is_file():
+        return local
+    fixture = generated_fixture()
+    print(GENERATED_NOTICE.format(local=local, account=fixture.account_id, regions=len(fixture.vpcs)), file=sys.stderr)
+    return fixture
+
+
+# The repository's own program, when the package runs from a checkout (make installs it editable).
+CHECKOUT = Path(__file__).resolve().parents[2]
 
 
 def default_program() -> str:
+    """The current directory when it holds a project, as `pulumi preview` uses it; else, from a checkout, the
+    repository's example program; else (an installed package) a clear error naming --program."""
     here = Path.cwd()
-    return str(here if (here / "Pulumi.yaml").is_file() else REPO_ROOT)
+    for candidate in (here, CHECKOUT):
+        if (candidate / "Pulumi.yaml").is_file():
+            return str(candidate)
+    raise UserError(f"--program: {here} has no Pulumi.yaml; run from a Pulumi project directory or name one "
+                    f"with --program DIR")
 
 
 def check_program_options(args: argparse.Namespace) -> dict:

@@ -260,7 +260,7 @@ def _to_registration(request, response) -> Registration:
 def run_program(
     program_dir: Path | str,
     stack: str,
-    fixture_path: Path | str,
+    fixture_path: Path | str | AccountFixture,
     preview: bool = True,
     config_overrides: dict[str, Any] | None = None,
 ) -> RunResult:
@@ -272,7 +272,7 @@ def run_program(
         raise UserError(f"--program {program_dir}: not a directory")
     project = load_project(program_dir)
     config = resolve_config(project, stack, config_overrides)
-    fixture = load_fixture(Path(fixture_path))
+    fixture = fixture_path if isinstance(fixture_path, AccountFixture) else load_fixture(Path(fixture_path))
     main_file = _main_file(project)
     default_region = config.get("aws:region", "us-east-1")
 

@@ -212,3 +212,16 @@ def _load_stack_outputs(doc: Any, problems: _Problems) -> dict[str, dict[str, An
         else:
             outputs[name] = values
     return outputs
+
+
+GENERATED_ACCOUNT_ID = "111111111111"
+
+
+def generated_fixture() -> AccountFixture:
+    """What a run without --account is answered from (and says so): an example account of the aws partition with
+    one VPC in each region enabled by default, no organization, no referenced stacks."""
+    from aws_logging_baseline.components.regions import default_enabled_regions
+
+    vpcs = {region: [f"vpc-{index:017x}"] for index, region in enumerate(default_enabled_regions(), 1)}
+    return AccountFixture(Path("<generated account fixture>"), GENERATED_ACCOUNT_ID, "aws",
+                          f"arn:aws:iam::{GENERATED_ACCOUNT_ID}:role/deployer", vpcs)

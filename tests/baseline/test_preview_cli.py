@@ -164,4 +164,17 @@ def test_the_program_defaults_to_the_current_directory_when_it_is_a_project(tmp_
     done = run_cli("preview", "--no-tree", cwd=elsewhere)
     assert done.returncode == 0, done.stderr
     assert "offline preview of stack example: 0 registrations" not in done.stdout  # this repository's example
-    assert "Resources by region and service" in done.stdout
+    assert "Resources by region and service (526 resources, 32 components)" in done.stdout
+
+
+def test_without_a_fixture_a_generated_account_answers_and_says_so(tmp_path):
+    """A program of the user's own, no examples/account.yaml, no --account: one VPC per default region."""
+    for name in ("Pulumi.yaml", "Pulumi.example.yaml", "__main__.py"):
+        shutil.copy(REPO / name, tmp_path / name)
+    out = tmp_path / "plan.json"
+    done = run_cli("preview", "--program", str(tmp_path), "--tree", "none", "--json", str(out), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith(f"no --account given and no {tmp_path}/examples/account.yaml: answering AWS lookups "
+                                  "from a generated account fixture (account 111111111111, one VPC in each of 17 regions)")
+    flow_logs = resources_of(json.loads(out.read_text()), "aws:ec2/flowLog:FlowLog")
+    assert len(flow_logs) == 17 and len({f["inputs"]["vpcId"] for f in flow_logs}) == 17
