@@ -20,6 +20,7 @@ from aws_logging_baseline.cli.output_files import write_json_atomically
 from aws_logging_baseline.cli.preview_command import REPO_ROOT, add_program_options, check_program_options, run_and_print, write_export
 from aws_logging_baseline.offline.project import stack_file
 from aws_logging_baseline.cli.report import wide_console
+from aws_logging_baseline.cost import review as cost_review
 
 FORMATS = ("text", "json", "sarif")
 INFORMATION_URI = "https://github.com/pulumi/pulumi-policy"
@@ -181,15 +182,20 @@ def sarif_document(run: RunResult, result: CheckResult) -> dict[str, Any]:
 def handler(args: argparse.Namespace) -> int:
     machine = args.format != "text" and args.output is None
     console = wide_console(stderr=machine)  # stdout carries only the document when no --output is given
+    cost_baseline = cost_review.load_baseline(args)  # bad input fails before the program runs
     run, result, timings = run_check(args, console)
     write_export(args, run)
+    cost = cost_review.review(cost_baseline, run, args.max_monthly_increase)
     if args.format == "text":
         print_text(result, console)
+        cost_review.print_text(cost, console)
     else:
         document = json_document(run, result, timings) if args.format == "json" else sarif_document(run, result)
+        cost_review.add_to_document(document, args.format, cost, source_location(run, None)[0], run.stack_urn)
         if args.output is not None:
             write_json_atomically(args.output, document, "--output")
             print_text(result, console)
+            cost_review.print_text(cost, console)
             console.print(f"{args.format} report written to {args.output}")
         else:
             sys.stdout.write(json.dumps(document, indent=2) + "\n")
@@ -200,7 +206,7 @@ def handler(args: argparse.Namespace) -> int:
         f"\n{counts['mandatory']} mandatory and {counts['advisory']} advisory violation(s) from {counts['policies']} policies; "
         f"engine {timings['engine']:.2f}s, pack start {timings['packStart']:.2f}s, policies {timings['policies']:.2f}s"
     )
-    return EXIT_FINDINGS if result.mandatory else EXIT_OK
+    return EXIT_FINDINGS if result.mandatory or (cost is not None and cost.violates) else EXIT_OK
 
 
 def register(subparsers) -> None:
@@ -215,4 +221,5 @@ def register(subparsers) -> None:
     parser.add_argument("--policy-config", metavar="FILE",
                         help="policy config JSON, as `pulumi preview --policy-pack-config`: {\"all\": level, \"<policy>\": level | {...}}")
     add_report_options(parser)
+    cost_review.add_options(parser)
     parser.set_defaults(handler=handler)
