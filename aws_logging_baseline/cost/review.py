@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from aws_logging_baseline.cli import sarif
 
@@ -119,7 +120,7 @@ def print_text(result: CostReview | None, console: Console) -> None:
     if result is None:
         return
     style = "red" if result.violates else "cyan"
-    console.print(f"\n[bold]Cost:[/] [{style}]{result.message()}[/]")
+    console.print(f"\n[bold]Cost:[/] [{style}]{escape(result.message())}[/]", soft_wrap=True)
 
 
 def json_fields(result: CostReview) -> dict[str, Any]:
