@@ -1,0 +1,64 @@
+"""Benchmark of the cost estimate (a script, not a test): `python benchmarks/bench_cost.py [-n N]`.
+
+Target: `pulumi-baseline cost` of the example stack takes at most 1.2x its `pulumi-baseline preview`. Reports the
+wall time of both whole commands (median of N, interleaved so machine load hits both alike; preview with
+--no-tree, as cost prints no tree) and, in process, how the estimate splits: the engine run, pricing the plan,
+and the what-if lines (each a re-pricing of a changed copy of the plan, not a re-run).
+"""
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from aws_logging_baseline.cost.prices import load_prices  # noqa: E402
+from aws_logging_baseline.cost.pricing import estimate  # noqa: E402
+from aws_logging_baseline.cost.usage import load_usage  # noqa: E402
+from aws_logging_baseline.cost.whatif import what_ifs  # noqa: E402
+from aws_logging_baseline.offline.engine import run_program  # noqa: E402
+
+FIXTURE = REPO / "examples" / "account.yaml"
+TARGET = 1.2
+
+
+def timed(argv: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "aws_logging_baseline", *argv], cwd=REPO,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("-n", type=int, default=5, help="repetitions (median reported)")
+    args = parser.parse_args()
+    preview, cost = [], []
+    for _ in range(args.n):
+        preview.append(timed(["preview", "--stack", "example", "--no-tree"]))
+        cost.append(timed(["cost", "--stack", "example"]))
+    run = run_program(REPO, "example", FIXTURE)
+    usage, prices = load_usage("small"), load_prices()
+    pricing, whatif = [], []
+    for _ in range(args.n):
+        started = time.perf_counter()
+        result = estimate(run, usage, prices)
+        pricing.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        lines = what_ifs(result)
+        whatif.append(time.perf_counter() - started)
+    med = statistics.median
+    ratio = med(cost) / med(preview)
+    print(f"example stack: {len(run.resources)} registrations, {len(result.lines)} cost lines, {len(lines)} what-if lines (n={args.n})")
+    print(f"  pulumi-baseline preview --no-tree : {med(preview):6.2f} s")
+    print(f"  pulumi-baseline cost              : {med(cost):6.2f} s   ratio {ratio:.2f} (target <= {TARGET})")
+    print(f"  in process: engine {run.seconds:5.2f} s, pricing {med(pricing) * 1000:6.1f} ms, what-ifs {med(whatif) * 1000:6.1f} ms")
+    print("  verdict:", "OK" if ratio <= TARGET else "OVER TARGET")
+
+
+if __name__ == "__main__":
+    main()
