@@ -7,6 +7,7 @@ and the what-if lines (each a re-pricing of a changed copy of the plan, not a re
 """
 
 import argparse
+import resource
 import statistics
 import subprocess
 import sys
@@ -26,11 +27,16 @@ FIXTURE = REPO / "examples" / "account.yaml"
 TARGET = 1.2
 
 
-def timed(argv: list[str]) -> float:
+def timed(argv: list[str]) -> tuple[float, float]:
+    """Wall time and CPU time (user + system) of one whole command. On a shared machine the CPU time is the
+    steadier figure: wall time also counts the time other processes held the cores."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "aws_logging_baseline", *argv], cwd=REPO,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-    return time.perf_counter() - started
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main() -> None:
@@ -52,12 +58,15 @@ def main() -> None:
         lines = what_ifs(result)
         whatif.append(time.perf_counter() - started)
     med = statistics.median
-    ratio = med(cost) / med(preview)
+    wall = med(c[0] for c in cost) / med(p[0] for p in preview)
+    cpu = med(c[1] for c in cost) / med(p[1] for p in preview)
     print(f"example stack: {len(run.resources)} registrations, {len(result.lines)} cost lines, {len(lines)} what-if lines (n={args.n})")
-    print(f"  pulumi-baseline preview --no-tree : {med(preview):6.2f} s")
-    print(f"  pulumi-baseline cost              : {med(cost):6.2f} s   ratio {ratio:.2f} (target <= {TARGET})")
+    print(f"                                      wall      cpu")
+    print(f"  pulumi-baseline preview --no-tree : {med(p[0] for p in preview):6.2f} s {med(p[1] for p in preview):6.2f} s")
+    print(f"  pulumi-baseline cost              : {med(c[0] for c in cost):6.2f} s {med(c[1] for c in cost):6.2f} s")
+    print(f"  ratio cost / preview              : {wall:6.2f}   {cpu:6.2f}    (target <= {TARGET})")
     print(f"  in process: engine {run.seconds:5.2f} s, pricing {med(pricing) * 1000:6.1f} ms, what-ifs {med(whatif) * 1000:6.1f} ms")
-    print("  verdict:", "OK" if ratio <= TARGET else "OVER TARGET")
+    print("  verdict:", "OK" if max(wall, cpu) <= TARGET else f"over target ({'cpu' if cpu > TARGET else 'wall only: machine load'})")
 
 
 if __name__ == "__main__":

@@ -125,14 +125,14 @@ def organization_estimates(runs: dict[str, RunResult], usage: Usage, prices: Pri
     def total(n: int) -> tuple[float, dict[str, Estimate]]:
         accounts = others + n * len(members)
         estimates = {name: price_plan(plan_of(run, accounts), usage, prices) for name, run in runs.items()}
-        return round(sum(e.total * (n if roles[name] == "member" else 1) for name, e in estimates.items()), 2), estimates
+        return sum(sum(l.monthly for l in e.lines) * (n if roles[name] == "member" else 1) for name, e in estimates.items()), estimates
 
     grand, estimates = total(member_accounts)
     without_members, _ = total(0)
     doubled, _ = total(2 * member_accounts) if member_accounts else (without_members, None)
     per_member = round((grand - without_members) / member_accounts, 2) if member_accounts else None
     per_member_doubled = round((doubled - without_members) / (2 * member_accounts), 2) if member_accounts else None
-    return {"roles": roles, "estimates": estimates, "total": grand, "withoutMembers": without_members,
+    return {"roles": roles, "estimates": estimates, "total": round(grand, 2), "withoutMembers": round(without_members, 2),
             "perMemberAccount": per_member, "perMemberAccountAtDouble": per_member_doubled, "members": members}
 
 

@@ -11,6 +11,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Iterable
 
 from aws_logging_baseline.cost.prices import PriceTable, tiered_cost
@@ -148,10 +149,10 @@ class Estimate:
 @lru_cache(maxsize=1)
 def _declared_defaults() -> dict[str, Any]:
     """The baseline's Pulumi.yaml defaults, for programs whose own project declares none (examples/org)."""
-    from aws_logging_baseline.cli.preview_command import REPO_ROOT
     from aws_logging_baseline.offline.project import load_project
 
-    return {key: entry.default for key, entry in load_project(REPO_ROOT).schema.items() if entry.has_default}
+    repository = Path(__file__).resolve().parents[2]  # the baseline's own Pulumi.yaml
+    return {key: entry.default for key, entry in load_project(repository).schema.items() if entry.has_default}
 
 
 def setting(run: RunResult, key: str) -> Any:
