@@ -115,7 +115,9 @@ def test_organization_sums_the_roles_and_the_member_cost_does_not_grow(capsys, w
     stacks = {s["stack"]: s for s in doc["stacks"]}
     assert set(stacks) == {"log-archive", "management", "security", "member"}
     assert stacks["member"]["accounts"] == 40
-    assert doc["monthlyTotal"] == pytest.approx(sum(s["monthlyTotal"] * s["accounts"] for s in doc["stacks"]), abs=0.02)
+    # The sum of every stack's lines, member lines counted once per member account (lines keep 4 decimals).
+    summed = sum(line["monthly"] * s["accounts"] for s in doc["stacks"] for line in s["lines"])
+    assert doc["monthlyTotal"] == pytest.approx(summed, abs=0.01)
     # The organization trail records 3 role accounts + 40 members; each member adds its own stack's cost and its
     # share of the organization trail: the same at 40 and at 80 members.
     assert doc["perMemberAccount"] == doc["perMemberAccountAtDouble"]
