@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from aws_logging_baseline.cost.prices import PriceTable, tiered_cost
 from aws_logging_baseline.cost.usage import Usage
@@ -566,11 +566,3 @@ def without(plan: Plan, predicate) -> Plan:
 
 def estimate(run: RunResult, usage: Usage, prices: PriceTable, organization_accounts: int | None = None) -> Estimate:
     return price_plan(plan_of(run, organization_accounts), usage, prices)
-
-
-__all__ = ["ArchivePolicy", "CostLine", "Estimate", "Plan", "RESOURCE_COSTS", "estimate", "plan_of", "price_plan", "with_inputs", "without"]
-
-
-def lines_for(estimate_: Estimate, key: str) -> Iterable[CostLine]:
-    return (line for line in estimate_.lines if line.price_key == key)
-

@@ -76,7 +76,7 @@ def _switches(plan: Plan) -> list[tuple[str, str, Plan]]:
                          with_inputs(plan, TRAIL, lambda i: i.update(insightSelectors=selectors))))
     rules_elsewhere = [r for r in plan.of_type(RULE) if r.region != plan.home_region]
     if rules_elsewhere:
-        switches.append(("regions (Config rules)", f"rules in {len({r.region for r in plan.of_type(RULE)})} regions → home region only",
+        switches.append(("Config rules × regions", f"rules in {len({r.region for r in plan.of_type(RULE)})} regions → home region only",
                          without(plan, lambda r: r.type == RULE and r.region != plan.home_region)))
     groups = [g for g in plan.of_type(LOG_GROUP) if int(g.inputs.get("retentionInDays") or 0) != 90]
     if groups:

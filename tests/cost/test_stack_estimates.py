@@ -101,7 +101,7 @@ def test_a_what_if_line_equals_running_the_program_with_the_setting_changed(one_
 
 def test_rules_in_every_region_are_the_largest_what_if_of_the_example_rules():
     result = estimate(example(), load_usage("small"), PRICES)
-    line = next(w for w in what_ifs(result) if w.setting == "regions (Config rules)")
+    line = next(w for w in what_ifs(result) if w.setting == "Config rules × regions")
     # 16 non-home regions × 18 rules × 30 evaluations, each region at its multiplier: the what-if removes exactly
     # the evaluation lines outside the home region.
     elsewhere = sum(l.monthly for l in result.lines if l.price_key == "config.rule_evaluations" and l.region != "us-east-1")
