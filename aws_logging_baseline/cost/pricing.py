@@ -11,7 +11,6 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from aws_logging_baseline.cost.prices import PriceTable, tiered_cost
@@ -148,11 +147,17 @@ class Estimate:
 
 @lru_cache(maxsize=1)
 def _declared_defaults() -> dict[str, Any]:
-    """The baseline's Pulumi.yaml defaults, for programs whose own project declares none (examples/org)."""
-    from aws_logging_baseline.offline.project import load_project
+    """The baseline's setting defaults (settings.py, which tests keep equal to Pulumi.yaml), for programs whose own
+    project declares none (examples/org)."""
+    from dataclasses import MISSING, fields
 
-    repository = Path(__file__).resolve().parents[2]  # the baseline's own Pulumi.yaml
-    return {key: entry.default for key, entry in load_project(repository).schema.items() if entry.has_default}
+    from aws_logging_baseline.components.settings import Settings, config_key
+
+    defaults = {}
+    for f in fields(Settings):
+        value = f.default if f.default is not MISSING else (f.default_factory() if f.default_factory is not MISSING else None)
+        defaults[config_key(f.name)] = list(value) if isinstance(value, tuple) else value
+    return defaults
 
 
 def setting(run: RunResult, key: str) -> Any:
