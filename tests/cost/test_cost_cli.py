@@ -187,3 +187,21 @@ def test_price_table_sources_and_regions():
     assert table.tiers("logs.ingestion_standard", "ap-northeast-1")[0].price == 0.76
     assert table.tiers("logs.ingestion_standard", "eu-central-1")[0].price == pytest.approx(0.50 * 1.0652)
     assert table.tiers("kms.customer_managed_key", "sa-east-1")[0].price == 1.00  # not regional
+
+
+def test_own_price_table_is_validated_and_used(capsys, workdir, fixture_file):
+    table = yaml.safe_load(PRICES.read_text())
+    del table["lines"]["kms.customer_managed_key"]["source"]
+    broken = workdir / "broken-prices.yaml"
+    broken.write_text(yaml.safe_dump(table))
+    code, _, err = cli(capsys, "cost", "--account", fixture_file, *ONE_REGION, "--prices", str(broken))
+    assert_one_line_error(code, err, "lines.kms.customer_managed_key: missing source")
+
+    table = yaml.safe_load(PRICES.read_text())
+    table["lines"]["kms.customer_managed_key"]["price"] = 2.5  # a negotiated price
+    own = workdir / "own-prices.yaml"
+    own.write_text(yaml.safe_dump(table))
+    code, out, err = cli(capsys, "cost", "--account", fixture_file, *ONE_REGION, "--prices", str(own), "--format", "json")
+    assert code == 0, err
+    keys = [line for line in json.loads(out)["lines"] if line["priceKey"] == "kms.customer_managed_key"]
+    assert {(line["region"], line["formula"]) for line in keys} == {("us-east-1", "1 × $2.50 = $2.50"), ("us-west-2", "1 × $2.50 = $2.50")}
