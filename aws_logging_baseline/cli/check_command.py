@@ -24,6 +24,7 @@ from aws_logging_baseline.cli.preview_command import add_program_options, check_
 from aws_logging_baseline.offline.project import stack_file
 from aws_logging_baseline.offline.stacks import fixture_for, is_pattern, matching_stacks
 from aws_logging_baseline.cli.report import wide_console
+from aws_logging_baseline.cost import review as cost_review
 
 POLICY_PACK_DIR = Path(__file__).resolve().parents[1] / "policies"  # installed with the package
 FORMATS = ("text", "json", "sarif")
@@ -199,15 +200,20 @@ def handler(args: argparse.Namespace) -> int:
         return handle_many(args)
     machine = args.format != "text" and args.output is None
     console = wide_console(stderr=machine)  # stdout carries only the document when no --output is given
+    cost_baseline = cost_review.load_baseline(args)  # bad input fails before the program runs
     run, result, timings = run_check(args, console)
     write_export(args, run)
+    cost = cost_review.review(cost_baseline, run, args.max_monthly_increase)
     if args.format == "text":
         print_text(result, console)
+        cost_review.print_text(cost, console)
     else:
         document = json_document(run, result, timings) if args.format == "json" else sarif_document(run, result, args.repo_root)
+        cost_review.add_to_document(document, args.format, cost, source_location(run, None, args.repo_root)[0], run.stack_urn)
         if args.output is not None:
             write_json_atomically(args.output, document, "--output")
             print_text(result, console)
+            cost_review.print_text(cost, console)
             console.print(f"{args.format} report written to {args.output}")
         else:
             sys.stdout.write(json.dumps(document, indent=2) + "\n")
@@ -217,8 +223,9 @@ def handler(args: argparse.Namespace) -> int:
     console.print(f"\ntimings: engine {timings['engine']:.2f}s, pack start {timings['packStart']:.2f}s, "
                   f"policies {timings['policies']:.2f}s", style="dim")
     console.print(verdict(counts), style="bold")
-    console.print(next_step(run, result), width=100)
-    return EXIT_FINDINGS if result.mandatory else EXIT_OK
+    over_budget = cost is not None and cost.violates
+    console.print(next_step(run, result, over_budget), width=100)
+    return EXIT_FINDINGS if result.mandatory or over_budget else EXIT_OK
 
 
 def verdict(counts: dict[str, int]) -> str:
@@ -274,7 +281,9 @@ def handle_many(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
-def next_step(run: RunResult, result: CheckResult) -> str:
+def next_step(run: RunResult, result: CheckResult, over_budget: bool = False) -> str:
+    if over_budget and not result.mandatory:
+        return "next: the monthly cost increase is above --max-monthly-increase: review the cost lines above"
     if result.mandatory:
         return "next: fix the mandatory violations above (each names its remediation), then check again"
     return (f"next: `pulumi up --stack {run.stack}` deploys; `--format sarif --output FILE` reports to code "
@@ -296,4 +305,5 @@ def register(subparsers) -> None:
     parser.add_argument("--repo-root", type=Path, metavar="DIR",
                         help="SARIF paths are relative to DIR (default: the git work tree holding the program, "
                              "as code scanning resolves them)")
+    cost_review.add_options(parser)
     parser.set_defaults(handler=handler)

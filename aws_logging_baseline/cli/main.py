@@ -65,7 +65,7 @@ def check_report_options(args: argparse.Namespace) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from aws_logging_baseline.cli import audit_command, check_command, preview_command
+    from aws_logging_baseline.cli import audit_command, check_command, cost_command, preview_command
 
     parser = _Parser(
         prog=command_name(),
@@ -73,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--debug", action="store_true", help=f"{DEBUG_HELP} (also accepted after the command)")
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_SubcommandParser, metavar="COMMAND")
-    for module in (preview_command, check_command, audit_command):
+    for module in (preview_command, check_command, audit_command, cost_command):
         module.register(subparsers)
     return parser
 
