@@ -4,6 +4,7 @@ import pulumi
 import pulumi_aws as aws
 
 from aws_logging_baseline.components import policy_documents as docs
+from aws_logging_baseline.components.analytics import QueryArchive, QueryArchiveArgs
 from aws_logging_baseline.components.log_archive import TRAIL_PREFIX, add_archive_with_replica
 from aws_logging_baseline.components.log_key import LogKey, LogKeyArgs
 from aws_logging_baseline.components.options import child
@@ -61,6 +62,12 @@ class AccountBaseline(pulumi.ComponentResource):
         )
         self._regional_coverage(name, s, account_id, tags)
         self._detection(name, s, account_id, tags)
+        # Issue 16: the archive made queryable, with the saved investigations.
+        self.query_archive = (
+            QueryArchive(f"{name}-analytics", QueryArchiveArgs(settings=s, account_id=account_id, key_arn=self.home_key.arn, tags=tags), opts=child(self))
+            if s.analytics
+            else None
+        )
         self.outputs = {
             "accountId": account_id,
             "homeRegion": s.home_region,
@@ -77,6 +84,8 @@ class AccountBaseline(pulumi.ComponentResource):
             "flowLogIds": {region: [log.id for log in logs] for region, logs in self.flow_logs.flow_logs.items()},
             **self.coverage.outputs,
         }
+        if self.query_archive is not None:
+            self.outputs.update(self.query_archive.outputs)
         if self.archive.replica_destination_policy is not None:
             self.outputs["replicaDestinationBucketPolicy"] = self.archive.replica_destination_policy
         self.register_outputs(self.outputs)

@@ -1,0 +1,43 @@
+"""Checks of the analytics settings (issue 16): the scan cutoff, the disabled saved queries, the accounts an
+organization's tables project. Each problem names its key (settings.py collects them)."""
+
+import re
+from typing import Any
+
+# Athena refuses a smaller per-query cutoff (BytesScannedCutoffPerQuery, minimum 10000000 bytes:
+# https://docs.aws.amazon.com/athena/latest/APIReference/API_WorkGroupConfiguration.html); the provider
+# documents 10485760, the larger of the two, which is what we require.
+MIN_BYTES_SCANNED_CUTOFF = 10485760
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
+
+
+def _k(name: str) -> str:
+    from aws_logging_baseline.components.settings import config_key  # lazy: settings imports this module
+
+    return config_key(name)
+
+
+def check_analytics(s: Any) -> list[str]:
+    from aws_logging_baseline.components.saved_queries import query_ids
+
+    problems = []
+    if s.athena_bytes_scanned_cutoff < MIN_BYTES_SCANNED_CUTOFF:
+        problems.append(
+            f"{_k('athena_bytes_scanned_cutoff')}: at least {MIN_BYTES_SCANNED_CUTOFF} bytes (10 MB, Athena's minimum), "
+            f"got {s.athena_bytes_scanned_cutoff}"
+        )
+    known = query_ids()
+    unknown = [i for i in s.disabled_queries if i not in known]
+    if unknown:
+        problems.append(f"{_k('disabled_queries')}: unknown id(s) {', '.join(unknown)}; known: {', '.join(known)}")
+    bad = [a for a in s.analytics_account_ids if not _ACCOUNT_ID.match(a)]
+    if bad:
+        problems.append(f"{_k('analytics_account_ids')}: not 12-digit account ids: {', '.join(bad)}")
+    if s.role == "log-archive" and s.analytics and not s.analytics_account_ids:
+        problems.append(
+            f"{_k('analytics_account_ids')}: role log-archive with analytics on needs the organization's account ids "
+            "(the tables project one partition per account), or set baseline:analytics to false"
+        )
+    if s.analytics_account_ids and s.role != "log-archive":
+        problems.append(f"{_k('analytics_account_ids')}: only used by role log-archive, role is {s.role!r}")
+    return problems
