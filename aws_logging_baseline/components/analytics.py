@@ -132,6 +132,7 @@ def table_definitions(
         fixed = {"account": account_id, "organization": organization_id, "region": s.home_region, "bucket": archive_bucket_name(s, account_id)}
         layout = re.sub(r"(?<!\$)\{(\w+)\}", lambda m: fixed[m.group(1)], layout)
         static, _, _ = layout.partition("${")
+        static = static[: static.rfind("/") + 1]  # the location is a folder: up to the last "/" before a projected key
         base = f"s3://{bucket}/{prefix.rstrip('/')}/"
         keys = tuple(_PROJECTED.findall(layout))
         if "columns" in spec:
