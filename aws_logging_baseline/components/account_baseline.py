@@ -5,6 +5,7 @@ import pulumi_aws as aws
 
 from aws_logging_baseline.components import policy_documents as docs
 from aws_logging_baseline.components.analytics import QueryArchive, QueryArchiveArgs
+from aws_logging_baseline.components.dashboard import posture_dashboard
 from aws_logging_baseline.components.log_archive import TRAIL_PREFIX, add_archive_with_replica
 from aws_logging_baseline.components.log_key import LogKey, LogKeyArgs
 from aws_logging_baseline.components.options import child
@@ -68,6 +69,15 @@ class AccountBaseline(pulumi.ComponentResource):
             if s.analytics
             else None
         )
+        self.dashboard = (
+            posture_dashboard(
+                f"{name}-posture", s, self.security_alarms.alarms, self.security_events.rules, self,
+                trail_log_group_name=self.trail.log_group.name,
+                reject_regions=list(self.reject_alarms.alarms) if self.reject_alarms else [], query_archive=self.query_archive,
+            )
+            if s.dashboard
+            else None
+        )
         self.outputs = {
             "accountId": account_id,
             "homeRegion": s.home_region,
@@ -86,6 +96,8 @@ class AccountBaseline(pulumi.ComponentResource):
         }
         if self.query_archive is not None:
             self.outputs.update(self.query_archive.outputs)
+        if self.dashboard is not None:
+            self.outputs["postureDashboard"] = self.dashboard.dashboard.dashboard_name
         if self.archive.replica_destination_policy is not None:
             self.outputs["replicaDestinationBucketPolicy"] = self.archive.replica_destination_policy
         self.register_outputs(self.outputs)
