@@ -91,3 +91,13 @@ def test_saved_queries_are_listed_with_their_named_query_ids():
 
 def test_dashboard_is_a_switch():
     assert run_baseline(dashboard=False).of_type(DASHBOARD) == []
+
+
+def test_organization_dashboard_lives_with_the_cis_alarms_in_the_management_account():
+    from tests.org.org_helpers import role_run
+
+    management = role_run("management")
+    (widget,) = widgets(management, type_="alarm")
+    assert sorted(widget["properties"]["alarms"]) == sorted(cis_alarm_arns(management)) and widget["properties"]["alarms"]
+    for role in ("log-archive", "security", "member"):
+        assert role_run(role).of_type(DASHBOARD) == []

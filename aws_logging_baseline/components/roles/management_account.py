@@ -10,6 +10,7 @@ CloudTrail get the security account as delegated administrator.
 import pulumi
 import pulumi_aws as aws
 
+from aws_logging_baseline.components.dashboard import posture_dashboard
 from aws_logging_baseline.components.options import child
 from aws_logging_baseline.components.roles.archive_reference import archive_destination
 from aws_logging_baseline.components.regional_coverage import trail_alarms
@@ -66,6 +67,14 @@ class ManagementAccount(pulumi.ComponentResource):
             if s.delegate_cloudtrail_admin
             else None
         )
+        # Issue 16: the organization's CIS alarms live here, so the posture dashboard does too (the saved queries
+        # live in the log-archive account, docs/analytics.md).
+        self.dashboard = (
+            posture_dashboard(f"{name}-posture", s, self.alarms.alarms, self.coverage.security_events.rules, self,
+                              trail_log_group_name=self.trail.log_group.name)
+            if s.dashboard
+            else None
+        )
         self.outputs = {
             "role": s.role,
             "accountId": account_id,
@@ -76,4 +85,6 @@ class ManagementAccount(pulumi.ComponentResource):
             "delegatedAdministrator": security,
             **self.coverage.outputs,
         }
+        if self.dashboard is not None:
+            self.outputs["postureDashboard"] = self.dashboard.dashboard.dashboard_name
         self.register_outputs(self.outputs)
