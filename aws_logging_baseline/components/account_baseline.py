@@ -6,6 +6,7 @@ import pulumi_aws as aws
 from aws_logging_baseline.components import policy_documents as docs
 from aws_logging_baseline.components.analytics import QueryArchive, QueryArchiveArgs
 from aws_logging_baseline.components.dashboard import posture_dashboard
+from aws_logging_baseline.components.log_streaming import LogStreaming, LogStreamingArgs
 from aws_logging_baseline.components.log_archive import TRAIL_PREFIX, add_archive_with_replica
 from aws_logging_baseline.components.log_key import LogKey, LogKeyArgs
 from aws_logging_baseline.components.options import child
@@ -69,6 +70,13 @@ class AccountBaseline(pulumi.ComponentResource):
             if s.analytics
             else None
         )
+        self.streaming = (
+            LogStreaming(f"{name}-log-streaming", LogStreamingArgs(
+                settings=s, account_id=account_id, log_group_name=self.trail.log_group.name, key_arn=self.home_key.arn, tags=tags,
+            ), opts=child(self))
+            if s.log_streaming
+            else None
+        )
         self.dashboard = (
             posture_dashboard(
                 f"{name}-posture", s, self.security_alarms.alarms, self.security_events.rules, self,
@@ -96,6 +104,8 @@ class AccountBaseline(pulumi.ComponentResource):
         }
         if self.query_archive is not None:
             self.outputs.update(self.query_archive.outputs)
+        if self.streaming is not None:
+            self.outputs["logStreamArn"] = self.streaming.stream.arn
         if self.dashboard is not None:
             self.outputs["postureDashboard"] = self.dashboard.dashboard.dashboard_name
         if self.archive.replica_destination_policy is not None:

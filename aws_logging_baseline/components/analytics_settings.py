@@ -33,6 +33,7 @@ def check_analytics(s: Any) -> list[str]:
     bad = [a for a in s.analytics_account_ids if not _ACCOUNT_ID.match(a)]
     if bad:
         problems.append(f"{_k('analytics_account_ids')}: not 12-digit account ids: {', '.join(bad)}")
+    problems += _check_streaming(s)
     if s.analytics_account_ids and s.role != "log-archive":
         problems.append(f"{_k('analytics_account_ids')}: only used by role log-archive, role is {s.role!r}")
     return problems
@@ -47,3 +48,28 @@ def organization_analytics_problems(s: Any) -> list[str]:
             "(the tables project one partition per account), or set baseline:analytics to false"
         ]
     return []
+
+
+_OPENSEARCH_DOMAIN = re.compile(r"^arn:aws[\w-]*:es:([a-z0-9-]+):\d{12}:domain/[a-z][a-z0-9-]{2,27}$")
+
+
+def _check_streaming(s: Any) -> list[str]:
+    domain, url = s.log_streaming_opensearch_domain_arn, s.log_streaming_http_endpoint_url
+    if not s.log_streaming:
+        used = [n for n in ("log_streaming_opensearch_domain_arn", "log_streaming_http_endpoint_url") if getattr(s, n)]
+        return [f"{_k(n)}: only used with baseline:logStreaming true" for n in used]
+    if not domain and not url:
+        return [f"{_k('log_streaming')}: streaming needs a destination: set baseline:logStreamingOpensearchDomainArn or baseline:logStreamingHttpEndpointUrl"]
+    if domain and url:
+        return [f"{_k('log_streaming')}: set one destination, logStreamingOpensearchDomainArn or logStreamingHttpEndpointUrl, not both"]
+    problems = []
+    match = _OPENSEARCH_DOMAIN.match(domain) if domain else None
+    if domain and not match:
+        problems.append(f"{_k('log_streaming_opensearch_domain_arn')}: must be an OpenSearch domain ARN arn:aws:es:<region>:<account>:domain/<name>, got {domain!r}")
+    elif match and match.group(1) != s.home_region:
+        problems.append(f"{_k('log_streaming_opensearch_domain_arn')}: the domain must be in homeRegion {s.home_region} (Firehose delivers in its own region)")
+    if url and not re.match(r"^https://[^\s/]+(/\S*)?$", url):
+        problems.append(f"{_k('log_streaming_http_endpoint_url')}: must be an https:// URL, got {url!r}")
+    if domain and not re.match(r"^[a-z0-9][a-z0-9_.-]{0,79}$", s.log_streaming_opensearch_index):
+        problems.append(f"{_k('log_streaming_opensearch_index')}: lower-case letters, digits, - _ . (at most 80), got {s.log_streaming_opensearch_index!r}")
+    return problems

@@ -194,6 +194,12 @@ class Settings:
     analytics_account_ids: tuple[str, ...] = setting(
         "array", [], "Role log-archive: the organization's account ids the tables project (the account partition); add an account when it joins.", "string"
     )
+    log_streaming: bool = setting(
+        "boolean", False, "Stream the trail's CloudWatch Logs group through Firehose to logStreamingOpensearchDomainArn or logStreamingHttpEndpointUrl (cost: docs/analytics.md)."
+    )
+    log_streaming_opensearch_domain_arn: str = setting("string", "", "With logStreaming: the OpenSearch domain (ARN, home region) that receives the trail's events.")
+    log_streaming_opensearch_index: str = setting("string", "cloudtrail", "With an OpenSearch destination: the index name (rotated daily).")
+    log_streaming_http_endpoint_url: str = setting("string", "", "With logStreaming: instead of OpenSearch, an https:// endpoint (a SIEM's HTTP collector) that receives the events.")
     dashboard: bool = setting(
         "boolean", True, "One CloudWatch posture dashboard in the home region: CIS alarms, security-event rules, trail and Config health, links to the saved queries."
     )

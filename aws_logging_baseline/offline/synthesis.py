@@ -90,6 +90,8 @@ SPECS: dict[str, Spec] = {
     "aws:glue/catalogDatabase:CatalogDatabase": Spec(arn="arn:{p}:glue:{r}:{a}:database/{name}", id="{a}:{name}"),
     "aws:glue/catalogTable:CatalogTable": Spec(arn="arn:{p}:glue:{r}:{a}:table/{database}/{name}", id="{a}:{database}:{name}"),
     "aws:cloudwatch/dashboard:Dashboard": Spec(arn="arn:{p}:cloudwatch::{a}:dashboard/{name}", name_key="dashboardName"),
+    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": Spec(arn="arn:{p}:firehose:{r}:{a}:deliverystream/{name}", id="{arn}"),
+    "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter": Spec(),
 }
 
 

@@ -185,3 +185,21 @@ def test_log_archive_role_with_analytics_needs_the_accounts():
         "error: baseline:analyticsAccountIds: role log-archive with analytics on needs the organization's account ids "
         "(the tables project one partition per account), or set baseline:analytics to false"
     ]
+
+
+@pytest.mark.parametrize("override, message", [
+    ("baseline:athenaBytesScannedCutoff=-5", "error: baseline:athenaBytesScannedCutoff: at least 10485760 bytes (10 MB, Athena's minimum), got -5"),
+    ("baseline:logStreaming=true", "error: baseline:logStreaming: streaming needs a destination: set "
+                                   "baseline:logStreamingOpensearchDomainArn or baseline:logStreamingHttpEndpointUrl"),
+    ('baseline:disabledQueries=["nope"]', "error: baseline:disabledQueries: unknown id(s) nope; known: root-activity, "),
+])
+def test_bad_input_on_the_command_line_is_one_line_and_exit_2(capsys, tmp_path, override, message):
+    from aws_logging_baseline.cli.main import main
+
+    out = tmp_path / "plan.json"
+    code = main(["check", "--stack", "example", "-c", override, "--json", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    (line,) = err.strip().splitlines()
+    assert line.startswith(message)
+    assert not out.exists()  # nothing half-written
