@@ -3,7 +3,6 @@ results bucket is a log store; every table reads where its writer writes, with p
 queries are named queries of the workgroup; organization layout in the log-archive account, nothing in members.
 (The queries themselves run on sample logs in test_saved_queries.py.)"""
 
-import functools
 import subprocess
 import sys
 
@@ -12,7 +11,8 @@ import pytest
 from aws_logging_baseline.components.regions import default_enabled_regions
 from aws_logging_baseline.components.log_archive import ACCESS_LOG_PREFIX, CONFIG_PREFIX, FLOW_LOGS_PREFIX, TRAIL_PREFIX
 from aws_logging_baseline.components.saved_queries import load_catalog
-from tests.engine_helpers import REPO, example, only, policy_of, run_baseline, statement
+from tests.components.analytics_runs import switched_off, variant
+from tests.engine_helpers import REPO, example, only, policy_of, statement
 from tests.org.org_helpers import ARCHIVE_BUCKET, LOG_ARCHIVE, ORG_ID, ORG_PROGRAM, account_fixture, role_run
 from tests.settings_helpers import settings_problems
 
@@ -31,12 +31,6 @@ def tables(result=None) -> dict[str, dict]:
     return {t.inputs["name"]: t.inputs for t in (result or example()).of_type(TABLE)}
 
 
-@functools.lru_cache(maxsize=1)
-def trimmed():
-    """Flow logs to CloudWatch Logs (no flow-log table), one query disabled, a higher cutoff: one run."""
-    return run_baseline(flowLogDestination="cloud-watch-logs", disabledQueries='["iam-changes"]', athenaBytesScannedCutoff=1073741824)
-
-
 def test_workgroup_enforces_results_location_kms_encryption_and_scan_cutoff():
     wg = only(example(), "aws:athena/workgroup:Workgroup").inputs
     assert wg["name"] == "baseline-investigations" and wg["region"] == "us-east-1" and wg["state"] == "ENABLED"
@@ -49,7 +43,7 @@ def test_workgroup_enforces_results_location_kms_encryption_and_scan_cutoff():
         "expectedBucketOwner": ACCOUNT,
         "encryptionConfiguration": {"encryptionOption": "SSE_KMS", "kmsKeyArn": home_key_arn()},
     }
-    assert only(trimmed(), "aws:athena/workgroup:Workgroup").inputs["configuration"]["bytesScannedCutoffPerQuery"] == 1073741824
+    assert only(variant(), "aws:athena/workgroup:Workgroup").inputs["configuration"]["bytesScannedCutoffPerQuery"] == 1073741824
 
 
 def test_results_bucket_is_a_protected_log_store_with_expiry():
@@ -130,14 +124,14 @@ def test_every_saved_query_is_a_named_query_of_the_workgroup():
 
 
 def test_disabled_queries_and_queries_without_their_table_are_left_out():
-    queries = sorted(q.inputs["name"] for q in trimmed().of_type(QUERY))
+    queries = sorted(q.inputs["name"] for q in variant().of_type(QUERY))
     expected = sorted(q.id for q in load_catalog() if q.table != "vpc_flow_logs" and q.id != "iam-changes")
     assert queries == expected
-    assert "vpc_flow_logs" not in tables(trimmed())
+    assert "vpc_flow_logs" not in tables(variant())
 
 
 def test_analytics_off_creates_nothing_of_it():
-    result = run_baseline(analytics=False, dashboard=False)
+    result = switched_off()
     assert not [r for r in result.resources if r.type.startswith(("aws:athena/", "aws:glue/"))]
     assert "athenaWorkgroup" not in result.stack_outputs
 

@@ -2,20 +2,14 @@
 ARN), every home security-event rule's invocations and failures, the trail and Config health metrics, the
 REJECT volume only when flow logs go to CloudWatch Logs, and every saved query with its named-query id."""
 
-import functools
 import json
 
 from aws_logging_baseline.components.dashboard import health_catalog
-from tests.engine_helpers import example, only, run_baseline
+from tests.components.analytics_runs import switched_off, variant
+from tests.engine_helpers import example, only
 
 DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
 WIDGET_TYPES = {"text", "metric", "alarm"}  # the dashboard body structure's widget types we use
-
-
-@functools.lru_cache(maxsize=1)
-def cloudwatch_flow_logs():
-    """Flow logs to CloudWatch Logs (REJECT alarms per region), one CIS alarm off, analytics off: one run."""
-    return run_baseline(flowLogDestination="cloud-watch-logs", disabledCisAlarms='["organizations-changes"]', analytics=False)
 
 
 def body(result=None) -> dict:
@@ -45,8 +39,8 @@ def test_alarm_widget_shows_every_deployed_cis_alarm_by_arn():
     (widget,) = widgets(type_="alarm")
     assert len(cis_alarm_arns()) >= 14
     assert sorted(widget["properties"]["alarms"]) == sorted(cis_alarm_arns())
-    (trimmed,) = widgets(cloudwatch_flow_logs(), type_="alarm")
-    assert sorted(trimmed["properties"]["alarms"]) == sorted(cis_alarm_arns(cloudwatch_flow_logs()))
+    (trimmed,) = widgets(variant(), type_="alarm")
+    assert sorted(trimmed["properties"]["alarms"]) == sorted(cis_alarm_arns(variant()))
     assert not [a for a in trimmed["properties"]["alarms"] if "organizations-changes" in a]
 
 
@@ -72,8 +66,8 @@ def test_trail_delivery_and_config_recorder_health():
 
 def test_reject_volume_only_when_flow_logs_go_to_cloudwatch_logs():
     assert widgets(type_="metric", title="Rejected flow-log records") == []
-    (widget,) = widgets(cloudwatch_flow_logs(), type_="metric", title="Rejected flow-log records")
-    filters = [f.inputs for f in cloudwatch_flow_logs().of_type("aws:cloudwatch/logMetricFilter:LogMetricFilter")
+    (widget,) = widgets(variant(), type_="metric", title="Rejected flow-log records")
+    filters = [f.inputs for f in variant().of_type("aws:cloudwatch/logMetricFilter:LogMetricFilter")
                if f.inputs["metricTransformation"]["name"] == "VpcFlowLogRejects"]
     assert filters
     assert widget["properties"]["metrics"] == [
@@ -86,11 +80,14 @@ def test_saved_queries_are_listed_with_their_named_query_ids():
     for query in example().of_type("aws:athena/namedQuery:NamedQuery"):
         assert f"{query.inputs['name']} | " in markdown and f"`{query.outputs['id']}`" in markdown
     assert "workgroup **baseline-investigations**" in markdown
-    assert not [w for w in widgets(cloudwatch_flow_logs(), type_="text") if "Saved investigations" in w["properties"]["markdown"]]
+    (text,) = [w for w in widgets(variant(), type_="text") if "Saved investigations" in w["properties"]["markdown"]]
+    listed = [line.split(" | ")[0] for line in text["properties"]["markdown"].splitlines() if line.count(" | ") == 2][1:]
+    assert listed == [q.inputs["name"] for q in variant().of_type("aws:athena/namedQuery:NamedQuery")]
+    assert "iam-changes" not in listed and "top-rejected-flows" not in listed
 
 
 def test_dashboard_is_a_switch():
-    assert run_baseline(dashboard=False).of_type(DASHBOARD) == []
+    assert switched_off().of_type(DASHBOARD) == []
 
 
 def test_organization_dashboard_lives_with_the_cis_alarms_in_the_management_account():

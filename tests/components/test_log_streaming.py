@@ -126,3 +126,12 @@ def test_http_endpoint_destination():
 def test_bad_streaming_settings_name_their_key(config, message):
     problems = settings_problems(**config)
     assert any(p.startswith(message) for p in problems), problems
+
+
+def test_organization_streams_the_organization_trail_from_the_management_account():
+    from tests.org.org_helpers import MANAGEMENT, run_role
+
+    result = run_role("management", logStreaming=True, logStreamingHttpEndpointUrl="https://siem.example.com/collector")
+    subscription = only(result, SUBSCRIPTION).inputs
+    assert subscription["logGroup"] == only(result, "aws:cloudwatch/logGroup:LogGroup", "org-trail").inputs["name"]
+    assert subscription["destinationArn"] == f"arn:aws:firehose:us-east-1:{MANAGEMENT}:deliverystream/acme-trail-stream"
