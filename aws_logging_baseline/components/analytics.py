@@ -85,7 +85,7 @@ def _date(start: str, date_format: str) -> str:
 
 def _projection(key: str, spec: dict[str, Any], s: Settings, account_ids: tuple[str, ...], start: str) -> dict[str, str]:
     p = f"projection.{key}."
-    if key == "region":
+    if key in ("region", "aws_region"):
         return {p + "type": "enum", p + "values": ",".join(s.regions)}
     if key == "account":
         return {p + "type": "enum", p + "values": ",".join(account_ids)}

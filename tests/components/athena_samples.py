@@ -254,6 +254,9 @@ def _records(table: PlannedTable, path: Path) -> list[dict]:
 
 def load(con, table: PlannedTable, s3: LocalS3) -> list[str]:
     """Create the table in DuckDB with the Glue columns' types (partition keys as strings); return unreachable objects."""
+    columns = [name for name, _ in table.columns]
+    assert len(set(columns + table.partition_keys)) == len(columns) + len(table.partition_keys), (
+        f"{table.name}: a partition key repeats a column name (Athena rejects the table)")
     rows, unreachable = rows_of(table, s3)
     schema = pa.schema(
         [(name, arrow_type(parse_type(t))) for name, t in table.columns] + [(k, pa.string()) for k in table.partition_keys]

@@ -102,7 +102,8 @@ def test_partition_projection_replaces_crawlers():
     assert sd["serDeInfo"]["serializationLibrary"] == "org.apache.hive.hcatalog.data.JsonSerDe"
     flow = t["vpc_flow_logs"]["parameters"]
     assert flow["storage.location.template"].endswith(
-        "aws-region=${region}/year=${year}/month=${month}/day=${day}/hour=${hour}")
+        "aws-region=${aws_region}/year=${year}/month=${month}/day=${day}/hour=${hour}")
+    assert flow["projection.aws_region.values"] == regions
     assert [(flow[f"projection.{k}.range"], flow[f"projection.{k}.digits"]) for k in ("month", "day", "hour")] == [
         ("1,12", "2"), ("1,31", "2"), ("0,23", "2")]
     config = t["config"]["parameters"]

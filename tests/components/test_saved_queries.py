@@ -317,7 +317,7 @@ def test_partitions_carry_the_projected_values(athena):
     con, _, _ = athena
     assert con.execute("SELECT DISTINCT region, day FROM cloudtrail ORDER BY 1, 2").fetchall() == [
         ("eu-west-1", "2026/11/30"), ("us-east-1", "2026/10/01"), ("us-east-1", "2026/11/30")]
-    assert con.execute("SELECT DISTINCT region, year, month, day, hour FROM vpc_flow_logs ORDER BY 1, 2, 3, 4, 5").fetchall() == [
+    assert con.execute("SELECT DISTINCT aws_region, year, month, day, hour FROM vpc_flow_logs ORDER BY 1, 2, 3, 4, 5").fetchall() == [
         ("eu-west-1", "2026", "11", "30", "11"), ("us-east-1", "2026", "11", "29", "23"), ("us-east-1", "2026", "11", "30", "10")]
     assert con.execute("SELECT DISTINCT day, filetype FROM config ORDER BY 1, 2").fetchall() == [
         ("2026/10/1", "ConfigHistory"), ("2026/11/30", "ConfigHistory"), ("2026/11/30", "ConfigSnapshot")]
@@ -342,3 +342,26 @@ def test_cloudtrail_strings_hold_nested_json_as_text(athena):
     con, _, _ = athena
     (text,) = con.execute("SELECT requestparameters FROM cloudtrail WHERE eventname = 'CreateRoute'").fetchone()
     assert text == '{"routeTableId":"rtb-0def5678","destinationCidrBlock":"0.0.0.0/0"}'
+
+
+def test_organization_tables_reach_every_accounts_files():
+    """The log-archive account's tables over the organization layout: the organization trail's files
+    (AWSLogs/<org-id>/<account>/CloudTrail/...), and each account's own Config and flow-log files."""
+    from tests.org.org_helpers import ARCHIVE_BUCKET, MEMBER, ORG_ID, role_run
+
+    tables = {t.inputs["name"]: PlannedTable.from_registration(t) for t in planned(role_run("log-archive"), "aws:glue/catalogTable:CatalogTable")}
+    base = f"s3://{ARCHIVE_BUCKET}"
+    reached = {
+        "cloudtrail": f"{base}/cloudtrail/AWSLogs/{ORG_ID}/{MEMBER}/CloudTrail/eu-west-1/2026/11/30/{MEMBER}_CloudTrail_eu-west-1_20261130T2355Z_a.json.gz",
+        "config": f"{base}/config/AWSLogs/{MEMBER}/Config/us-west-2/2026/11/3/ConfigHistory/{MEMBER}_Config_us-west-2_ConfigHistory_x.json.gz",
+        "vpc_flow_logs": f"{base}/vpc-flow-logs/AWSLogs/aws-account-id={MEMBER}/aws-service=vpcflowlogs/aws-region=us-east-1/"
+                         f"year=2026/month=11/day=30/hour=07/{MEMBER}_vpcflowlogs_us-east-1_fl-1_20261130T0700Z_a.log.parquet",
+    }
+    assert tables["cloudtrail"].partition_values(reached["cloudtrail"]) == {"account": MEMBER, "region": "eu-west-1", "day": "2026/11/30"}
+    assert tables["config"].partition_values(reached["config"]) == {
+        "account": MEMBER, "region": "us-west-2", "day": "2026/11/3", "filetype": "ConfigHistory"}
+    assert tables["vpc_flow_logs"].partition_values(reached["vpc_flow_logs"]) == {
+        "account": MEMBER, "aws_region": "us-east-1", "year": "2026", "month": "11", "day": "30", "hour": "07"}
+    outsider = reached["cloudtrail"].replace(MEMBER, "999999999999")  # an account the projection does not list
+    assert tables["cloudtrail"].partition_values(outsider) is None
+    assert all(uri.startswith(tables[name].location) for name, uri in reached.items())
