@@ -198,3 +198,24 @@ def test_bad_input_on_the_command_line_is_one_line_and_exit_2(capsys, tmp_path, 
     (line,) = err.strip().splitlines()
     assert line.startswith(message)
     assert not out.exists()  # nothing half-written
+
+
+def test_an_analyst_of_the_account_can_read_and_write_results_under_the_key_and_an_outsider_cannot():
+    """Athena reads the archive and writes results with the caller's credentials; the key policy delegates to
+    IAM in this account only (docs/analytics.md lists the analyst's permissions)."""
+    from aws_logging_baseline.access.evaluator import Policy, Principal, Request, evaluate
+
+    key = only(example(), "aws:kms/key:Key", "home-key")
+    key_policy = Policy("key", policy_of(key))
+    analyst_policy = Policy("analyst", {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": key.outputs["arn"]}]})
+    via_s3 = {"kms:ViaService": "s3.us-east-1.amazonaws.com"}
+
+    def allowed(principal: str, action: str) -> bool:
+        context = {**via_s3, "kms:CallerAccount": principal.split(":")[4]}
+        return evaluate(Request(Principal.aws(principal), action, key.outputs["arn"], context), resource_account=ACCOUNT,
+                        resource_policy=key_policy, resource_kind="key", identity_policies=[analyst_policy]).allowed
+
+    analyst, outsider = f"arn:aws:iam::{ACCOUNT}:role/security-analyst", "arn:aws:iam::999999999999:role/security-analyst"
+    assert allowed(analyst, "kms:GenerateDataKey") and allowed(analyst, "kms:Decrypt")
+    assert not allowed(outsider, "kms:GenerateDataKey") and not allowed(outsider, "kms:Decrypt")
