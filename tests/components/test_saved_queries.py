@@ -10,6 +10,7 @@ logs with date-partitioned keys (https://docs.aws.amazon.com/AmazonS3/latest/use
 """
 
 import itertools
+import re
 
 import duckdb
 import pyarrow as pa
@@ -365,3 +366,25 @@ def test_organization_tables_reach_every_accounts_files():
     outsider = reached["cloudtrail"].replace(MEMBER, "999999999999")  # an account the projection does not list
     assert tables["cloudtrail"].partition_values(outsider) is None
     assert all(uri.startswith(tables[name].location) for name, uri in reached.items())
+
+
+def _in_list(sql: str) -> set[str]:
+    """The event names of a query's `eventname IN (...)` (parsed with sqlglot, not by text)."""
+    tree = sqlglot.parse_one(sql, read="trino")
+    (in_list,) = [n for n in tree.find_all(sqlglot.exp.In) if n.this.name == "eventname"]
+    return {literal.this for literal in in_list.expressions}
+
+
+def _alarm_events(*alarm_ids: str) -> set[str]:
+    from aws_logging_baseline.components.security_alarms import load_catalog as cis_catalog
+
+    patterns = [a.pattern for a in cis_catalog() if a.id in alarm_ids]
+    assert len(patterns) == len(alarm_ids)
+    return {m for p in patterns for m in re.findall(r'\$\.eventName\s*=\s*"?(\w+)"?', p)}
+
+
+def test_investigations_ask_for_the_events_the_cis_alarms_fire_on():
+    """An alarm on network or KMS changes and the query that investigates it name the same API calls."""
+    queries = {q.id: q for q in load_catalog()}
+    assert _in_list(queries["network-changes"].sql) == _alarm_events("security-group-changes", "nacl-changes", "route-table-changes")
+    assert _in_list(queries["kms-key-disable-or-delete"].sql) == _alarm_events("kms-key-disable-or-deletion")
