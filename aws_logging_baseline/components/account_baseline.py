@@ -4,6 +4,9 @@ import pulumi
 import pulumi_aws as aws
 
 from aws_logging_baseline.components import policy_documents as docs
+from aws_logging_baseline.components.analytics import QueryArchive, QueryArchiveArgs
+from aws_logging_baseline.components.dashboard import posture_dashboard
+from aws_logging_baseline.components.log_streaming import LogStreaming, LogStreamingArgs
 from aws_logging_baseline.components.log_archive import TRAIL_PREFIX, add_archive_with_replica
 from aws_logging_baseline.components.log_key import LogKey, LogKeyArgs
 from aws_logging_baseline.components.options import child
@@ -61,6 +64,28 @@ class AccountBaseline(pulumi.ComponentResource):
         )
         self._regional_coverage(name, s, account_id, tags)
         self._detection(name, s, account_id, tags)
+        # Issue 16: the archive made queryable, with the saved investigations.
+        self.query_archive = (
+            QueryArchive(f"{name}-analytics", QueryArchiveArgs(settings=s, account_id=account_id, key_arn=self.home_key.arn, tags=tags), opts=child(self))
+            if s.analytics
+            else None
+        )
+        self.streaming = (
+            LogStreaming(f"{name}-log-streaming", LogStreamingArgs(
+                settings=s, account_id=account_id, log_group_name=self.trail.log_group.name, key_arn=self.home_key.arn, tags=tags,
+            ), opts=child(self))
+            if s.log_streaming
+            else None
+        )
+        self.dashboard = (
+            posture_dashboard(
+                f"{name}-posture", s, self.security_alarms.alarms, self.security_events.rules, self,
+                trail_log_group_name=self.trail.log_group.name,
+                reject_regions=list(self.reject_alarms.alarms) if self.reject_alarms else [], query_archive=self.query_archive,
+            )
+            if s.dashboard
+            else None
+        )
         self.outputs = {
             "accountId": account_id,
             "homeRegion": s.home_region,
@@ -77,6 +102,12 @@ class AccountBaseline(pulumi.ComponentResource):
             "flowLogIds": {region: [log.id for log in logs] for region, logs in self.flow_logs.flow_logs.items()},
             **self.coverage.outputs,
         }
+        if self.query_archive is not None:
+            self.outputs.update(self.query_archive.outputs)
+        if self.streaming is not None:
+            self.outputs["logStreamArn"] = self.streaming.stream.arn
+        if self.dashboard is not None:
+            self.outputs["postureDashboard"] = self.dashboard.dashboard.dashboard_name
         if self.archive.replica_destination_policy is not None:
             self.outputs["replicaDestinationBucketPolicy"] = self.archive.replica_destination_policy
         self.register_outputs(self.outputs)

@@ -39,6 +39,10 @@ def archive_bucket_name(s: Settings, account_id: str) -> str:
     return f"{s.name_prefix}-log-archive-{account_id}-{s.home_region}"
 
 
+def access_log_bucket_name(s: Settings, account_id: str) -> str:
+    return f"{s.name_prefix}-access-logs-{account_id}-{s.home_region}"
+
+
 class LogArchive(pulumi.ComponentResource):
     archive: SecureBucket
     access_logs: SecureBucket
@@ -50,7 +54,7 @@ class LogArchive(pulumi.ComponentResource):
         partition = s.partition
         archive_name = archive_bucket_name(s, account)
         archive_arn = f"arn:{partition}:s3:::{archive_name}"
-        access_log_name = f"{s.name_prefix}-access-logs-{account}-{s.home_region}"
+        access_log_name = access_log_bucket_name(s, account)
         lock = ObjectLock(s.object_lock_mode, s.object_lock_days) if s.object_lock_enabled else None
         lifecycle = log_lifecycle(
             transition_days=s.archive_transition_days,

@@ -118,6 +118,9 @@ class SecureBucket(pulumi.ComponentResource):
                 region=region,
                 target_bucket=args.access_log_bucket,
                 target_prefix=args.access_log_prefix,
+                # Date-partitioned keys (<prefix><account>/<region>/<bucket>/yyyy/MM/dd/...), so that Athena can
+                # project the day (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html).
+                target_object_key_format={"partitioned_prefix": {"partition_date_source": "EventTime"}},
                 opts=child(self),
             )
         self.arn = self.bucket.arn

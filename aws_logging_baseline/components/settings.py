@@ -14,6 +14,7 @@ import pulumi
 
 from aws_logging_baseline.components.regions import default_enabled_regions, partition_of
 from aws_logging_baseline.components.regional_settings import check_config, check_flow_logs, check_inspector, default_flow_log_fields
+from aws_logging_baseline.components.analytics_settings import check_analytics
 
 NAMESPACE = "baseline"
 
@@ -179,6 +180,28 @@ class Settings:
     )
     delegate_cloudtrail_admin: bool = setting(
         "boolean", False, "Management: also register securityAccountId as CloudTrail delegated administrator."
+    )
+    # --- analytics: query-ready archive, saved investigations, posture dashboard (issue 16, docs/analytics.md)
+    analytics: bool = setting(
+        "boolean", True, "Athena workgroup, results bucket, Glue database and partition-projected tables over the archive (home region), with the saved queries."
+    )
+    athena_bytes_scanned_cutoff: int = setting(
+        "integer", 10737418240, "Most bytes one Athena query of the workgroup may scan before Athena cancels it (at least 10485760, i.e. 10 MB)."
+    )
+    disabled_queries: tuple[str, ...] = setting(
+        "array", [], "Ids of saved queries to leave out (aws_logging_baseline/components/catalog/saved_queries.yaml), e.g. top-rejected-flows.", "string"
+    )
+    analytics_account_ids: tuple[str, ...] = setting(
+        "array", [], "Role log-archive: the organization's account ids the tables project (the account partition); add an account when it joins.", "string"
+    )
+    log_streaming: bool = setting(
+        "boolean", False, "Stream the trail's CloudWatch Logs group through Firehose to logStreamingOpensearchDomainArn or logStreamingHttpEndpointUrl (cost: docs/analytics.md)."
+    )
+    log_streaming_opensearch_domain_arn: str = setting("string", "", "With logStreaming: the OpenSearch domain (ARN, home region) that receives the trail's events.")
+    log_streaming_opensearch_index: str = setting("string", "cloudtrail", "With an OpenSearch destination: the index name (rotated daily).")
+    log_streaming_http_endpoint_url: str = setting("string", "", "With logStreaming: instead of OpenSearch, an https:// endpoint (a SIEM's HTTP collector) that receives the events.")
+    dashboard: bool = setting(
+        "boolean", True, "One CloudWatch posture dashboard in the home region: CIS alarms, security-event rules, trail and Config health, links to the saved queries."
     )
     # --- metadata ------------------------------------------------------------------------------------
     tags: tuple[str, ...] = setting("array", [], "Tags for every taggable resource, as Key=Value strings.", "string")
@@ -469,6 +492,7 @@ CHECKS: list[Callable[[Settings], list[str]]] = [
     check_config,
     check_inspector,
     _check_organization,
+    check_analytics,
 ]
 
 

@@ -84,6 +84,14 @@ SPECS: dict[str, Spec] = {
     "aws:ec2/flowLog:FlowLog": Spec(arn="arn:{p}:ec2:{r}:{a}:vpc-flow-log/fl-{uid17}", name_key=None, id="fl-{uid17}"),
     "aws:inspector2/enabler:Enabler": Spec(name_key=None),
     "aws:inspector2/delegatedAdminAccount:DelegatedAdminAccount": Spec(name_key="accountId", global_service=True),
+    # Analytics (issue 16): a workgroup's id is its name, a named query's id a UUID, Glue ids are catalog:db[:table].
+    "aws:athena/workgroup:Workgroup": Spec(arn="arn:{p}:athena:{r}:{a}:workgroup/{name}"),
+    "aws:athena/namedQuery:NamedQuery": Spec(id="{uuid}"),
+    "aws:glue/catalogDatabase:CatalogDatabase": Spec(arn="arn:{p}:glue:{r}:{a}:database/{name}", id="{a}:{name}"),
+    "aws:glue/catalogTable:CatalogTable": Spec(arn="arn:{p}:glue:{r}:{a}:table/{database}/{name}", id="{a}:{database}:{name}"),
+    "aws:cloudwatch/dashboard:Dashboard": Spec(arn="arn:{p}:cloudwatch::{a}:dashboard/{name}", name_key="dashboardName"),
+    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": Spec(arn="arn:{p}:firehose:{r}:{a}:deliverystream/{name}", id="{arn}"),
+    "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter": Spec(),
 }
 
 
@@ -117,6 +125,7 @@ def synthesize(
         "uuid": read_id if read_id and spec.id == "{uuid}" else str(uuid.UUID(digest[:32])),
         "service": str(inputs.get("awsServiceName", "")),
         "topic": str(inputs.get("topic", "")),
+        "database": str(inputs.get("databaseName", "")),
     }
     outputs = dict(inputs)
     if spec.arn:

@@ -34,7 +34,7 @@ def test_get_analyzer_info_lists_every_policy_with_its_metadata():
 
 def test_security_controls_are_mandatory_cost_and_hygiene_advisory():
     advisory = sorted(c["name"] for c in CATALOG["policies"] if c["enforcement"] == "advisory")
-    assert advisory == ["cloudtrail-single-management-events-copy", "s3-bucket-default-lock-enabled"]
+    assert advisory == ["cloudtrail-single-management-events-copy", "dashboard-shows-every-cis-alarm", "s3-bucket-default-lock-enabled"]
 
 
 def test_the_pack_process_is_stopped_on_exit():

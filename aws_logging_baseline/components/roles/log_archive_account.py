@@ -7,12 +7,14 @@ conditioned on `aws:SourceOrgID`: no account list, so nothing here grows with th
 
 import pulumi
 
+from aws_logging_baseline.components.analytics import QueryArchive, QueryArchiveArgs
+from aws_logging_baseline.components.analytics_settings import organization_analytics_problems
 from aws_logging_baseline.components.log_archive import add_archive_with_replica
 from aws_logging_baseline.components.log_key import LogKey, LogKeyArgs
 from aws_logging_baseline.components.options import child
 from aws_logging_baseline.components.roles.coverage import account_id_of
 from aws_logging_baseline.components.roles.naming import verify_organization, org_trail_arn, role_tags
-from aws_logging_baseline.components.settings import Settings
+from aws_logging_baseline.components.settings import Settings, SettingsError
 
 ARCHIVE_KEY_SERVICES = frozenset({"cloudtrail", "s3", "config", "delivery.logs"})
 
@@ -24,6 +26,8 @@ class LogArchiveAccount(pulumi.ComponentResource):
         account_id = account_id_of(self)
         tags = role_tags(s)
         verify_organization(s, self)
+        if organization_analytics_problems(s):
+            raise SettingsError(organization_analytics_problems(s))
         trail_arn = org_trail_arn(s)
         self.archive_key = LogKey(
             f"{name}-archive-key",
@@ -50,6 +54,19 @@ class LogArchiveAccount(pulumi.ComponentResource):
             tags,
             organization_id=s.organization_id,
         )
+        # Issue 16: the organization's archive made queryable here (tables over the organization layout).
+        self.query_archive = (
+            QueryArchive(
+                f"{name}-analytics",
+                QueryArchiveArgs(
+                    settings=s, account_id=account_id, key_arn=self.archive_key.arn, organization_id=s.organization_id,
+                    account_ids=tuple(s.analytics_account_ids), tags=tags,
+                ),
+                opts=child(self),
+            )
+            if s.analytics
+            else None
+        )
         # Read by the member and management stacks through a StackReference (logArchiveStack).
         self.outputs = {
             "role": s.role,
@@ -63,6 +80,8 @@ class LogArchiveAccount(pulumi.ComponentResource):
             "replicaBucketArn": self.archive.replication.rules[0].destination.bucket,
             "orgTrailArn": trail_arn,
         }
+        if self.query_archive is not None:
+            self.outputs.update(self.query_archive.outputs)
         if self.archive.replica_destination_policy is not None:
             self.outputs["replicaDestinationBucketPolicy"] = self.archive.replica_destination_policy
         self.register_outputs(self.outputs)

@@ -10,6 +10,8 @@ CloudTrail get the security account as delegated administrator.
 import pulumi
 import pulumi_aws as aws
 
+from aws_logging_baseline.components.dashboard import posture_dashboard
+from aws_logging_baseline.components.log_streaming import LogStreaming, LogStreamingArgs
 from aws_logging_baseline.components.options import child
 from aws_logging_baseline.components.roles.archive_reference import archive_destination
 from aws_logging_baseline.components.regional_coverage import trail_alarms
@@ -66,6 +68,22 @@ class ManagementAccount(pulumi.ComponentResource):
             if s.delegate_cloudtrail_admin
             else None
         )
+        # Issue 16: the organization's CIS alarms live here, so the posture dashboard does too (the saved queries
+        # live in the log-archive account, docs/analytics.md).
+        self.dashboard = (
+            posture_dashboard(f"{name}-posture", s, self.alarms.alarms, self.coverage.security_events.rules, self,
+                              trail_log_group_name=self.trail.log_group.name)
+            if s.dashboard
+            else None
+        )
+        # The organization trail's group is here, so the opt-in stream to a search or SIEM starts here too.
+        self.streaming = (
+            LogStreaming(f"{name}-log-streaming", LogStreamingArgs(
+                settings=s, account_id=account_id, log_group_name=self.trail.log_group.name, key_arn=self.local_key.arn, tags=tags,
+            ), opts=child(self))
+            if s.log_streaming
+            else None
+        )
         self.outputs = {
             "role": s.role,
             "accountId": account_id,
@@ -76,4 +94,8 @@ class ManagementAccount(pulumi.ComponentResource):
             "delegatedAdministrator": security,
             **self.coverage.outputs,
         }
+        if self.streaming is not None:
+            self.outputs["logStreamArn"] = self.streaming.stream.arn
+        if self.dashboard is not None:
+            self.outputs["postureDashboard"] = self.dashboard.dashboard.dashboard_name
         self.register_outputs(self.outputs)

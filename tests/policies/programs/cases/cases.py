@@ -226,6 +226,9 @@ CASES = {
 
 
 def build(case: str) -> None:
+    from analytics_cases import ANALYTICS_CASES  # issue 16's cases, kept in their own file
+
+    CASES.update(ANALYTICS_CASES)
     if case not in CASES:
         raise ValueError(f"unknown case {case!r}")
     CASES[case]()
