@@ -44,7 +44,8 @@ def test_wheel_installs_into_a_fresh_venv_and_runs_the_org_program(tmp_path):
     python = env_dir / "bin" / "python"
     site = Path(run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", cwd=tmp_path).stdout.strip())
     (site / "third_party.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    run(sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--disable-pip-version-check", "-q",
+    # --ignore-installed: else pip uninstalls the editable install of the running environment first.
+    run(sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--disable-pip-version-check", "-q", "--ignore-installed",
         "--prefix", env_dir, wheel, cwd=tmp_path)
 
     where = json.loads(run(python, "-c", (
