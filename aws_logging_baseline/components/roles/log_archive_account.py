@@ -7,7 +7,9 @@ conditioned on `aws:SourceOrgID`: no account list, so nothing here grows with th
 
 import pulumi
 
-from aws_logging_baseline.components.log_archive import add_archive_with_replica
+from aws_logging_baseline.components import policy_documents as docs
+from aws_logging_baseline.components.log_archive import GUARDDUTY_PREFIX, add_archive_with_replica
+from aws_logging_baseline.components.regions import default_enabled_regions
 from aws_logging_baseline.components.log_key import LogKey, LogKeyArgs
 from aws_logging_baseline.components.options import child
 from aws_logging_baseline.components.roles.coverage import account_id_of
@@ -25,6 +27,10 @@ class LogArchiveAccount(pulumi.ComponentResource):
         tags = role_tags(s)
         verify_organization(s, self)
         trail_arn = org_trail_arn(s)
+        # Issue 18: GuardDuty in the security account (delegated administrator) exports the organization's
+        # findings here; the statements name that account's detectors (settings require securityAccountId).
+        exporter = s.security_account_id if s.guard_duty_enabled and s.guard_duty_export_findings else None
+        gd_principals = docs.guardduty_principals(list(s.regions), default_enabled_regions())
         self.archive_key = LogKey(
             f"{name}-archive-key",
             LogKeyArgs(
@@ -36,6 +42,11 @@ class LogArchiveAccount(pulumi.ComponentResource):
                 organization_id=s.organization_id,
                 protect=s.protect_resources,
                 tags=tags,
+                extra_statements=[
+                    docs.guardduty_export_key_statement(partition=s.partition, exporter_account_id=exporter, principals=gd_principals)
+                ]
+                if exporter
+                else [],
             ),
             opts=child(self),
         )
@@ -49,6 +60,14 @@ class LogArchiveAccount(pulumi.ComponentResource):
             f"{s.name_prefix}/org-log-replica",
             tags,
             organization_id=s.organization_id,
+            archive_extra_statements=(
+                lambda bucket_arn: docs.guardduty_export_bucket_statements(
+                    bucket_arn=bucket_arn, prefix=GUARDDUTY_PREFIX, partition=s.partition, exporter_account_id=exporter,
+                    principals=gd_principals,
+                )
+            )
+            if exporter
+            else None,
         )
         # Read by the member and management stacks through a StackReference (logArchiveStack).
         self.outputs = {
