@@ -102,6 +102,7 @@ class AccountCoverage(pulumi.ComponentResource):
             **self.regional.outputs,
             "alertTopicArn": self.alert_topic.arn,
             "accessAnalyzerRegions": list(self.access_analyzer.external) if self.access_analyzer else [],
+            "regions": list(s.regions),  # the policy pack's required regions (as the standalone stack exports them)
         }
         self.register_outputs(self.outputs)
 
