@@ -10,6 +10,7 @@ from aws_logging_baseline.audit.checks.archive_bucket import check_bucket, no_bu
 from aws_logging_baseline.audit.checks.aws_config import check_config
 from aws_logging_baseline.audit.checks.cis_alarms import check_cis_alarms, no_log_group
 from aws_logging_baseline.audit.checks.cloudtrail import TRAIL_CONTROLS, check_trail, find_trails
+from aws_logging_baseline.audit.checks.detective import check_aggregation, check_detective_services
 from aws_logging_baseline.audit.checks.flow_logs import check_flow_logs
 from aws_logging_baseline.audit.checks.guard import guarded
 from aws_logging_baseline.audit.checks.iam import check_iam
@@ -83,7 +84,8 @@ def _trail_group(ctx: AwsContext, options: AuditOptions) -> list[Finding]:
 
 
 def _region(ctx: AwsContext, region: str) -> list[Finding]:
-    return check_config(ctx, region) + check_flow_logs(ctx, region) + check_inspector(ctx, region)
+    return (check_config(ctx, region) + check_flow_logs(ctx, region) + check_inspector(ctx, region)
+            + check_detective_services(ctx, region))
 
 
 def _order(finding: Finding) -> tuple:
@@ -94,7 +96,8 @@ def run_audit(options: AuditOptions) -> AuditReport:
     ctx = AwsContext(options.profile, options.endpoint_url, options.hooks)
     regions = options.regions or enabled_regions(ctx)
     tasks = {"CloudTrail, archive bucket, keys, alarms": lambda: _trail_group(ctx, options),
-             "IAM": lambda: check_iam(ctx)}
+             "IAM": lambda: check_iam(ctx),
+             "Security Hub aggregation": lambda: check_aggregation(ctx, list(regions))}
     for region in regions:
         tasks[region] = lambda region=region: _region(ctx, region)
     findings = run_tasks(tasks, options.workers, options.progress)

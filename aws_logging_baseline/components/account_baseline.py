@@ -7,11 +7,13 @@ from aws_logging_baseline.components import policy_documents as docs
 from aws_logging_baseline.components.analytics import QueryArchive, QueryArchiveArgs
 from aws_logging_baseline.components.dashboard import posture_dashboard
 from aws_logging_baseline.components.log_streaming import LogStreaming, LogStreamingArgs
-from aws_logging_baseline.components.log_archive import TRAIL_PREFIX, add_archive_with_replica
+from aws_logging_baseline.components.log_archive import GUARDDUTY_PREFIX, TRAIL_PREFIX, add_archive_with_replica
 from aws_logging_baseline.components.log_key import LogKey, LogKeyArgs
 from aws_logging_baseline.components.options import child
 from aws_logging_baseline.components.settings import Settings
 from aws_logging_baseline.components.regional_coverage import RegionalCoverageArgs, add_regional_coverage, alert_topic, security_events, trail_alarms
+from aws_logging_baseline.components.regional_coverage import access_analyzer, detective_outputs, guardduty, security_hub
+from aws_logging_baseline.components.regions import default_enabled_regions
 from aws_logging_baseline.components.security_alarms import RejectSpikeAlarms, RejectSpikeAlarmsArgs
 from aws_logging_baseline.components.trail import Trail, TrailArgs
 
@@ -28,6 +30,9 @@ class AccountBaseline(pulumi.ComponentResource):
         tags = s.tag_map
         trail_name = f"{s.name_prefix}-trail"
         trail_arn = docs.trail_arn(s.partition, s.home_region, account_id, trail_name)
+        # Issue 18: GuardDuty exports its findings into the archive under the archive key.
+        exports_findings = s.guard_duty_enabled and s.guard_duty_export_findings
+        gd_principals = docs.guardduty_principals(list(s.regions), default_enabled_regions())
 
         self.home_key = LogKey(
             f"{name}-home-key",
@@ -40,13 +45,26 @@ class AccountBaseline(pulumi.ComponentResource):
                 trail_arn=trail_arn,
                 protect=s.protect_resources,
                 tags=tags,
+                extra_statements=[
+                    docs.guardduty_export_key_statement(partition=s.partition, exporter_account_id=account_id, principals=gd_principals)
+                ]
+                if exports_findings
+                else [],
             ),
             opts=child(self),
         )
         # Issue 4: the alert topic first, so that later components (Config rules, the trail) can use it.
         self.alert_topic = alert_topic(f"{name}-alert-topic", s, account_id, self.home_key.arn, tags, self)
         self.replica_key, self.archive = add_archive_with_replica(
-            self, name, s, account_id, trail_arn, self.home_key.arn, f"{s.name_prefix}/log-replica", tags
+            self, name, s, account_id, trail_arn, self.home_key.arn, f"{s.name_prefix}/log-replica", tags,
+            archive_extra_statements=(
+                lambda bucket_arn: docs.guardduty_export_bucket_statements(
+                    bucket_arn=bucket_arn, prefix=GUARDDUTY_PREFIX, partition=s.partition, exporter_account_id=account_id,
+                    principals=gd_principals,
+                )
+            )
+            if exports_findings
+            else None,
         )
         self.trail = Trail(
             f"{name}-cloudtrail",
@@ -86,6 +104,7 @@ class AccountBaseline(pulumi.ComponentResource):
             if s.dashboard
             else None
         )
+        self._detective_services(name, s, tags)
         self.outputs = {
             "accountId": account_id,
             "homeRegion": s.home_region,
@@ -101,6 +120,7 @@ class AccountBaseline(pulumi.ComponentResource):
             "cisAlarms": {i: a.name for i, a in self.security_alarms.alarms.items()},
             "flowLogIds": {region: [log.id for log in logs] for region, logs in self.flow_logs.flow_logs.items()},
             **self.coverage.outputs,
+            **detective_outputs(self.guardduty, self.security_hub, [self.access_analyzer]),
         }
         if self.query_archive is not None:
             self.outputs.update(self.query_archive.outputs)
@@ -164,3 +184,14 @@ class AccountBaseline(pulumi.ComponentResource):
             alarm_regions=list(self.reject_alarms.alarms) if self.reject_alarms else [],
             depends_on=[self.alert_topic.policy],
         )
+
+    def _detective_services(self, name: str, s: Settings, tags: dict[str, str]) -> None:
+        """Issue 18: GuardDuty (findings exported to the archive), Security Hub, IAM Access Analyzer."""
+        self.guardduty = guardduty(
+            name, s, self, tags,
+            export_bucket_arn=self.archive.archive.arn,
+            export_key_arn=self.home_key.arn,
+            export_depends_on=[self.archive.archive.policy, self.home_key.key],
+        )
+        self.security_hub = security_hub(name, s, self)
+        self.access_analyzer = access_analyzer(name, s, self, tags)

@@ -6,6 +6,7 @@ propagate), replicas re-encrypted with the replica region's key.
 """
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import pulumi
 import pulumi_aws as aws
@@ -19,6 +20,7 @@ from aws_logging_baseline.components.settings import Settings
 TRAIL_PREFIX = "cloudtrail"
 CONFIG_PREFIX = "config"
 FLOW_LOGS_PREFIX = "vpc-flow-logs"
+GUARDDUTY_PREFIX = "guardduty"
 ACCESS_LOG_PREFIX = "s3-access-logs/"
 
 
@@ -33,6 +35,8 @@ class LogArchiveArgs:
     # Set in a log-archive account: deliveries from the whole organization are accepted (aws:SourceOrgID) and
     # `trail_arn` is the organization trail in the management account.
     organization_id: str | None = None
+    # Builds statements for other writers (e.g. the GuardDuty findings export) from the archive's ARN.
+    extra_statements: Callable[[str], list[dict]] | None = None
 
 
 def archive_bucket_name(s: Settings, account_id: str) -> str:
@@ -96,7 +100,7 @@ class LogArchive(pulumi.ComponentResource):
             SecureBucketArgs(
                 bucket_name=archive_name,
                 region=s.home_region,
-                policy=docs.org_archive_bucket_policy(
+                policy=self._with_extra(args, archive_arn, docs.org_archive_bucket_policy(
                     bucket_arn=archive_arn,
                     partition=partition,
                     organization_id=args.organization_id,
@@ -114,7 +118,7 @@ class LogArchive(pulumi.ComponentResource):
                     trail_prefix=TRAIL_PREFIX,
                     config_prefix=CONFIG_PREFIX,
                     flow_logs_prefix=FLOW_LOGS_PREFIX,
-                ),
+                )),
                 lifecycle_rules=lifecycle,
                 kms_key_arn=args.archive_key_arn,
                 object_lock=lock,
@@ -229,6 +233,11 @@ class LogArchive(pulumi.ComponentResource):
         )
 
 
+    @staticmethod
+    def _with_extra(args: "LogArchiveArgs", archive_arn: str, policy: dict) -> dict:
+        return docs.with_statements(policy, args.extra_statements(archive_arn)) if args.extra_statements else policy
+
+
 def add_archive_with_replica(
     parent: pulumi.Resource,
     name: str,
@@ -239,6 +248,7 @@ def add_archive_with_replica(
     replica_alias: str,
     tags: dict[str, str],
     organization_id: str | None = None,
+    archive_extra_statements: Callable[[str], list[dict]] | None = None,
 ) -> tuple[LogKey | None, LogArchive]:
     """The archive and, unless replicas go to another account, the replica region's key it replicates under."""
     s = settings
@@ -266,6 +276,7 @@ def add_archive_with_replica(
             archive_key_arn=archive_key_arn,
             replica_key_arn=replica_key.arn if replica_key else None,
             organization_id=organization_id,
+            extra_statements=archive_extra_statements,
             tags=tags,
         ),
         opts=child(parent),

@@ -23,6 +23,8 @@ class LogKeyArgs:
     tags: dict[str, str] = field(default_factory=dict)
     # Set in a log-archive account: the writers of the whole organization may use the key (aws:SourceOrgID).
     organization_id: str | None = None
+    # Statements for writers outside `services` (e.g. the GuardDuty findings export), appended to the policy.
+    extra_statements: list[dict] = field(default_factory=list)
 
 
 class LogKey(pulumi.ComponentResource):
@@ -50,6 +52,8 @@ class LogKey(pulumi.ComponentResource):
                 services=args.services,
                 trail_arn=args.trail_arn,
             )
+        if args.extra_statements:
+            policy = docs.with_statements(policy, args.extra_statements)
         self.key = aws.kms.Key(
             f"{name}-key",
             region=args.region,

@@ -213,3 +213,63 @@ def security_events(
         ),
         opts=child(parent, list(depends_on)),
     )
+
+
+# --- detective services (issue 18) ---------------------------------------------------------------------
+
+def guardduty(
+    name: str, s: Settings, parent: pulumi.Resource, tags: dict[str, str], *, export_bucket_arn=None, export_key_arn=None,
+    export_depends_on: Sequence[pulumi.Resource] = (), organization: bool = False,
+):
+    """GuardDuty in every covered region (None when switched off); findings exported when a bucket is given."""
+    from aws_logging_baseline.components.guardduty import GuardDuty, GuardDutyArgs
+
+    if not s.guard_duty_enabled:
+        return None
+    export = s.guard_duty_export_findings and export_bucket_arn is not None
+    return GuardDuty(
+        f"{name}-guardduty",
+        GuardDutyArgs(
+            settings=s,
+            export_bucket_arn=export_bucket_arn if export else None,
+            export_key_arn=export_key_arn if export else None,
+            export_depends_on=list(export_depends_on),
+            organization=organization,
+            tags=tags,
+        ),
+        opts=child(parent),
+    )
+
+
+def security_hub(name: str, s: Settings, parent: pulumi.Resource, *, organization_root_id=None, management_account_id=None):
+    from aws_logging_baseline.components.security_hub import SecurityHub, SecurityHubArgs
+
+    if not s.security_hub_enabled:
+        return None
+    return SecurityHub(
+        f"{name}-security-hub",
+        SecurityHubArgs(settings=s, organization_root_id=organization_root_id, management_account_id=management_account_id),
+        opts=child(parent),
+    )
+
+
+def access_analyzer(name: str, s: Settings, parent: pulumi.Resource, tags: dict[str, str], zone_of_trust: str = "ACCOUNT", unused_access: bool = True):
+    from aws_logging_baseline.components.access_analyzer import AccessAnalyzer, AccessAnalyzerArgs
+
+    if not s.access_analyzer_enabled:
+        return None
+    return AccessAnalyzer(
+        f"{name}-access-analyzer-{zone_of_trust.lower()}",
+        AccessAnalyzerArgs(settings=s, zone_of_trust=zone_of_trust, unused_access=unused_access, tags=tags),
+        opts=child(parent),
+    )
+
+
+def detective_outputs(guardduty=None, security_hub=None, access_analyzers=()) -> dict[str, Any]:
+    analyzers = [a for a in access_analyzers if a is not None]
+    return {
+        "guardDutyRegions": list(guardduty.detectors) if guardduty else [],
+        "guardDutyExportRegions": list(guardduty.destinations) if guardduty else [],
+        "securityHubRegions": list(security_hub.accounts) if security_hub else [],
+        "accessAnalyzerRegions": sorted({r for a in analyzers for r in a.external}),
+    }

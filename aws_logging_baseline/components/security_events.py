@@ -42,7 +42,7 @@ GLOBAL_EVENTS_REGION = {"aws": "us-east-1", "aws-us-gov": "us-gov-west-1", "aws-
 class EventSpec:
     id: str
     title: str
-    scope: str  # "regional" | "global"
+    scope: str  # "regional" | "global" | "home" (arises, or is aggregated, in the home region only: never forwarded)
     pattern: dict[str, Any]
     paths: dict[str, str]
     message: str
@@ -53,8 +53,8 @@ def load_catalog() -> tuple[EventSpec, ...]:
     data = yaml.safe_load(CATALOG.read_text(encoding="utf-8"))
     specs = tuple(EventSpec(**entry) for entry in data["events"])
     for spec in specs:
-        if spec.scope not in ("regional", "global"):
-            raise ValueError(f"{CATALOG.name}: {spec.id}: scope must be regional or global")
+        if spec.scope not in ("regional", "global", "home"):
+            raise ValueError(f"{CATALOG.name}: {spec.id}: scope must be regional, global or home")
         missing = [p for p in _placeholders(spec.message) if p not in spec.paths]
         if missing:
             raise ValueError(f"{CATALOG.name}: {spec.id}: message placeholders without a path: {missing}")
@@ -214,7 +214,7 @@ class SecurityEvents(pulumi.ComponentResource):
         for region in source_regions:
             if region == home:
                 continue
-            patterns = [p for spec, p in enabled if spec.scope == "regional" or region == global_region]
+            patterns = [p for spec, p in enabled if spec.scope == "regional" or (spec.scope == "global" and region == global_region)]
             if region not in args.regions:  # the global-events region is covered for global events only
                 patterns = [p for spec, p in enabled if spec.scope == "global"]
             if region in remote_alarm_regions:

@@ -15,6 +15,7 @@ import pulumi
 from aws_logging_baseline.components.regions import default_enabled_regions, partition_of
 from aws_logging_baseline.components.regional_settings import check_config, check_flow_logs, check_inspector, default_flow_log_fields
 from aws_logging_baseline.components.analytics_settings import check_analytics
+from aws_logging_baseline.components.detective_settings import check_detective_services
 
 NAMESPACE = "baseline"
 
@@ -202,6 +203,40 @@ class Settings:
     log_streaming_http_endpoint_url: str = setting("string", "", "With logStreaming: instead of OpenSearch, an https:// endpoint (a SIEM's HTTP collector) that receives the events.")
     dashboard: bool = setting(
         "boolean", True, "One CloudWatch posture dashboard in the home region: CIS alarms, security-event rules, trail and Config health, links to the saved queries."
+    )
+    # --- detective services: GuardDuty, Security Hub, IAM Access Analyzer (issue 18; docs/detective-services.md) --
+    guard_duty_enabled: bool = setting(
+        "boolean", True, "Enable GuardDuty in every region (standalone; in an organization the security account runs it for all accounts)."
+    )
+    guard_duty_finding_publishing_frequency: str = setting(
+        "string", "FIFTEEN_MINUTES", "How often updated GuardDuty findings are published: FIFTEEN_MINUTES, ONE_HOUR or SIX_HOURS."
+    )
+    guard_duty_protection_plans: tuple[str, ...] = setting(
+        "array",
+        ["eks-audit-logs", "ebs-malware-protection", "rds-login-events", "lambda-network-logs"],
+        "GuardDuty protection plans to enable: s3-data-events, eks-audit-logs, runtime-monitoring, ebs-malware-protection, rds-login-events, lambda-network-logs.",
+        "string",
+    )
+    guard_duty_export_findings: bool = setting(
+        "boolean", True, "Export GuardDuty findings to the log archive (prefix guardduty/) encrypted with the archive key."
+    )
+    security_hub_enabled: bool = setting(
+        "boolean", True, "Enable Security Hub CSPM in every region with cross-region aggregation into homeRegion."
+    )
+    security_hub_standards: tuple[str, ...] = setting(
+        "array",
+        ["cis-aws-foundations-benchmark-v5.0.0", "aws-foundational-security-best-practices-v1.0.0"],
+        "Security Hub standards to enable (ids in aws_logging_baseline/components/catalog/detective_services.yaml).",
+        "string",
+    )
+    access_analyzer_enabled: bool = setting(
+        "boolean", True, "Create an IAM Access Analyzer external-access analyzer in every region (free)."
+    )
+    access_analyzer_zone_of_trust: str = setting(
+        "string", "ACCOUNT", "Zone of trust of the external-access analyzers: ACCOUNT, or ORGANIZATION (organization roles; created in the security account)."
+    )
+    access_analyzer_unused_access_days: int = setting(
+        "integer", 0, "Days without use after which IAM Access Analyzer reports unused access (1 to 365, paid per IAM role and user); 0: no unused-access analyzer."
     )
     # --- metadata ------------------------------------------------------------------------------------
     tags: tuple[str, ...] = setting("array", [], "Tags for every taggable resource, as Key=Value strings.", "string")
@@ -493,6 +528,7 @@ CHECKS: list[Callable[[Settings], list[str]]] = [
     check_inspector,
     _check_organization,
     check_analytics,
+    check_detective_services,
 ]
 
 

@@ -5,7 +5,9 @@ moto lacks a few answers the audit needs; those calls (and only those) are answe
 - config DescribeDeliveryChannelStatus: not implemented in moto;
 - iam GetCredentialReport: moto's report has no <root_account> row and its dates cannot be back-dated, so the
   stub serves moto's own report plus a root row, with dates changed where a defect needs an old credential;
-- cloudtrail GetTrailStatus, for the delivery-error defect only: moto never reports a delivery error.
+- cloudtrail GetTrailStatus, for the delivery-error defect only: moto never reports a delivery error;
+- securityhub GetEnabledStandards, ListFindingAggregators, GetFindingAggregator and accessanalyzer ListAnalyzers:
+  not implemented in moto (GuardDuty detectors and Security Hub's DescribeHub are moto's own).
 """
 
 import csv
@@ -153,6 +155,7 @@ class Account:
         for region in self.regions:
             self._config(region)
             self._flow_logs(region)
+            self._detective(region)
         self._iam()
 
     def _key(self) -> None:
@@ -259,6 +262,11 @@ class Account:
         iam.create_user(UserName="deployer")
         iam.create_access_key(UserName="deployer")
 
+    def _detective(self, region: str) -> None:
+        if not (self.defect == "guardduty-enabled" and region == self.defect_region):
+            self.client("guardduty", region).create_detector(Enable=True, FindingPublishingFrequency="FIFTEEN_MINUTES")
+        self.client("securityhub", region).enable_security_hub(EnableDefaultStandards=False)
+
     # --- stubbed answers ----------------------------------------------------------------------------------------
     def credential_report(self) -> bytes:
         iam = self.client("iam")
@@ -304,6 +312,22 @@ class Account:
         return {"DeliveryChannelsStatus": [{"name": "default", "configSnapshotDeliveryInfo": {"lastStatus": "SUCCESS"},
                                             "configHistoryDeliveryInfo": info}]}
 
+    def enabled_standards(self, region: str) -> dict:
+        ends = ["aws-foundational-security-best-practices/v/1.0.0"]
+        if not (self.defect == "securityhub-enabled" and region == self.defect_region):
+            ends.append("cis-aws-foundations-benchmark/v/5.0.0")
+        return {"StandardsSubscriptions": [
+            {"StandardsSubscriptionArn": f"arn:aws:securityhub:{region}:{ACCOUNT}:subscription/{end}",
+             "StandardsArn": f"arn:aws:securityhub:{region}::standards/{end}", "StandardsInput": {}, "StandardsStatus": "READY"}
+            for end in ends]}
+
+    def analyzers(self, region: str) -> dict:
+        if self.defect == "iam-external-access-analyzer-enabled" and region == self.defect_region:
+            return {"analyzers": []}
+        return {"analyzers": [{"arn": f"arn:aws:access-analyzer:{region}:{ACCOUNT}:analyzer/baseline-external-access-account",
+                               "name": "baseline-external-access-account", "type": "ACCOUNT",
+                               "createdAt": datetime.now(timezone.utc), "status": "ACTIVE"}]}
+
     def stub(self, client, service: str, region: str) -> None:
         """Client hook: queue the stubbed answers on each client the audit creates."""
         stubber = OnlyStubber(client)
@@ -314,6 +338,18 @@ class Account:
         elif service == "iam":
             stubber.add_response("get_credential_report", {"Content": self.credential_report(), "ReportFormat": "text/csv",
                                                            "GeneratedTime": datetime.now(timezone.utc)})
+        elif service == "securityhub":
+            stubber.add_response("get_enabled_standards", self.enabled_standards(region))
+            aggregator = f"arn:aws:securityhub:{HOME}:{ACCOUNT}:finding-aggregator/baseline"
+            if self.defect == "securityhub-findings-aggregated":
+                stubber.add_response("list_finding_aggregators", {"FindingAggregators": []})
+            else:
+                stubber.add_response("list_finding_aggregators", {"FindingAggregators": [{"FindingAggregatorArn": aggregator}]})
+                stubber.add_response("get_finding_aggregator", {
+                    "FindingAggregatorArn": aggregator, "FindingAggregationRegion": HOME, "RegionLinkingMode": "SPECIFIED_REGIONS",
+                    "Regions": [r for r in self.regions if r != HOME]})
+        elif service == "accessanalyzer":
+            stubber.add_response("list_analyzers", self.analyzers(region))
         elif service == "cloudtrail" and self.defect == "cloud-trail-delivery-healthy":
             stubber.add_response("get_trail_status", {
                 "IsLogging": True, "LatestDeliveryError": "AccessDenied", "LatestDeliveryTime": datetime.now(timezone.utc)})

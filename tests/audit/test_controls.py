@@ -3,7 +3,7 @@
 import pytest
 
 from aws_logging_baseline.audit.controls import CONTROLS
-from tests.audit.conftest import ACCOUNT, BUCKET, HOME, REGIONS, TRAIL, failing, statuses
+from tests.audit.conftest import ACCOUNT, BUCKET, HOME, REGIONS, TRAIL, OnlyStubber, failing, statuses
 
 TRAIL_ARN = f"arn:aws:cloudtrail:{HOME}:{ACCOUNT}:trail/{TRAIL}"
 BUCKET_ARN = f"arn:aws:s3:::{BUCKET}"
@@ -18,7 +18,7 @@ def test_compliant_account_passes_every_control(build):
     assert statuses(report) == {control: {"pass"} for control in CONTROLS}
     # regional controls report once per region (flow logs: once per VPC, one default VPC per region)
     for control in ("config-recorder-enabled", "config-delivery-channel-healthy", "vpc-flow-logs-enabled",
-                    "inspector-enabled"):
+                    "inspector-enabled", "guardduty-enabled", "securityhub-enabled", "iam-external-access-analyzer-enabled"):
         assert sorted(f.region for f in report.findings if f.control == control) == sorted(REGIONS)
     assert len([f for f in report.findings if f.control == "cis-metric-filters-and-alarms"]) == 15
     assert report.account_id == ACCOUNT
@@ -71,7 +71,8 @@ def test_flow_log_finding_names_the_vpc_in_its_region(build):
         == set(REGIONS)  # the default VPCs still pass
 
 
-@pytest.mark.parametrize("control", ["config-recorder-enabled", "config-delivery-channel-healthy", "inspector-enabled"])
+@pytest.mark.parametrize("control", ["config-recorder-enabled", "config-delivery-channel-healthy", "inspector-enabled",
+                                     "guardduty-enabled", "securityhub-enabled", "iam-external-access-analyzer-enabled"])
 def test_regional_defect_is_reported_in_its_region_only(build, control):
     report = build(defect=control).audit()
     assert [(f.region, f.status) for f in report.findings if f.control == control] == \
@@ -102,3 +103,25 @@ def test_flow_log_finding_asks_for_the_baselines_default_traffic_type(build):
     account = build(defect="vpc-flow-logs-enabled", regions=[HOME])
     [finding] = _fails(account.audit(), "vpc-flow-logs-enabled")
     assert finding.message == f"VPC has no flow log; create one (traffic type {default}, the baseline's default, or ALL)"
+
+
+def test_security_hub_finding_names_the_missing_standard(build):
+    [finding] = _fails(build(defect="securityhub-enabled").audit(), "securityhub-enabled")
+    assert finding.region == "eu-west-1"
+    assert finding.message == "standards not enabled: CIS AWS Foundations v5.0.0 (BatchEnableStandards)"
+
+
+def test_aggregation_names_an_unlinked_region(build):
+    account = build()
+
+    def one_region_linked(client, service, region):
+        if service == "securityhub":
+            stubber = OnlyStubber(client)
+            arn = f"arn:aws:securityhub:{HOME}:{ACCOUNT}:finding-aggregator/baseline"
+            stubber.add_response("list_finding_aggregators", {"FindingAggregators": [{"FindingAggregatorArn": arn}]})
+            stubber.add_response("get_finding_aggregator", {"FindingAggregatorArn": arn, "FindingAggregationRegion": HOME,
+                                                            "RegionLinkingMode": "SPECIFIED_REGIONS", "Regions": ["ap-south-1"]})
+            stubber.activate()
+
+    [finding] = _fails(account.audit(hooks=[one_region_linked]), "securityhub-findings-aggregated")
+    assert finding.message == "regions not aggregated: eu-west-1 (UpdateFindingAggregator)"

@@ -16,6 +16,8 @@ S3_ACTIONS = {"GetBucketEncryption": "GetEncryptionConfiguration", "GetPublicAcc
               "GetBucketReplication": "GetReplicationConfiguration",
               "GetObjectLockConfiguration": "GetBucketObjectLockConfiguration"}
 NO_PERMISSION_NEEDED = {"sts:GetCallerIdentity"}
+# Services whose IAM action prefix differs from their API (botocore) name.
+IAM_PREFIX = {"accessanalyzer": "access-analyzer"}
 READ_ONLY = re.compile(r"^(Describe|Get|List|BatchGet)|^GenerateCredentialReport$")
 
 
@@ -35,7 +37,7 @@ class Recorder:
         client.meta.events.register("before-parameter-build", lambda model, **_: self.calls.add((name, model.name)))
 
     def actions(self) -> set[str]:
-        return {f"{service}:{S3_ACTIONS.get(op, op) if service == 's3' else op}" for service, op in self.calls}
+        return {f"{IAM_PREFIX.get(service, service)}:{S3_ACTIONS.get(op, op) if service == 's3' else op}" for service, op in self.calls}
 
 
 @pytest.fixture

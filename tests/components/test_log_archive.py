@@ -136,6 +136,9 @@ def test_archive_policy_has_exactly_these_statements():
             "s3:PutObject",
             f"{arn}/vpc-flow-logs/AWSLogs/aws-account-id={ACCOUNT}/*",
         ),
+        # Issue 18: GuardDuty's findings export (conditions in tests/components/test_detective_services.py).
+        "AllowGuardDutyGetBucketLocation": ("Allow", {"Service": "guardduty.amazonaws.com"}, "s3:GetBucketLocation", arn),
+        "AllowGuardDutyPutObject": ("Allow", {"Service": "guardduty.amazonaws.com"}, "s3:PutObject", f"{arn}/guardduty/*"),
     }
     policy = archive_policy()
     assert policy["Version"] == "2012-10-17"

@@ -40,7 +40,10 @@ def test_organization_setting_rules(config, message):
 
 def test_each_role_accepts_its_minimal_settings():
     assert load_settings({"baseline:role": "log-archive", "baseline:organizationId": "o-a1b2c3d4e5",
-                          "baseline:managementAccountId": "111111111111"}).role == "log-archive"
+                          "baseline:managementAccountId": "111111111111", "baseline:securityAccountId": "333333333333"}).role == "log-archive"
+    # Without GuardDuty's findings export the log-archive account need not know the security account.
+    assert load_settings({"baseline:role": "log-archive", "baseline:organizationId": "o-a1b2c3d4e5",
+                          "baseline:managementAccountId": "111111111111", "baseline:guardDutyExportFindings": "false"}).role == "log-archive"
     member = load_settings({"baseline:role": "member", "baseline:organizationId": "o-a1b2c3d4e5",
                             "baseline:logArchiveStack": "acme/org-baseline/log-archive"})
     assert member.org_trail_exists is True and member.management_account_id == ""

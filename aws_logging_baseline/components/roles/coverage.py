@@ -15,6 +15,7 @@ from aws_logging_baseline.components.log_archive import TRAIL_PREFIX
 from aws_logging_baseline.components.log_key import LogKey, LogKeyArgs
 from aws_logging_baseline.components.options import child
 from aws_logging_baseline.components.regional_coverage import RegionalCoverageArgs, add_regional_coverage, alert_topic, security_events
+from aws_logging_baseline.components.regional_coverage import access_analyzer
 from aws_logging_baseline.components.roles.archive_reference import ArchiveDestination
 from aws_logging_baseline.components.settings import Settings
 from aws_logging_baseline.components.trail import Trail, TrailArgs
@@ -95,7 +96,14 @@ class AccountCoverage(pulumi.ComponentResource):
             ),
         )
         self.security_events = security_events(name, s, account_id, self.alert_topic.arn, tags, self)
-        self.outputs = {**self.regional.outputs, "alertTopicArn": self.alert_topic.arn}
+        # Issue 18: every account analyses external access to its own resources (IAM.28 is checked per account).
+        self.access_analyzer = access_analyzer(name, s, self, tags, unused_access=s.access_analyzer_zone_of_trust == "ACCOUNT")
+        self.outputs = {
+            **self.regional.outputs,
+            "alertTopicArn": self.alert_topic.arn,
+            "accessAnalyzerRegions": list(self.access_analyzer.external) if self.access_analyzer else [],
+            "regions": list(s.regions),  # the policy pack's required regions (as the standalone stack exports them)
+        }
         self.register_outputs(self.outputs)
 
 

@@ -9,7 +9,9 @@ import pulumi
 
 from aws_logging_baseline.components.analytics import QueryArchive, QueryArchiveArgs
 from aws_logging_baseline.components.analytics_settings import organization_analytics_problems
-from aws_logging_baseline.components.log_archive import add_archive_with_replica
+from aws_logging_baseline.components import policy_documents as docs
+from aws_logging_baseline.components.log_archive import GUARDDUTY_PREFIX, add_archive_with_replica
+from aws_logging_baseline.components.regions import default_enabled_regions
 from aws_logging_baseline.components.log_key import LogKey, LogKeyArgs
 from aws_logging_baseline.components.options import child
 from aws_logging_baseline.components.roles.coverage import account_id_of
@@ -29,6 +31,10 @@ class LogArchiveAccount(pulumi.ComponentResource):
         if organization_analytics_problems(s):
             raise SettingsError(organization_analytics_problems(s))
         trail_arn = org_trail_arn(s)
+        # Issue 18: GuardDuty in the security account (delegated administrator) exports the organization's
+        # findings here; the statements name that account's detectors (settings require securityAccountId).
+        exporter = s.security_account_id if s.guard_duty_enabled and s.guard_duty_export_findings else None
+        gd_principals = docs.guardduty_principals(list(s.regions), default_enabled_regions())
         self.archive_key = LogKey(
             f"{name}-archive-key",
             LogKeyArgs(
@@ -40,6 +46,11 @@ class LogArchiveAccount(pulumi.ComponentResource):
                 organization_id=s.organization_id,
                 protect=s.protect_resources,
                 tags=tags,
+                extra_statements=[
+                    docs.guardduty_export_key_statement(partition=s.partition, exporter_account_id=exporter, principals=gd_principals)
+                ]
+                if exporter
+                else [],
             ),
             opts=child(self),
         )
@@ -53,6 +64,14 @@ class LogArchiveAccount(pulumi.ComponentResource):
             f"{s.name_prefix}/org-log-replica",
             tags,
             organization_id=s.organization_id,
+            archive_extra_statements=(
+                lambda bucket_arn: docs.guardduty_export_bucket_statements(
+                    bucket_arn=bucket_arn, prefix=GUARDDUTY_PREFIX, partition=s.partition, exporter_account_id=exporter,
+                    principals=gd_principals,
+                )
+            )
+            if exporter
+            else None,
         )
         # Issue 16: the organization's archive made queryable here (tables over the organization layout).
         self.query_archive = (

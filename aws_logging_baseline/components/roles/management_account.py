@@ -84,6 +84,7 @@ class ManagementAccount(pulumi.ComponentResource):
             if s.log_streaming
             else None
         )
+        self._detective_admins(name, s, security)
         self.outputs = {
             "role": s.role,
             "accountId": account_id,
@@ -93,9 +94,48 @@ class ManagementAccount(pulumi.ComponentResource):
             "archiveBucket": archive.bucket_name,
             "delegatedAdministrator": security,
             **self.coverage.outputs,
+            "guardDutyAdminRegions": list(self.guardduty_admins),
+            "securityHubAdminRegion": s.home_region if self.security_hub_admin else None,
         }
         if self.streaming is not None:
             self.outputs["logStreamArn"] = self.streaming.stream.arn
         if self.dashboard is not None:
             self.outputs["postureDashboard"] = self.dashboard.dashboard.dashboard_name
         self.register_outputs(self.outputs)
+
+    def _detective_admins(self, name: str, s: Settings, security: str) -> None:
+        """Issue 18: the security account administers GuardDuty (each region), Security Hub (central configuration
+        from homeRegion; the management account enables Security Hub there first, as EnableOrganizationAdminAccount
+        requires) and IAM Access Analyzer (an AWS Organizations delegated administrator)."""
+        self.guardduty_admins = (
+            {
+                region: aws.guardduty.OrganizationAdminAccount(
+                    f"{name}-delegate-guardduty-{region}", admin_account_id=security, region=region, opts=child(self)
+                )
+                for region in s.regions
+            }
+            if s.guard_duty_enabled
+            else {}
+        )
+        self.security_hub_admin = None
+        if s.security_hub_enabled:
+            self.security_hub_account = aws.securityhub.Account(
+                f"{name}-security-hub-{s.home_region}",
+                region=s.home_region,
+                enable_default_standards=False,
+                control_finding_generator="SECURITY_CONTROL",
+                auto_enable_controls=True,
+                opts=child(self),
+            )
+            self.security_hub_admin = aws.securityhub.OrganizationAdminAccount(
+                f"{name}-delegate-security-hub", admin_account_id=security, region=s.home_region,
+                opts=child(self, [self.security_hub_account]),
+            )
+        self.access_analyzer_admin = (
+            aws.organizations.DelegatedAdministrator(
+                f"{name}-delegate-access-analyzer", account_id=security, service_principal="access-analyzer.amazonaws.com",
+                opts=child(self),
+            )
+            if s.access_analyzer_enabled and s.access_analyzer_zone_of_trust == "ORGANIZATION"
+            else None
+        )

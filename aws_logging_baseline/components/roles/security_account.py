@@ -14,6 +14,7 @@ from aws_logging_baseline.components.options import child
 from aws_logging_baseline.components.roles.archive_reference import archive_destination
 from aws_logging_baseline.components.roles.coverage import AccountCoverage, CoverageArgs, account_id_of, local_key
 from aws_logging_baseline.components.roles.naming import require_account, verify_organization, role_tags
+from aws_logging_baseline.components.regional_coverage import access_analyzer, guardduty, security_hub
 from aws_logging_baseline.components.settings import Settings
 
 AGGREGATOR_POLICY = "service-role/AWSConfigRoleForOrganizations"
@@ -74,6 +75,7 @@ class SecurityAccount(pulumi.ComponentResource):
             )
             for region in s.regions
         }
+        self._detective_services(name, s, archive, tags)
         self.outputs = {
             "role": s.role,
             "accountId": account_id,
@@ -82,5 +84,24 @@ class SecurityAccount(pulumi.ComponentResource):
             "configAggregatorArn": self.aggregator.arn,
             "inspectorOrganizationRegions": list(self.inspector_org),
             **self.coverage.outputs,
+            "guardDutyRegions": list(self.guardduty.detectors) if self.guardduty else [],
+            "guardDutyExportRegions": list(self.guardduty.destinations) if self.guardduty else [],
+            "securityHubAggregationRegion": s.home_region if self.security_hub and self.security_hub.aggregator else None,
+            "organizationAccessAnalyzerRegions": list(self.org_access_analyzer.external) if self.org_access_analyzer else [],
         }
         self.register_outputs(self.outputs)
+
+    def _detective_services(self, name: str, s: Settings, archive, tags: dict[str, str]) -> None:
+        """Issue 18, as delegated administrator: GuardDuty for every account (auto-enable ALL, the chosen plans,
+        findings of the whole organization exported to the archive under the log-archive key), Security Hub
+        central configuration applied to the organization root, and organization-wide Access Analyzer."""
+        self.guardduty = guardduty(
+            name, s, self, tags, export_bucket_arn=archive.bucket_arn, export_key_arn=archive.key_arn, organization=True
+        )
+        root_id = aws.organizations.get_organization(opts=pulumi.InvokeOptions(parent=self)).roots[0].id
+        self.security_hub = security_hub(name, s, self, organization_root_id=root_id, management_account_id=s.management_account_id)
+        self.org_access_analyzer = (
+            access_analyzer(name, s, self, tags, zone_of_trust="ORGANIZATION")
+            if s.access_analyzer_zone_of_trust == "ORGANIZATION"
+            else None
+        )

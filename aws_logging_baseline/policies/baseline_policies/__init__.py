@@ -1,6 +1,6 @@
 """The pack's policies, one module per concern; metadata comes from ../controls.yaml."""
 
-from . import alarms, analytics, aws_config, cloudtrail, flow_logs, iam, inspector, kms, logs, org_roles, s3, sns
+from . import alarms, analytics, aws_config, cloudtrail, detective, flow_logs, iam, inspector, kms, logs, org_roles, s3, sns
 from .catalog import CONTROLS
 
 PACK_NAME = "aws-logging-baseline"
@@ -22,6 +22,7 @@ ALL_POLICIES = [
     *inspector.POLICIES,
     *org_roles.POLICIES,
     *analytics.POLICIES,
+    *detective.POLICIES,
 ]
 
 _names = [p.name for p in ALL_POLICIES]

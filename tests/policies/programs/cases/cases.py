@@ -225,6 +225,69 @@ CASES = {
 }
 
 
+
+# --- detective services (issue 18) ---------------------------------------------------------------------------
+CIS5 = "standards/cis-aws-foundations-benchmark/v/5.0.0"
+FSBP = "standards/aws-foundational-security-best-practices/v/1.0.0"
+BASELINE_FEATURES = ("EKS_AUDIT_LOGS", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS", "LAMBDA_NETWORK_LOGS")
+
+
+def detective(*, regions=(HOME, OTHER), detectors=None, export=True, features=BASELINE_FEATURES, hub=None,
+              standards=(CIS5, FSBP), aggregate=True, analyzers=None, role=None, auto="ALL", central=True):
+    """GuardDuty, Security Hub and Access Analyzer as the baseline declares them (standalone, or role=security)."""
+    for region in (regions if detectors is None else detectors):
+        detector = aws.guardduty.Detector(f"detector-{region}", region=region, enable=True, finding_publishing_frequency="FIFTEEN_MINUTES")
+        for name in ("S3_DATA_EVENTS", "RUNTIME_MONITORING", *BASELINE_FEATURES):
+            aws.guardduty.DetectorFeature(f"feature-{region}-{name}", region=region, detector_id=detector.id, name=name,
+                                          status="ENABLED" if name in features else "DISABLED")
+        if export:
+            aws.guardduty.PublishingDestination(f"export-{region}", region=region, detector_id=detector.id, destination_type="S3",
+                                                destination_arn="arn:aws:s3:::archive", kms_key_arn=KEY_ARN)
+        if role == "security":
+            aws.guardduty.OrganizationConfiguration(f"gd-org-{region}", region=region, detector_id=detector.id,
+                                                    auto_enable_organization_members=auto)
+            for name in features:
+                aws.guardduty.OrganizationConfigurationFeature(f"gd-org-{region}-{name}", region=region, detector_id=detector.id,
+                                                               name=name, auto_enable="ALL")
+    hub_regions = ([HOME] if role == "security" else regions) if hub is None else hub
+    accounts = [aws.securityhub.Account(f"hub-{region}", region=region, enable_default_standards=False) for region in hub_regions]
+    if role != "security":
+        for region in hub_regions:
+            for standard in standards:
+                aws.securityhub.StandardsSubscription(f"hub-{region}-{standard.split('/')[1]}", region=region,
+                                                      standards_arn=f"arn:aws:securityhub:{region}::{standard}")
+    if aggregate and accounts:
+        aws.securityhub.FindingAggregator("aggregator", region=HOME, linking_mode="SPECIFIED_REGIONS",
+                                          specified_regions=[r for r in regions if r != HOME])
+    if role == "security" and central:
+        org = aws.securityhub.OrganizationConfiguration("hub-org", region=HOME, auto_enable=False, auto_enable_standards="NONE",
+                                                        organization_configuration={"configuration_type": "CENTRAL"})
+        policy = aws.securityhub.ConfigurationPolicy("hub-policy", region=HOME, name="baseline", configuration_policy={
+            "service_enabled": True, "enabled_standard_arns": [f"arn:aws:securityhub:{HOME}::{s}" for s in standards],
+            "security_controls_configuration": {"disabled_control_identifiers": []}}, opts=pulumi.ResourceOptions(depends_on=[org]))
+        aws.securityhub.ConfigurationPolicyAssociation("hub-root", region=HOME, policy_id=policy.id, target_id="r-abcd")
+    for region in (regions if analyzers is None else analyzers):
+        aws.accessanalyzer.Analyzer(f"analyzer-{region}", region=region, analyzer_name="external-access", type="ACCOUNT")
+    pulumi.export("regions", list(regions))
+    if role:
+        pulumi.export("role", role)
+
+
+CASES.update({
+    "detective-good": lambda: detective(),
+    "detective-guardduty-one-region": lambda: detective(detectors=(HOME,)),
+    "detective-no-export": lambda: detective(export=False),
+    "detective-no-rds-protection": lambda: detective(features=("EKS_AUDIT_LOGS", "EBS_MALWARE_PROTECTION", "LAMBDA_NETWORK_LOGS")),
+    "detective-no-cis": lambda: detective(standards=(FSBP,)),
+    "detective-hub-one-region": lambda: detective(hub=(HOME,)),
+    "detective-no-aggregator": lambda: detective(aggregate=False),
+    "detective-analyzer-one-region": lambda: detective(analyzers=(HOME,)),
+    "detective-security-good": lambda: detective(role="security"),
+    "detective-security-new-members-only": lambda: detective(role="security", auto="NEW"),
+    "detective-security-local-configuration": lambda: detective(role="security", central=False),
+    "detective-member": lambda: detective(role="member", detectors=(), hub=()),
+})
+
 def build(case: str) -> None:
     from analytics_cases import ANALYTICS_CASES  # issue 16's cases, kept in their own file
 
