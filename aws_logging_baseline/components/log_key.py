@@ -23,6 +23,8 @@ class LogKeyArgs:
     tags: dict[str, str] = field(default_factory=dict)
     # Set in a log-archive account: the writers of the whole organization may use the key (aws:SourceOrgID).
     organization_id: str | None = None
+    # IAM ARNs that may decrypt the logs (through S3): baseline:logReaderPrincipals, for the archive and replica keys.
+    readers: tuple[str, ...] = ()
 
 
 class LogKey(pulumi.ComponentResource):
@@ -41,6 +43,8 @@ class LogKey(pulumi.ComponentResource):
                 account_id=args.account_id,
                 organization_id=args.organization_id,
                 services=args.services,
+                region=args.region,
+                readers=args.readers,
             )
         else:
             policy = docs.key_policy(
@@ -49,6 +53,7 @@ class LogKey(pulumi.ComponentResource):
                 region=args.region,
                 services=args.services,
                 trail_arn=args.trail_arn,
+                readers=args.readers,
             )
         self.key = aws.kms.Key(
             f"{name}-key",

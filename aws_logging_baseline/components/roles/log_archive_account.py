@@ -7,7 +7,7 @@ conditioned on `aws:SourceOrgID`: no account list, so nothing here grows with th
 
 import pulumi
 
-from aws_logging_baseline.components.log_archive import add_archive_with_replica
+from aws_logging_baseline.components.log_archive import CONFIG_PREFIX, FLOW_LOGS_PREFIX, TRAIL_PREFIX, add_archive_with_replica
 from aws_logging_baseline.components.log_key import LogKey, LogKeyArgs
 from aws_logging_baseline.components.options import child
 from aws_logging_baseline.components.roles.coverage import account_id_of
@@ -34,6 +34,7 @@ class LogArchiveAccount(pulumi.ComponentResource):
                 services=ARCHIVE_KEY_SERVICES,
                 alias=f"{s.name_prefix}/org-logs",
                 organization_id=s.organization_id,
+                readers=s.log_reader_principals,
                 protect=s.protect_resources,
                 tags=tags,
             ),
@@ -62,6 +63,8 @@ class LogArchiveAccount(pulumi.ComponentResource):
             "archiveKeyArn": self.archive_key.arn,
             "replicaBucketArn": self.archive.replication.rules[0].destination.bucket,
             "orgTrailArn": trail_arn,
+            # where the organization's writers deliver (the access proofs read these)
+            "deliveryPrefixes": {"cloudtrail": TRAIL_PREFIX, "config": CONFIG_PREFIX, "flowLogs": FLOW_LOGS_PREFIX},
         }
         if self.archive.replica_destination_policy is not None:
             self.outputs["replicaDestinationBucketPolicy"] = self.archive.replica_destination_policy
