@@ -11,6 +11,8 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
+from aws_logging_baseline.access.plan import from_run
+from aws_logging_baseline.access.proofs import Proofs, delivery_lines, prove
 from aws_logging_baseline.cli import sarif
 from aws_logging_baseline.cli.main import add_report_options, check_report_options
 from aws_logging_baseline.offline.crossguard import CheckResult, PolicyPackProcess, load_policy_config, reconcile_config
@@ -103,6 +105,29 @@ def print_text(result: CheckResult, console: Console) -> None:
             console.print(f"        remediation: {escape(meta[name].remediation)}", style="cyan")
 
 
+def access_proofs(run: RunResult) -> tuple[Proofs, float]:
+    """The access proofs of the plan (the same the pack's log-delivery-paths-allowed and
+    log-stores-refuse-outsiders judge), and the seconds they took."""
+    started = time.perf_counter()
+    proofs = prove(*from_run(run))
+    return proofs, time.perf_counter() - started
+
+
+def print_proofs(proofs: Proofs, console: Console) -> None:
+    """The delivery paths (writer -> store: allowed, or DENIED and why) and one exposure line per store."""
+    console.print()
+    console.print("[bold]Delivery paths[/] (each request AWS makes, evaluated against the plan's documents)")
+    if not proofs.deliveries:
+        console.print("    none in this stack (its writers deliver to another stack's stores)")
+    for path, actions, verdict in delivery_lines(proofs):
+        style = "green" if verdict == "allowed" else "red"
+        console.print(f"    {escape(path)}  [dim]{escape(actions)}[/]  [{style}]{escape(verdict)}[/]")
+    console.print("[bold]Exposure[/] (anonymous, another account, another organization, this account without a grant)")
+    for exposure in proofs.exposures:
+        style = "green" if not exposure.open else "red"
+        console.print(f"    {escape(exposure.store)}: [{style}]{escape(exposure.summary())}[/]")
+
+
 def summary(result: CheckResult) -> dict[str, int]:
     return {
         "policies": len(result.policies),
@@ -111,8 +136,9 @@ def summary(result: CheckResult) -> dict[str, int]:
     }
 
 
-def json_document(run: RunResult, result: CheckResult, timings: dict[str, float]) -> dict[str, Any]:
+def json_document(run: RunResult, result: CheckResult, timings: dict[str, float], proofs: Proofs | None = None) -> dict[str, Any]:
     return {
+        **({"access": proofs.to_json()} if proofs is not None else {}),
         "pack": {"name": result.pack_name, "version": result.pack_version, "dir": str(result.pack_dir)},
         "stack": run.stack,
         "project": run.project.name,
@@ -182,13 +208,16 @@ def handler(args: argparse.Namespace) -> int:
     machine = args.format != "text" and args.output is None
     console = wide_console(stderr=machine)  # stdout carries only the document when no --output is given
     run, result, timings = run_check(args, console)
+    proofs, timings["access"] = access_proofs(run)
     write_export(args, run)
     if args.format == "text":
+        print_proofs(proofs, console)
         print_text(result, console)
     else:
-        document = json_document(run, result, timings) if args.format == "json" else sarif_document(run, result)
+        document = json_document(run, result, timings, proofs) if args.format == "json" else sarif_document(run, result)
         if args.output is not None:
             write_json_atomically(args.output, document, "--output")
+            print_proofs(proofs, console)
             print_text(result, console)
             console.print(f"{args.format} report written to {args.output}")
         else:
@@ -198,7 +227,8 @@ def handler(args: argparse.Namespace) -> int:
     counts = summary(result)
     console.print(
         f"\n{counts['mandatory']} mandatory and {counts['advisory']} advisory violation(s) from {counts['policies']} policies; "
-        f"engine {timings['engine']:.2f}s, pack start {timings['packStart']:.2f}s, policies {timings['policies']:.2f}s"
+        f"engine {timings['engine']:.2f}s, pack start {timings['packStart']:.2f}s, policies {timings['policies']:.2f}s, "
+        f"access proofs {timings['access']:.2f}s"
     )
     return EXIT_FINDINGS if result.mandatory else EXIT_OK
 
