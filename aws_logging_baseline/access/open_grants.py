@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from .evaluator import Policy, Principal, Request, evaluate, statements
+from .evaluator import Policy, Principal, Request, evaluate, request_context, statement_matches, statements
 
 FOREIGN_ACCOUNT = "999999999999"
 FOREIGN_ORG = "o-outsider0000"
@@ -142,6 +142,17 @@ def _probes(statement: Mapping[str, Any], kind: str, services_only: bool, people
                    _context(statement, "service-unscoped"), service)
 
 
+def granted_by_resource_policy(policy: Policy | None, request: Request, kind: str) -> bool:
+    """Whether any Allow statement of the resource policy applies to the request. Anonymous and cross-account
+    requests, and principals without identity policies, are denied when none does: a fast first look before the
+    full evaluation (which also explains itself)."""
+    if policy is None:
+        return False
+    context = request_context(request)
+    return any(str(s.get("Effect", "")).lower() == "allow" and statement_matches(s, request, policy_kind=kind, context=context)
+               for _, s in statements(policy))
+
+
 def _principal_text(statement: Mapping[str, Any]) -> str:
     element = "NotPrincipal" if "NotPrincipal" in statement else "Principal"
     return f"{element} {json.dumps(statement.get(element), sort_keys=True)}"
@@ -169,7 +180,10 @@ def open_grants(document: Mapping[str, Any] | None, kind: str, *, own_account: s
         for who, principal, identity, context, service in _probes(statement, kind, services_only, people_only):
             for action in actions:
                 for resource in resources:
-                    decision = evaluate(Request(principal, action, resource, context), resource_account=own_account,
+                    request = Request(principal, action, resource, context)
+                    if not granted_by_resource_policy(policy, request, kind):
+                        continue  # an outsider needs a grant of this document: none applies
+                    decision = evaluate(request, resource_account=own_account,
                                         resource_policy=policy, resource_kind=kind, identity_policies=identity)
                     if decision.allowed:
                         deciding_statement = next((by_ref[r] for r in decision.deciding if r in by_ref), statement)

@@ -16,6 +16,21 @@ from .evaluator import Policy
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 SAMPLE_KEY = "AWSLogs/sample.json.gz"
+# The resource types the proofs read; a pack hands over every resource, and only these are worth converting.
+READ_TYPES = frozenset({
+    "aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey", "aws:kms/keyPolicy:KeyPolicy",
+    "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:s3/bucketPolicy:BucketPolicy",
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig", "aws:s3/bucketLogging:BucketLogging",
+    "aws:s3/bucketLoggingV2:BucketLoggingV2", "aws:sns/topic:Topic", "aws:sns/topicPolicy:TopicPolicy",
+    "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:lambda/function:Function",
+    "aws:lambda/permission:Permission", "aws:cloudwatch/logGroup:LogGroup", "aws:cloudtrail/trail:Trail",
+    "aws:cfg/deliveryChannel:DeliveryChannel", "aws:ec2/flowLog:FlowLog", "aws:cloudwatch/metricAlarm:MetricAlarm",
+    "aws:cloudwatch/eventRule:EventRule", "aws:cloudwatch/eventTarget:EventTarget",
+})
+# Of those, properties never read (large documents that cost time to convert).
+_SKIPPED_PROPS = frozenset({"eventPattern", "code", "environment", "tags", "tagsAll"})
 
 
 @dataclass(frozen=True)
@@ -28,7 +43,7 @@ class PlanResource:
 
 def from_run(run: Any) -> tuple[list[PlanResource], dict[str, Any]]:
     """The engine's record (offline.engine.RunResult): resources with their outputs, and the stack outputs."""
-    resources = [PlanResource(r.type, r.urn, r.name, r.outputs) for r in run.resources if r.custom]
+    resources = [PlanResource(r.type, r.urn, r.name, r.outputs) for r in run.resources if r.custom and r.type in READ_TYPES]
     return resources, dict(run.stack_outputs)
 
 
@@ -38,8 +53,9 @@ def from_stack_args(args: Any) -> tuple[list[PlanResource], dict[str, Any]]:
     for r in args.resources:
         if r.resource_type == STACK_TYPE:
             outputs = _plain(r.props)
-        else:
-            resources.append(PlanResource(r.resource_type, r.urn, r.name, _plain(r.props)))
+        elif r.resource_type in READ_TYPES:
+            props = {k: _plain(v) for k, v in r.props.items() if k not in _SKIPPED_PROPS}
+            resources.append(PlanResource(r.resource_type, r.urn, r.name, props))
     return resources, outputs
 
 

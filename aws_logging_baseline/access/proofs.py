@@ -18,6 +18,7 @@ from typing import Any, Iterable, Mapping
 import yaml
 
 from .evaluator import Decision, Policy, Principal, Request, evaluate
+from .open_grants import granted_by_resource_policy
 from .plan import Plan, PlanResource, Store, read_plan
 
 CATALOG_FILE = Path(__file__).resolve().parent.parent / "components" / "catalog" / "service_requests.yaml"
@@ -214,7 +215,12 @@ def _exposures(plan: Plan, catalog: Mapping[str, Any]) -> list[ExposureRow]:
             resource = _fill(spec["resource"], values)
             context = _resolve(spec.get("context") or {}, values)
             for label, principal, identity in outsiders:
-                decision = _decide(store, Request(principal, spec["action"], resource, context), identity)
+                request = Request(principal, spec["action"], resource, context)
+                if not granted_by_resource_policy(store.policy, request, store.evaluation_kind):
+                    # outsiders need a grant of the store's own policy (none has one of its own account that counts)
+                    results.append(OutsiderAttempt(label, spec["action"], spec["id"], False, "denied: no statement grants it"))
+                    continue
+                decision = _decide(store, request, identity)
                 results.append(OutsiderAttempt(label, spec["action"], spec["id"], decision.allowed, decision.reason))
         rows.append(ExposureRow(store.label, store.arn, store.urn, store.kind, tuple(results)))
     return sorted(rows, key=lambda r: (r.kind, r.store))
