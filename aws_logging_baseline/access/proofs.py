@@ -235,22 +235,26 @@ def prove(resources: Iterable[PlanResource], outputs: Mapping[str, Any], catalog
     return prove_plan(read_plan(resources, outputs), catalog)
 
 
+def _generic(label: str) -> str:
+    """ "CloudWatch Logs (us-east-2)" -> "CloudWatch Logs": what repeated requests have in common."""
+    return re.sub(r" \([^)]*\)$", "", label)
+
+
+def _counted(labels: list[str]) -> str:
+    distinct = list(dict.fromkeys(labels))
+    return distinct[0] if len(distinct) == 1 else f"{_generic(distinct[0])} ({len(distinct)}x)"
+
+
 def delivery_lines(proofs: Proofs) -> list[tuple[str, str, str]]:
-    """The compact table: one line per catalog request and store, (writer -> store, actions, verdict); the
-    instances of a repeated request (each log group, each region) collapse into one line when all are allowed."""
-    groups: dict[tuple[str, str], list[DeliveryRow]] = {}
+    """The compact table: (writer -> store, actions, verdict) per catalog request; its repeated instances (one per
+    region, log group or rule) share a line, and a denial lists each denied action with its reason."""
+    groups: dict[tuple[str, str, str], list[DeliveryRow]] = {}
     for row in proofs.deliveries:
-        key = (row.id, row.store if "(" not in row.writer else "")
-        groups.setdefault(key, []).append(row)
+        groups.setdefault((row.id, _generic(row.writer), _generic(row.store)), []).append(row)
     lines = []
-    for (_, _), rows in groups.items():
-        first = rows[0]
+    for rows in groups.values():
         actions = ", ".join(dict.fromkeys(r.action for r in rows))
-        stores = {r.store for r in rows}
-        store = first.store if len(stores) == 1 else f"{len(stores)} stores ({first.store}, ...)"
-        writer = first.writer if len({r.writer for r in rows}) == 1 else re.sub(r" \(.*\)", "", first.writer) + f" ({len(rows) // max(1, len({r.action for r in rows}))}x)"
         denied = [r for r in rows if not r.allowed]
         verdict = "allowed" if not denied else "DENIED: " + "; ".join(dict.fromkeys(f"{r.action}: {r.reason}" for r in denied))
-        lines.append((f"{writer} -> {store}", actions, verdict))
+        lines.append((f"{_counted([r.writer for r in rows])} -> {_counted([r.store for r in rows])}", actions, verdict))
     return lines
-
