@@ -323,10 +323,16 @@ def read_plan(resources: Iterable[PlanResource], outputs: Mapping[str, Any]) -> 
     if org_id and org_trail_arn and archive:
         # The log-archive account: the organization's writers. The management account (the org trail's owner)
         # stands for every account of the organization.
+        # Where they write is the log-archive stack's output `deliveryPrefixes`; without it those requests are
+        # not proven (a guessed prefix would report deliveries that are fine as denied).
         member = account_of(org_trail_arn)
-        values["org_trail"] = {"arn": org_trail_arn, "account": member, "prefix": _prefix(prefixes.get("cloudtrail"))}
-        values["config"] = {"account": member, "org_id": org_id, "prefix": _prefix(prefixes.get("config"))}
-        values["flow_logs"] = {"account": member, "org_id": org_id, "prefix": _prefix(prefixes.get("flowLogs"))}
+
+        def known(name: str) -> str | None:
+            return _prefix(prefixes[name]) if name in prefixes else None
+
+        values["org_trail"] = {"arn": org_trail_arn, "account": member, "prefix": known("cloudtrail")}
+        values["config"] = {"account": member, "org_id": org_id, "prefix": known("config")}
+        values["flow_logs"] = {"account": member, "org_id": org_id, "prefix": known("flowLogs")}
     elif archive:
         for r in of("aws:cfg/deliveryChannel:DeliveryChannel"):
             if r.props.get("s3BucketName") == archive["name"]:

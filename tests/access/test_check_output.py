@@ -31,3 +31,15 @@ def test_check_of_the_example_stack_shows_delivery_paths_and_exposure(capsys, tm
     assert {e["store"].split(" (")[0].split(" baseline-")[0]: e["refused"] for e in access["exposure"]} == {
         "access-log bucket": True, "archive bucket": True, "replica bucket": True, "archive key": True,
         "replica key": True, "alert topic": True}
+
+
+def test_a_denied_delivery_is_shown_with_its_reason_and_fails_check(capsys):
+    from tests.policies.conftest import CASES_PROGRAM, FIXTURE
+    code = main(["check", "--program", str(CASES_PROGRAM), "--stack", "test", "--account", str(FIXTURE), "--no-tree",
+                 "-c", "policy-cases:case=delivery-no-acl-check"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert ("CloudTrail (trail) -> archive bucket archive  s3:GetBucketAcl  DENIED: s3:GetBucketAcl: denied: no statement "
+            "of bucket policy of archive allows s3:GetBucketAcl for cloudtrail.amazonaws.com") in out
+    assert "CloudTrail (trail) -> archive bucket archive  s3:PutObject  allowed" in out
+    assert "[mandatory]  log-delivery-paths-allowed (high, 1 violation)" in out

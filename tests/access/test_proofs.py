@@ -178,3 +178,12 @@ def test_if_exists_on_the_alarm_statement_lets_anyone_publish_a_fake_alert():
     topic = "alert topic baseline-security-alerts"
     assert changes == {("exposure", topic, who, "sns:Publish"): True for who in
                        ("anonymous", "another account", "another organization", "a principal of this account with no grant")}
+
+
+def test_without_the_delivery_prefixes_output_the_org_writes_are_not_guessed():
+    resources, outputs = plan_of("log-archive")
+    proofs = prove(resources, {k: v for k, v in outputs.items() if k != "deliveryPrefixes"})
+    ids = {d.id for d in proofs.deliveries}
+    assert not ids & {"org-trail-archive-write", "member-trail-archive-write", "config-archive-write", "flow-logs-archive-write"}
+    assert {"org-trail-archive-acl-check", "org-trail-key-encrypt", "replication-decrypts-source"} <= ids
+    assert not proofs.denied
