@@ -17,7 +17,7 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
-from .evaluator import Decision, Policy, Principal, Request, evaluate
+from .evaluator import Decision, Policy, Principal, Request, evaluate, statements
 from .open_grants import granted_by_resource_policy
 from .plan import Plan, PlanResource, Store, read_plan
 
@@ -74,19 +74,21 @@ class ExposureRow:
     store_urn: str
     kind: str
     attempts: tuple[OutsiderAttempt, ...]
+    named: tuple[str, ...] = ()  # IAM principals the store's policy names besides its own account (e.g. log readers)
 
     @property
     def open(self) -> list[OutsiderAttempt]:
         return [a for a in self.attempts if a.allowed]
 
     def summary(self) -> str:
+        named = f"; names {', '.join(self.named)}" if self.named else ""
         if not self.open:
-            return f"refuses outsiders ({len(self.attempts)} requests denied)"
-        return "OPEN: " + "; ".join(f"{a.outsider} may {a.action} ({a.reason})" for a in self.open)
+            return f"refuses outsiders ({len(self.attempts)} requests denied){named}"
+        return "OPEN: " + "; ".join(f"{a.outsider} may {a.action} ({a.reason})" for a in self.open) + named
 
     def to_json(self) -> dict[str, Any]:
         return {"store": self.store, "storeArn": self.store_arn, "kind": self.kind, "refused": not self.open,
-                "requests": len(self.attempts),
+                "requests": len(self.attempts), "namedPrincipals": list(self.named),
                 "allowed": [{"outsider": a.outsider, "action": a.action, "attempt": a.attempt, "reason": a.reason}
                             for a in self.open]}
 
@@ -222,8 +224,20 @@ def _exposures(plan: Plan, catalog: Mapping[str, Any]) -> list[ExposureRow]:
                     continue
                 decision = _decide(store, request, identity)
                 results.append(OutsiderAttempt(label, spec["action"], spec["id"], decision.allowed, decision.reason))
-        rows.append(ExposureRow(store.label, store.arn, store.urn, store.kind, tuple(results)))
+        rows.append(ExposureRow(store.label, store.arn, store.urn, store.kind, tuple(results), _named(store)))
     return sorted(rows, key=lambda r: (r.kind, r.store))
+
+
+def _named(store: Store) -> tuple[str, ...]:
+    """The IAM principals an Allow of the store's policy names, other than its own account's root."""
+    own = {store.account, f"arn:{store.arn.split(':')[1]}:iam::{store.account}:root"}
+    found = []
+    for _, statement in statements(store.policy) if store.policy else []:
+        principal = statement.get("Principal")
+        if str(statement.get("Effect", "")).lower() == "allow" and isinstance(principal, Mapping):
+            entries = principal.get("AWS")
+            found += [str(e) for e in (entries if isinstance(entries, list) else [entries]) if e and str(e) not in own]
+    return tuple(sorted(set(found)))
 
 
 def prove_plan(plan: Plan, catalog: Mapping[str, Any] | None = None) -> Proofs:

@@ -63,3 +63,7 @@ def test_naming_a_reader_keeps_every_delivery_and_refuses_every_outsider(archive
     proofs = prove_plan(archive_with_reader)
     assert proofs.deliveries and not proofs.denied
     assert all(not e.open for e in proofs.exposures)
+    # the exposure lines say who is named: the reader on the archive, the replica and their keys, nowhere else
+    assert {e.store.split(" (")[0].split(" acme-")[0]: e.named for e in proofs.exposures} == {
+        "access-log bucket": (), "archive bucket": (READER,), "replica bucket": (READER,), "archive key": (READER,),
+        "replica key": (READER,)}
