@@ -6,13 +6,7 @@ from aws_logging_baseline.access.evaluator import Policy, Principal, Request, ev
 from aws_logging_baseline.access.open_grants import open_grants
 
 from .catalog import resource_policy, stack_policy
-from .common import (
-    StackView,
-    as_list,
-    bucket_name_from_arn,
-    policy_document,
-    statements,
-)
+from .common import StackView, as_list, bucket_name_from_arn, policy_document
 
 BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
 VERSIONING = ("aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketVersioningV2:BucketVersioningV2")
