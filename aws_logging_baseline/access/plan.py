@@ -287,6 +287,9 @@ def read_plan(resources: Iterable[PlanResource], outputs: Mapping[str, Any]) -> 
                 "owner_override": "s3:ObjectOwnerOverrideToBucketOwner" if destination.get("account") else None,
             }
             if replica:
+                # Replicas keep the SOURCE object's Bucket Key setting (S3 user guide, "Replicating encrypted objects").
+                source_uses_bucket_key = archive["kms_context"] == archive["arn"]
+                replica["kms_context"] = replica["arn"] if source_uses_bucket_key else f"{replica['arn']}/{replica['sample_key']}"
                 values["replica"] = replica
                 stores[replica["arn"]].label = f"replica bucket {replica['name']}"
                 if replica_key in stores:
