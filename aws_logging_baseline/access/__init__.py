@@ -1,1 +1,3 @@
-"""Offline evaluation of AWS IAM policies: who can do what on a resource."""
+"""Offline evaluation of AWS IAM policies (evaluator, conditions) and the access proofs built on it: the plan's
+stores and documents (plan), the service deliveries and outsiders evaluated against them (proofs), and the
+outsider requests one resource policy lets in (open_grants)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import ipaddress
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable, Mapping
@@ -82,23 +83,18 @@ def match_pattern(pattern: str, value: str, *, case_sensitive: bool) -> bool:
     """Match value against a pattern from compile_pattern or substitute_variables."""
     if not case_sensitive:
         pattern, value = pattern.lower(), value.lower()
-    p = v = 0
-    star, resume = -1, 0  # the last "*" seen and where the value resumes when it must swallow one more character
-    while v < len(value):
-        if p < len(pattern) and pattern[p] == _ANY:
-            star, resume = p, v
-            p += 1
-        elif p < len(pattern) and pattern[p] in (_ONE, value[v]):
-            p += 1
-            v += 1
-        elif star >= 0:
-            resume += 1
-            p, v = star + 1, resume
-        else:
-            return False
-    while p < len(pattern) and pattern[p] == _ANY:
-        p += 1
-    return p == len(pattern)
+    if _ANY not in pattern and _ONE not in pattern:
+        return pattern == value
+    return _regex(pattern).fullmatch(value) is not None
+
+
+@lru_cache(maxsize=4096)
+def _regex(pattern: str) -> re.Pattern:
+    """The pattern as a regular expression: "*" any run of characters (across "/" and ":"), "?" exactly one."""
+    parts = []
+    for char in pattern:
+        parts.append(".*" if char == _ANY else "." if char == _ONE else re.escape(char))
+    return re.compile("".join(parts), re.DOTALL)
 
 
 def _arn_match(pattern: str, arn: str) -> bool:

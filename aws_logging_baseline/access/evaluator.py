@@ -251,7 +251,8 @@ def _excluded_by(element: Any, principal: Principal) -> bool:
     return all(layer & aws_entries for layer in layers)
 
 
-def statement_matches(statement: Mapping[str, Any], request: Request, *, policy_kind: str) -> Match:
+def statement_matches(statement: Mapping[str, Any], request: Request, *, policy_kind: str,
+                      context: Mapping[str, Any] | None = None) -> Match:
     """Whether statement applies to request, checking Principal, Action, Resource, then Condition.
 
     policy_kind is "identity", "boundary", "session", "scp" (no Principal element) or
@@ -260,7 +261,7 @@ def statement_matches(statement: Mapping[str, Any], request: Request, *, policy_
     if policy_kind not in _PRINCIPAL_KINDS + _IDENTITY_KINDS:
         raise ValueError(f"unknown policy kind {policy_kind!r}")
     principal = request.principal
-    context = request_context(request)
+    context = request_context(request) if context is None else context  # callers may pass it, computed once
     grant = SELF
     if policy_kind in _PRINCIPAL_KINDS:
         if "Principal" in statement:
@@ -322,11 +323,12 @@ _PART_ORDER = ("principal", "action", "resource", "condition")
 
 def _scan(policies: Sequence[Policy], request: Request, kind: str, effect: str) -> _Verdict:
     matched, closest = [], None
+    context = request_context(request) if policies else None
     for policy in policies:
         for ref, statement in statements(policy):
             if str(statement.get("Effect", "")).lower() != effect.lower():
                 continue
-            match = statement_matches(statement, request, policy_kind=kind)
+            match = statement_matches(statement, request, policy_kind=kind, context=context)
             if match:
                 matched.append((ref, match))
             elif closest is None or _PART_ORDER.index(match.failing_part) > _PART_ORDER.index(

@@ -14,6 +14,8 @@ from rich.markup import escape
 from rich.rule import Rule
 
 from aws_logging_baseline import PROJECT_URL, policy_help_url
+from aws_logging_baseline.access.plan import from_run
+from aws_logging_baseline.access.proofs import Proofs, delivery_lines, prove
 from aws_logging_baseline.cli import sarif
 from aws_logging_baseline.cli.main import add_report_options, check_report_options
 from aws_logging_baseline.offline.crossguard import CheckResult, PolicyPackProcess, load_policy_config, reconcile_config
@@ -108,6 +110,29 @@ def print_text(result: CheckResult, console: Console) -> None:
             console.print(f"        remediation: {escape(meta[name].remediation)}", style="cyan")
 
 
+def access_proofs(run: RunResult) -> tuple[Proofs, float]:
+    """The access proofs of the plan (the same the pack's log-delivery-paths-allowed and
+    log-stores-refuse-outsiders judge), and the seconds they took."""
+    started = time.perf_counter()
+    proofs = prove(*from_run(run))
+    return proofs, time.perf_counter() - started
+
+
+def print_proofs(proofs: Proofs, console: Console) -> None:
+    """The delivery paths (writer -> store: allowed, or DENIED and why) and one exposure line per store."""
+    console.print()
+    console.print("[bold]Delivery paths[/] (each request AWS makes, evaluated against the plan's documents)")
+    if not proofs.deliveries:
+        console.print("    none in this stack (its writers deliver to another stack's stores)")
+    for path, actions, verdict in delivery_lines(proofs):
+        style = "green" if verdict == "allowed" else "red"
+        console.print(f"    {escape(path)}  [dim]{escape(actions)}[/]  [{style}]{escape(verdict)}[/]")
+    console.print("[bold]Exposure[/] (anonymous, another account, another organization, this account without a grant)")
+    for exposure in proofs.exposures:
+        style = "green" if not exposure.open else "red"
+        console.print(f"    {escape(exposure.store)}: [{style}]{escape(exposure.summary())}[/]")
+
+
 def summary(result: CheckResult) -> dict[str, int]:
     return {
         "policies": len(result.policies),
@@ -116,8 +141,9 @@ def summary(result: CheckResult) -> dict[str, int]:
     }
 
 
-def json_document(run: RunResult, result: CheckResult, timings: dict[str, float]) -> dict[str, Any]:
+def json_document(run: RunResult, result: CheckResult, timings: dict[str, float], proofs: Proofs | None = None) -> dict[str, Any]:
     return {
+        **({"access": proofs.to_json()} if proofs is not None else {}),
         "pack": {"name": result.pack_name, "version": result.pack_version, "dir": str(result.pack_dir)},
         "stack": run.stack,
         "project": run.project.name,
@@ -202,16 +228,19 @@ def handler(args: argparse.Namespace) -> int:
     console = wide_console(stderr=machine)  # stdout carries only the document when no --output is given
     cost_baseline = cost_review.load_baseline(args)  # bad input fails before the program runs
     run, result, timings = run_check(args, console)
+    proofs, timings["access"] = access_proofs(run)
     write_export(args, run)
     cost = cost_review.review(cost_baseline, run, args.max_monthly_increase)
     if args.format == "text":
+        print_proofs(proofs, console)
         print_text(result, console)
         cost_review.print_text(cost, console)
     else:
-        document = json_document(run, result, timings) if args.format == "json" else sarif_document(run, result, args.repo_root)
+        document = json_document(run, result, timings, proofs) if args.format == "json" else sarif_document(run, result, args.repo_root)
         cost_review.add_to_document(document, args.format, cost, source_location(run, None, args.repo_root)[0], run.stack_urn)
         if args.output is not None:
             write_json_atomically(args.output, document, "--output")
+            print_proofs(proofs, console)
             print_text(result, console)
             cost_review.print_text(cost, console)
             console.print(f"{args.format} report written to {args.output}")
@@ -221,7 +250,7 @@ def handler(args: argparse.Namespace) -> int:
         console.print(f"export written to {args.json}")
     counts = summary(result)
     console.print(f"\ntimings: engine {timings['engine']:.2f}s, pack start {timings['packStart']:.2f}s, "
-                  f"policies {timings['policies']:.2f}s", style="dim")
+                  f"policies {timings['policies']:.2f}s, access proofs {timings['access']:.2f}s", style="dim")
     console.print(verdict(counts), style="bold")
     over_budget = cost is not None and cost.violates
     console.print(next_step(run, result, over_budget), width=100)
@@ -246,7 +275,7 @@ def handle_many(args: argparse.Namespace) -> int:
     console = wide_console(stderr=machine)
     source = f"--policy-config {args.policy_config}"
     user_config = load_policy_config(args.policy_config) if args.policy_config is not None else None
-    checked: list[tuple[RunResult, CheckResult, dict[str, float]]] = []
+    checked: list[tuple[RunResult, CheckResult, dict[str, float], Proofs]] = []
     with PolicyPackProcess(args.policy_pack) as pack:
         reconcile_config(pack.analyzer_info(), user_config, source)
         for stack in stacks:
@@ -258,24 +287,26 @@ def handle_many(args: argparse.Namespace) -> int:
             result = pack.check(run, user_config, source)
             timings = {"engine": engine_seconds, "packStart": result.start_seconds,
                        "policies": result.analyze_seconds, "total": time.perf_counter() - started}
+            proofs, timings["access"] = access_proofs(run)
+            print_proofs(proofs, console)
             print_text(result, console)
             console.print(f"stack {stack}: {verdict(summary(result))}", style="bold")
-            checked.append((run, result, timings))
+            checked.append((run, result, timings, proofs))
     if args.format != "text":
         if args.format == "json":
             document: dict[str, Any] = {"stacks": [json_document(*one) for one in checked],
                                         "summary": {"stacks": len(checked),
-                                                    **{k: sum(summary(r)[k] for _, r, _ in checked) for k in ("mandatory", "advisory")}}}
+                                                    **{k: sum(summary(r)[k] for _, r, _, _ in checked) for k in ("mandatory", "advisory")}}}
         else:
             document = sarif_document(*checked[0][:2], args.repo_root)
-            for run, result, _ in checked[1:]:
+            for run, result, _, _ in checked[1:]:
                 document["runs"][0]["results"] += sarif_document(run, result, args.repo_root)["runs"][0]["results"]
         if args.output is not None:
             write_json_atomically(args.output, document, "--output")
             console.print(f"{args.format} report written to {args.output}")
         else:
             sys.stdout.write(json.dumps(document, indent=2) + "\n")
-    failing = [run.stack for run, result, _ in checked if result.mandatory]
+    failing = [run.stack for run, result, _, _ in checked if result.mandatory]
     console.print(f"\n{len(checked)} stacks checked; " + (f"mandatory violations in: {', '.join(failing)}" if failing
                                                           else "no mandatory violation in any"), style="bold")
     return EXIT_FINDINGS if failing else EXIT_OK

@@ -43,6 +43,7 @@ class AccountBaseline(pulumi.ComponentResource):
                 services=HOME_KEY_SERVICES,
                 alias=f"{s.name_prefix}/logs",
                 trail_arn=trail_arn,
+                readers=s.log_reader_principals,
                 protect=s.protect_resources,
                 tags=tags,
                 extra_statements=[

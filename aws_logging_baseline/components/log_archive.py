@@ -108,6 +108,7 @@ class LogArchive(pulumi.ComponentResource):
                     trail_prefix=TRAIL_PREFIX,
                     config_prefix=CONFIG_PREFIX,
                     flow_logs_prefix=FLOW_LOGS_PREFIX,
+                    readers=s.log_reader_principals,
                 )
                 if args.organization_id
                 else docs.archive_bucket_policy(
@@ -118,6 +119,7 @@ class LogArchive(pulumi.ComponentResource):
                     trail_prefix=TRAIL_PREFIX,
                     config_prefix=CONFIG_PREFIX,
                     flow_logs_prefix=FLOW_LOGS_PREFIX,
+                    readers=s.log_reader_principals,
                 )),
                 lifecycle_rules=lifecycle,
                 kms_key_arn=args.archive_key_arn,
@@ -145,7 +147,7 @@ class LogArchive(pulumi.ComponentResource):
                 SecureBucketArgs(
                     bucket_name=replica_name,
                     region=s.replica_region,
-                    policy=docs.tls_only_bucket_policy(replica_arn),
+                    policy=docs.tls_only_bucket_policy(replica_arn, s.log_reader_principals),
                     lifecycle_rules=lifecycle,
                     kms_key_arn=replica_key_arn,
                     object_lock=lock,
@@ -262,6 +264,7 @@ def add_archive_with_replica(
                 account_id=account_id,
                 services=frozenset({"s3"}),
                 alias=replica_alias,
+                readers=s.log_reader_principals,
                 protect=s.protect_resources,
                 tags=tags,
             ),

@@ -25,6 +25,8 @@ class LogKeyArgs:
     organization_id: str | None = None
     # Statements for writers outside `services` (e.g. the GuardDuty findings export), appended to the policy.
     extra_statements: list[dict] = field(default_factory=list)
+    # IAM ARNs that may decrypt the logs (through S3): baseline:logReaderPrincipals, for the archive and replica keys.
+    readers: tuple[str, ...] = ()
 
 
 class LogKey(pulumi.ComponentResource):
@@ -43,6 +45,8 @@ class LogKey(pulumi.ComponentResource):
                 account_id=args.account_id,
                 organization_id=args.organization_id,
                 services=args.services,
+                region=args.region,
+                readers=args.readers,
             )
         else:
             policy = docs.key_policy(
@@ -51,6 +55,7 @@ class LogKey(pulumi.ComponentResource):
                 region=args.region,
                 services=args.services,
                 trail_arn=args.trail_arn,
+                readers=args.readers,
             )
         if args.extra_statements:
             policy = docs.with_statements(policy, args.extra_statements)

@@ -46,8 +46,10 @@ def allow_service(
 # --- KMS ------------------------------------------------------------------------------------------------
 
 def key_base_statements(partition: str, account_id: str) -> list[Statement]:
-    """Every key's first two statements: the account root administers the key (the only kms:* grant), and
-    decrypting is open to principals of this account only."""
+    """Every key's first statement: the account root administers the key (the only kms:* grant). It also
+    delegates to IAM: a principal of this account may use the key only when an IAM policy grants it
+    (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html). Nobody decrypts logs by
+    merely being in the account: readers are granted by IAM or named (log_readers_statement)."""
     return [
         {
             "Sid": "EnableAccountRootAdministration",
@@ -56,15 +58,37 @@ def key_base_statements(partition: str, account_id: str) -> list[Statement]:
             "Action": "kms:*",
             "Resource": "*",
         },
-        {
-            "Sid": "AllowDecryptWithinThisAccountOnly",
-            "Effect": "Allow",
-            "Principal": {"AWS": "*"},
-            "Action": ["kms:Decrypt", "kms:ReEncryptFrom"],
-            "Resource": "*",
-            "Condition": {"StringEquals": {"kms:CallerAccount": account_id}},
-        },
     ]
+
+
+def log_readers_statement(readers: tuple[str, ...] | list[str], region: str) -> Statement:
+    """Named log readers (baseline:logReaderPrincipals) may decrypt the logs, through S3 in the key's region
+    only: reading a log object is an S3 GetObject that S3 decrypts with the reader's credentials
+    (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
+    A reader in another account still needs its own IAM policy (cross-account evaluation)."""
+    if not readers:
+        return {}
+    return {
+        "Sid": "AllowNamedLogReadersToDecrypt",
+        "Effect": "Allow",
+        "Principal": {"AWS": sorted(readers)},
+        "Action": ["kms:Decrypt", "kms:DescribeKey"],
+        "Resource": "*",
+        "Condition": {"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}},
+    }
+
+
+def bucket_readers_statement(readers: tuple[str, ...] | list[str], bucket_arn: str) -> Statement:
+    """Named log readers may list and read the bucket's logs (nothing else)."""
+    if not readers:
+        return {}
+    return {
+        "Sid": "AllowNamedLogReadersToRead",
+        "Effect": "Allow",
+        "Principal": {"AWS": sorted(readers)},
+        "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket"],
+        "Resource": [bucket_arn, f"{bucket_arn}/*"],
+    }
 
 
 def key_policy(
@@ -74,6 +98,7 @@ def key_policy(
     region: str,
     services: frozenset[str],
     trail_arn: str | None = None,
+    readers: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Key policy for a log key. `services` picks the writers this key serves in this region:
     cloudtrail, logs, s3 (SSE of the archive; uses IAM via the root statement), config, delivery.logs, sns."""
@@ -141,7 +166,7 @@ def key_policy(
                 {"StringEquals": {"kms:ViaService": f"sns.{region}.amazonaws.com"}},
             ),
         ]
-    return document(*statements)
+    return document(*statements, log_readers_statement(readers, region))
 
 
 # --- S3 -------------------------------------------------------------------------------------------------
@@ -171,6 +196,7 @@ def archive_bucket_policy(
     trail_prefix: str,
     config_prefix: str,
     flow_logs_prefix: str,
+    readers: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Who may write into the archive: CloudTrail (this trail), AWS Config and VPC Flow Logs (this account)."""
     owner_full_control = {"s3:x-amz-acl": "bucket-owner-full-control"}
@@ -209,6 +235,7 @@ def archive_bucket_policy(
             f"{bucket_arn}/{flow_logs_prefix}/AWSLogs/aws-account-id={account_id}/*",
             {"StringEquals": {**owner_full_control, **this_account}, **log_delivery_source},
         ),
+        bucket_readers_statement(readers, bucket_arn),
     )
 
 
@@ -224,8 +251,8 @@ def access_log_bucket_policy(*, bucket_arn: str, source_bucket_arn: str, account
     )
 
 
-def tls_only_bucket_policy(bucket_arn: str) -> dict[str, Any]:
-    return document(deny_insecure_transport(bucket_arn))
+def tls_only_bucket_policy(bucket_arn: str, readers: tuple[str, ...] = ()) -> dict[str, Any]:
+    return document(deny_insecure_transport(bucket_arn), bucket_readers_statement(readers, bucket_arn))
 
 
 # --- IAM ------------------------------------------------------------------------------------------------
@@ -291,7 +318,9 @@ def replication_role_policy(
             "Condition": {
                 "StringLike": {
                     "kms:ViaService": f"s3.{source_region}.amazonaws.com",
-                    "kms:EncryptionContext:aws:s3:arn": f"{source_bucket_arn}/*",
+                    # With S3 Bucket Keys the context is the bucket ARN, else the object ARN (both accepted):
+                    # https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
+                    "kms:EncryptionContext:aws:s3:arn": [source_bucket_arn, f"{source_bucket_arn}/*"],
                 }
             },
         },
@@ -303,7 +332,7 @@ def replication_role_policy(
             "Condition": {
                 "StringLike": {
                     "kms:ViaService": f"s3.{replica_region}.amazonaws.com",
-                    "kms:EncryptionContext:aws:s3:arn": f"{destination_bucket_arn}/*",
+                    "kms:EncryptionContext:aws:s3:arn": [destination_bucket_arn, f"{destination_bucket_arn}/*"],
                 }
             },
         },
@@ -440,7 +469,9 @@ def event_forwarding_role_policy(*, home_bus_arn: str) -> dict[str, Any]:
 # name the organization (aws:SourceOrgID, set by AWS services calling on behalf of an account in the org),
 # never a list of accounts, so these documents do not grow with the organization.
 
-def org_key_policy(*, partition: str, account_id: str, organization_id: str, services: frozenset[str]) -> dict[str, Any]:
+def org_key_policy(
+    *, partition: str, account_id: str, organization_id: str, services: frozenset[str], region: str, readers: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """Key policy of the log-archive key: the organization's CloudTrail, Config and VPC Flow Logs deliveries
     may encrypt with it; decrypting stays within the log-archive account."""
     in_org = {"aws:SourceOrgID": organization_id}
@@ -481,7 +512,7 @@ def org_key_policy(*, partition: str, account_id: str, organization_id: str, ser
                 {"StringEquals": in_org, "ArnLike": {"aws:SourceArn": f"arn:{partition}:logs:*:*:*"}},
             )
         )
-    return document(*statements)
+    return document(*statements, log_readers_statement(readers, region))
 
 
 def org_archive_bucket_policy(
@@ -493,6 +524,7 @@ def org_archive_bucket_policy(
     trail_prefix: str,
     config_prefix: str,
     flow_logs_prefix: str,
+    readers: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Who may write into the organization's archive: the organization trail (under AWSLogs/<org-id>/), account
     trails, AWS Config and VPC Flow Logs of accounts in the organization (aws:SourceOrgID)."""
@@ -539,6 +571,7 @@ def org_archive_bucket_policy(
             objects(flow_logs_prefix, "*"),
             {"StringEquals": {**owner_full_control, **in_org}},
         ),
+        bucket_readers_statement(readers, bucket_arn),
     )
 
 

@@ -240,6 +240,14 @@ class Settings:
     )
     # --- metadata ------------------------------------------------------------------------------------
     tags: tuple[str, ...] = setting("array", [], "Tags for every taggable resource, as Key=Value strings.", "string")
+    # --- log readers (issue 11: access proofs) -----------------------------------------------------------
+    log_reader_principals: tuple[str, ...] = setting(
+        "array", [],
+        "IAM role/user ARNs (or account roots) that may read the archived logs: named in the archive and replica "
+        "bucket and key policies (decrypt through S3 only). Empty: only principals an IAM policy of the key's account "
+        "grants kms:Decrypt can decrypt them.",
+        "string",
+    )
 
     @property
     def partition(self) -> str:
@@ -516,6 +524,21 @@ def _check_organization(s: Settings) -> list[str]:
     return problems
 
 
+_IAM_PRINCIPAL = re.compile(r"arn:aws[\w-]*:iam::\d{12}:(root|role/[\w+=,.@/-]+|user/[\w+=,.@/-]+)")
+
+
+def _check_log_readers(s: Settings) -> list[str]:
+    """Only exact IAM ARNs: a wildcard in a key policy's Principal matches nobody, and "*" would open the logs."""
+    partition = s.partition
+    problems = []
+    for arn in s.log_reader_principals:
+        if not _IAM_PRINCIPAL.fullmatch(arn) or arn.split(":")[1] != partition or "*" in arn:
+            problems.append(
+                f"{_k('log_reader_principals')}: {arn!r} is not the ARN of an IAM role, user or account root in partition {partition}"
+            )
+    return problems
+
+
 CHECKS: list[Callable[[Settings], list[str]]] = [
     _check_identity,
     _check_regions,
@@ -529,6 +552,7 @@ CHECKS: list[Callable[[Settings], list[str]]] = [
     _check_organization,
     check_analytics,
     check_detective_services,
+    _check_log_readers,
 ]
 
 

@@ -1,6 +1,14 @@
 """The policy pack's entry point: only the PolicyPack call (it starts the analyzer server and blocks)."""
 
+import sys
+from pathlib import Path
+
 from pulumi_policy import EnforcementLevel, PolicyPack
+
+try:  # the access proofs live in the package; run from a checkout where it is not installed, use the checkout
+    import aws_logging_baseline.access  # noqa: F401
+except ImportError:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from baseline_policies import ALL_POLICIES, PACK_DESCRIPTION, PACK_NAME
 

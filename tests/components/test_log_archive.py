@@ -281,7 +281,7 @@ def expected_replication_policy(*, source_bucket, destination_bucket, source_key
                 "Condition": {
                     "StringLike": {
                         "kms:ViaService": "s3.us-east-1.amazonaws.com",
-                        "kms:EncryptionContext:aws:s3:arn": f"{source_bucket}/*",
+                        "kms:EncryptionContext:aws:s3:arn": [source_bucket, f"{source_bucket}/*"],
                     }
                 },
             },
@@ -293,7 +293,7 @@ def expected_replication_policy(*, source_bucket, destination_bucket, source_key
                 "Condition": {
                     "StringLike": {
                         "kms:ViaService": "s3.us-west-2.amazonaws.com",
-                        "kms:EncryptionContext:aws:s3:arn": f"{destination_bucket}/*",
+                        "kms:EncryptionContext:aws:s3:arn": [destination_bucket, f"{destination_bucket}/*"],
                     }
                 },
             },

@@ -1,7 +1,10 @@
 """LogKey through the engine: rotation, deletion window, alias, and each key-policy statement with its conditions."""
 
+import json
+
 import pytest
 
+from aws_logging_baseline.access.evaluator import Policy, Principal, Request, evaluate
 from tests.engine_helpers import example, only, policy_of, run_baseline, statement
 
 ACCOUNT = "111111111111"
@@ -87,11 +90,32 @@ def test_config_delivery_and_sns_publishers_are_bound_to_this_account():
     assert events["Condition"] == {"StringEquals": {"kms:ViaService": "sns.us-east-1.amazonaws.com"}}
 
 
-def test_decrypt_only_for_principals_of_this_account():
-    s = statement(policy_of(home_key()), "AllowDecryptWithinThisAccountOnly")
-    assert s["Principal"] == {"AWS": "*"}
-    assert s["Action"] == ["kms:Decrypt", "kms:ReEncryptFrom"]
-    assert s["Condition"] == {"StringEquals": {"kms:CallerAccount": ACCOUNT}}
+def test_decrypting_logs_needs_an_iam_grant_not_just_membership_of_the_account():
+    """Issue 11: the key used to let every principal of the account decrypt (Principal "*" + kms:CallerAccount).
+    Now a principal with no IAM grant is denied, one whose IAM policy grants kms:Decrypt is allowed (the root
+    statement delegates to IAM: https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html)."""
+    key = home_key()
+    policy = Policy("home key policy", policy_of(key))
+    reader = Principal.aws(f"arn:aws:iam::{ACCOUNT}:role/log-analyst")
+    request = Request(reader, "kms:Decrypt", key.outputs["arn"], {"kms:ViaService": "s3.us-east-1.amazonaws.com"})
+    assert not evaluate(request, resource_account=ACCOUNT, resource_policy=policy, resource_kind="key").allowed
+    grant = Policy("analyst", {"Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": key.outputs["arn"]}]})
+    decision = evaluate(request, resource_account=ACCOUNT, resource_policy=policy, resource_kind="key", identity_policies=[grant])
+    assert decision.allowed and "EnableAccountRootAdministration" in decision.reason
+
+
+def test_named_log_readers_decrypt_through_s3_only():
+    reader = f"arn:aws:iam::{ACCOUNT}:role/log-analyst"
+    result = run_baseline(logReaderPrincipals=json.dumps([reader]))
+    for name, region in (("home-key", "us-east-1"), ("replica-key", "us-west-2")):
+        key = only(result, "aws:kms/key:Key", name)
+        s = statement(policy_of(key), "AllowNamedLogReadersToDecrypt")
+        assert s["Principal"] == {"AWS": [reader]} and s["Action"] == ["kms:Decrypt", "kms:DescribeKey"]
+        policy = Policy(name, policy_of(key))
+        via_s3 = Request(Principal.aws(reader), "kms:Decrypt", key.outputs["arn"], {"kms:ViaService": f"s3.{region}.amazonaws.com"})
+        direct = Request(Principal.aws(reader), "kms:Decrypt", key.outputs["arn"])
+        assert evaluate(via_s3, resource_account=ACCOUNT, resource_policy=policy, resource_kind="key").allowed
+        assert not evaluate(direct, resource_account=ACCOUNT, resource_policy=policy, resource_kind="key").allowed
 
 
 def test_every_service_statement_has_a_source_condition():
@@ -113,7 +137,7 @@ def test_replica_key_lives_in_the_replica_region_with_no_service_statements():
     key = only(example(), "aws:kms/key:Key", "replica-key")
     assert key.inputs["region"] == "us-west-2"
     sids = [s["Sid"] for s in policy_of(key)["Statement"]]
-    assert sids == ["EnableAccountRootAdministration", "AllowDecryptWithinThisAccountOnly"]
+    assert sids == ["EnableAccountRootAdministration"]
 
 
 def test_unprotected_when_protection_is_switched_off():

@@ -33,6 +33,10 @@ def test_every_role_passes_check_with_zero_mandatory_violations(role, tmp_path):
     mandatory = [v for v in report["violations"] if level(v) == "mandatory"]
     assert (code, report["summary"]["mandatory"], mandatory) == (0, 0, [])
     assert "org-member-no-duplicate-management-trail" in {p["name"] for p in report["policies"]}
+    # the access proofs (issue 11) in the report: every delivery allowed, every store refuses outsiders
+    access = report["access"]
+    assert access["deliveries"] and all(d["allowed"] for d in access["deliveries"])
+    assert access["exposure"] and all(e["refused"] and not e["allowed"] for e in access["exposure"])
 
 
 def member_with_extra_trail(tmp_path: Path) -> Path:

@@ -34,17 +34,16 @@ def test_log_archive_bucket_accepts_the_organization_not_an_account_list():
     assert MEMBER not in text and SECURITY not in text and "aws:SourceAccount" not in text
 
 
-def test_log_archive_key_serves_the_organization_and_decrypts_only_in_its_account():
+def test_log_archive_key_serves_the_organization_and_no_account_wide_decrypt():
     key = policy_of(only(role_run("log-archive"), "aws:kms/key:Key", "archive-key"))
     sids = [s["Sid"] for s in key["Statement"]]
     assert sids == [
-        "EnableAccountRootAdministration", "AllowDecryptWithinThisAccountOnly", "AllowOrganizationCloudTrailToEncryptLogs",
+        "EnableAccountRootAdministration", "AllowOrganizationCloudTrailToEncryptLogs",
         "AllowOrganizationCloudTrailToDescribeKey", "AllowOrganizationConfigToEncryptDeliveries",
         "AllowOrganizationLogDeliveryToEncryptFlowLogs", "AllowGuardDutyToEncryptFindings",
     ]
     assert statement(key, "EnableAccountRootAdministration")["Principal"] == {"AWS": f"arn:aws:iam::{LOG_ARCHIVE}:root"}
-    assert conditions(statement(key, "AllowDecryptWithinThisAccountOnly")) == {"kms:CallerAccount": LOG_ARCHIVE}
-    for stmt in key["Statement"][2:-1]:
+    for stmt in key["Statement"][1:]:
         assert conditions(stmt)["aws:SourceOrgID"] == ORG_ID and "Service" in stmt["Principal"]
     outputs = role_run("log-archive").stack_outputs
     assert outputs["archiveBucket"] == ARCHIVE_BUCKET and outputs["orgTrailArn"] == ORG_TRAIL_ARN

@@ -75,7 +75,7 @@ def test_json_report_on_stdout(capsys):
     assert {"policy": "cloud-trail-log-file-validation-enabled", "enforcement": "mandatory", "severity": "low",
             "urn": "urn:pulumi:test::policy-cases::aws:cloudtrail/trail:Trail::trail",
             "message": "enableLogFileValidation is not true (provider default false): set enable_log_file_validation=True."} in document["violations"]
-    assert set(document["timings"]) == {"engine", "packStart", "policies", "total"}
+    assert set(document["timings"]) == {"engine", "packStart", "policies", "total", "access"}
 
 
 def test_sarif_report_validates_against_the_oasis_schema(capsys, tmp_path):

@@ -10,7 +10,7 @@ import pulumi
 from aws_logging_baseline.components.analytics import QueryArchive, QueryArchiveArgs
 from aws_logging_baseline.components.analytics_settings import organization_analytics_problems
 from aws_logging_baseline.components import policy_documents as docs
-from aws_logging_baseline.components.log_archive import GUARDDUTY_PREFIX, add_archive_with_replica
+from aws_logging_baseline.components.log_archive import CONFIG_PREFIX, FLOW_LOGS_PREFIX, GUARDDUTY_PREFIX, TRAIL_PREFIX, add_archive_with_replica
 from aws_logging_baseline.components.regions import default_enabled_regions
 from aws_logging_baseline.components.log_key import LogKey, LogKeyArgs
 from aws_logging_baseline.components.options import child
@@ -44,6 +44,7 @@ class LogArchiveAccount(pulumi.ComponentResource):
                 services=ARCHIVE_KEY_SERVICES,
                 alias=f"{s.name_prefix}/org-logs",
                 organization_id=s.organization_id,
+                readers=s.log_reader_principals,
                 protect=s.protect_resources,
                 tags=tags,
                 extra_statements=[
@@ -98,6 +99,8 @@ class LogArchiveAccount(pulumi.ComponentResource):
             "archiveKeyArn": self.archive_key.arn,
             "replicaBucketArn": self.archive.replication.rules[0].destination.bucket,
             "orgTrailArn": trail_arn,
+            # where the organization's writers deliver (the access proofs read these)
+            "deliveryPrefixes": {"cloudtrail": TRAIL_PREFIX, "config": CONFIG_PREFIX, "flowLogs": FLOW_LOGS_PREFIX},
         }
         if self.query_archive is not None:
             self.outputs.update(self.query_archive.outputs)

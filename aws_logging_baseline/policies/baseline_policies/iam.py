@@ -1,7 +1,9 @@
 """IAM and resource policies: no "*" action, and service principals limited by source conditions."""
 
 from .catalog import resource_policy
-from .common import SOURCE_CONDITION_KEYS, as_list, condition_keys, policy_document, principals, setting, statements
+from aws_logging_baseline.access.open_grants import open_grants
+
+from .common import as_list, policy_document, setting, statements
 
 IDENTITY_POLICIES = {
     "aws:iam/rolePolicy:RolePolicy": "policy",
@@ -45,31 +47,25 @@ def _no_wildcard_action(args, report):
                 report(f"{where} statement {label} allows Action \"*\": list the actions the principal needs.")
 
 
-KMS_DOCUMENTS = {"aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey", "aws:kms/keyPolicy:KeyPolicy"}
-
-
-def _limited(statement, resource_type: str) -> bool:
-    keys = condition_keys(statement)
-    if keys & set(SOURCE_CONDITION_KEYS) or any(k.startswith("kms:encryptioncontext:") for k in keys):
-        return True
-    # AWS documents that EventBridge publishing to an encrypted SNS topic fails with source conditions in the
-    # key policy; kms:ViaService (the key used only through SNS of this account's region) is the accepted limit.
-    return resource_type in KMS_DOCUMENTS and "kms:viaservice" in keys
-
-
 def _service_conditions(args, report):
+    """Judged by evaluation (access/open_grants.py): each service principal asks as it would for ANOTHER account
+    (its aws:SourceAccount / aws:SourceArn / aws:SourceOrgID are the outsider's) and with no source at all; a
+    statement that still allows it is a confused deputy (IfExists, a wildcard account in aws:SourceArn)."""
     key = SERVICE_DOCUMENTS.get(args.resource_type)
     if key is None:
         return
+    kind = {ROLE: "trust"}.get(args.resource_type, "key" if "kms" in args.resource_type else "resource")
     exempt = set(setting(args, "iam-service-principal-source-conditions", "exemptServices"))
-    for index, statement in enumerate(statements(policy_document(args.props.get(key)))):
-        services = [s for s in principals(statement).get("Service", []) if s not in exempt]
-        if statement.get("Effect") == "Allow" and services and not _limited(statement, args.resource_type):
-            label = statement.get("Sid") or f"Statement[{index}]"
-            report(
-                f"{key} statement {label} lets {', '.join(services)} act without aws:SourceAccount / aws:SourceArn: "
-                "add a Condition StringEquals aws:SourceAccount (and aws:SourceArn where the service names the caller)."
-            )
+    reported = set()
+    for grant in open_grants(policy_document(args.props.get(key)), kind, services_only=True, name=key):
+        if grant.service in exempt or (grant.statement, grant.service) in reported:
+            continue
+        reported.add((grant.statement, grant.service))
+        report(
+            f"{key} statement {grant.statement} lets {grant.service} act without aws:SourceAccount / aws:SourceArn "
+            f"limiting it to this account: {grant.describe()}. Add a Condition StringEquals aws:SourceAccount "
+            "(and aws:SourceArn where the service names the caller), never ...IfExists."
+        )
 
 
 POLICIES = [

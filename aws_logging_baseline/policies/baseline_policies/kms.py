@@ -1,15 +1,13 @@
-"""KMS keys: rotation, deletion window, and no wildcard principal without a limiting condition."""
+"""KMS keys: rotation, deletion window, and no key policy statement that lets an outsider use the key."""
 
 from .catalog import resource_policy
-from .common import condition_keys, is_public, policy_document, setting, statements
+from aws_logging_baseline.access.open_grants import open_grants
+
+from .common import policy_document, setting
 
 KEY = "aws:kms/key:Key"
 REPLICA_KEY = "aws:kms/replicaKey:ReplicaKey"
 KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy"
-LIMITING_KEYS = {
-    "kms:calleraccount", "aws:principalaccount", "aws:principalorgid", "aws:principalorgpaths", "aws:principalarn",
-    "aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths",
-}
 
 
 def _rotation(args, report):
@@ -35,15 +33,16 @@ def _deletion_window(args, report):
 
 
 def _wildcard_principal(args, report):
+    """Judged by evaluation (access/open_grants.py): anonymous callers and principals of another organization
+    (whose own IAM allows everything) try each Allow statement; StringNotEquals kms:CallerAccount or a wildcard
+    account in aws:PrincipalArn lets them decrypt."""
     if args.resource_type not in (KEY, REPLICA_KEY, KEY_POLICY):
         return
-    for index, statement in enumerate(statements(policy_document(args.props.get("policy")))):
-        if statement.get("Effect") == "Allow" and is_public(statement) and not condition_keys(statement) & LIMITING_KEYS:
-            label = statement.get("Sid") or f"Statement[{index}]"
-            report(
-                f"key policy statement {label} allows Principal \"*\" without a limiting condition: add "
-                "kms:CallerAccount, aws:PrincipalAccount or aws:PrincipalOrgID, or name the principal."
-            )
+    for grant in open_grants(policy_document(args.props.get("policy")), "key", people_only=True, name="policy"):
+        report(
+            f"key policy statement {grant.deciding} allows {grant.principal} beyond this account: {grant.describe()}. "
+            "Name the principal, or limit it with kms:CallerAccount / aws:PrincipalAccount / aws:PrincipalOrgID (StringEquals)."
+        )
 
 
 POLICIES = [

@@ -2,17 +2,11 @@
 
 from typing import Any, Mapping
 
+from aws_logging_baseline.access.evaluator import Policy, Principal, Request, evaluate
+from aws_logging_baseline.access.open_grants import open_grants
+
 from .catalog import resource_policy, stack_policy
-from .common import (
-    SOURCE_CONDITION_KEYS,
-    StackView,
-    as_list,
-    bucket_name_from_arn,
-    condition_keys,
-    is_public,
-    policy_document,
-    statements,
-)
+from .common import StackView, as_list, bucket_name_from_arn, policy_document
 
 BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
 VERSIONING = ("aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketVersioningV2:BucketVersioningV2")
@@ -33,9 +27,6 @@ TRAIL = "aws:cloudtrail/trail:Trail"
 DELIVERY_CHANNEL = "aws:cfg/deliveryChannel:DeliveryChannel"
 FLOW_LOG = "aws:ec2/flowLog:FlowLog"
 PAB_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
-PUBLIC_LIMITING_KEYS = SOURCE_CONDITION_KEYS + (
-    "aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount", "aws:principalarn", "aws:sourcevpce", "aws:sourcevpc",
-)
 
 
 # --- resource policies ---------------------------------------------------------------------------------
@@ -68,24 +59,19 @@ def _ownership(args, report):
         report(f"rule.objectOwnership is {ownership!r}: set it to \"BucketOwnerEnforced\" so ACLs are disabled.")
 
 
-def _is_tls_deny(statement: Mapping, bucket: str) -> bool:
-    if statement.get("Effect") != "Deny" or not is_public(statement):
-        return False
-    actions = {str(a).lower() for a in as_list(statement.get("Action"))}
-    if not actions & {"s3:*", "*"}:
-        return False
-    secure = None
-    for operator in ("Bool", "BoolIfExists"):
-        block = (statement.get("Condition") or {}).get(operator) or {}
-        for key, value in block.items():
-            if key.lower() == "aws:securetransport":
-                secure = value
-    if str(secure).lower() != "false":
-        return False
-    resources = [str(r) for r in as_list(statement.get("Resource"))]
-    if "*" in resources:
-        return True
-    return any(r.endswith(f":::{bucket}") for r in resources) and any(r.endswith(f":::{bucket}/*") for r in resources)
+def _refuses_plain_http(document: dict, bucket: str) -> bool:
+    """Judged by evaluation: a read of an object and a listing of the bucket, without TLS (aws:SecureTransport
+    false), by a principal of the bucket's own account whose IAM allows everything, must be denied EXPLICITLY:
+    only a Deny stops a principal that an Allow elsewhere admits."""
+    own = Principal.aws("arn:aws:iam::000000000000:role/any-reader")
+    everything = Policy("identity", {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+    policy = Policy("policy", document)
+    for action, resource in (("s3:GetObject", f"arn:aws:s3:::{bucket}/AWSLogs/x"), ("s3:ListBucket", f"arn:aws:s3:::{bucket}")):
+        request = Request(own, action, resource, {"aws:SecureTransport": "false"})
+        decision = evaluate(request, resource_account="000000000000", resource_policy=policy, identity_policies=[everything])
+        if not decision.explicit_deny:
+            return False
+    return True
 
 
 def _ssl_only(args, report):
@@ -96,24 +82,24 @@ def _ssl_only(args, report):
         report("policy is not a JSON policy document: it must contain the TLS-only Deny statement.")
         return
     bucket = args.props.get("bucket")
-    if not any(_is_tls_deny(s, bucket) for s in statements(document)):
+    if not _refuses_plain_http(document, bucket):
         report(
-            f"no Deny of s3:* for Principal \"*\" on arn:aws:s3:::{bucket} and arn:aws:s3:::{bucket}/* "
-            "with Condition Bool aws:SecureTransport \"false\": add that statement to the bucket policy."
+            f"a request without TLS (aws:SecureTransport false) to arn:aws:s3:::{bucket} or arn:aws:s3:::{bucket}/* is not "
+            "denied: add a Deny of s3:* for Principal \"*\" on both ARNs with Condition Bool aws:SecureTransport \"false\"."
         )
 
 
 def _no_public_principal(args, report):
+    """Judged by evaluation (access/open_grants.py): an anonymous caller and a principal of another organization
+    try each Allow statement's actions; a statement that looks guarded but is not (IfExists, NotPrincipal, a
+    wildcard account in aws:PrincipalArn) lets them in."""
     if args.resource_type != BUCKET_POLICY:
         return
-    for index, statement in enumerate(statements(policy_document(args.props.get("policy")))):
-        if statement.get("Effect") == "Allow" and is_public(statement):
-            if not condition_keys(statement) & set(PUBLIC_LIMITING_KEYS):
-                label = statement.get("Sid") or f"Statement[{index}]"
-                report(
-                    f"statement {label} allows Principal \"*\" without a source or principal condition: name the "
-                    "principal, or add aws:SourceArn / aws:SourceAccount / aws:PrincipalOrgID."
-                )
+    for grant in open_grants(policy_document(args.props.get("policy")), "resource", people_only=True, name="policy"):
+        report(
+            f"statement {grant.deciding} allows {grant.principal} beyond this account: {grant.describe()}. Name the "
+            "principal, or limit it with aws:SourceArn / aws:SourceAccount / aws:PrincipalOrgID (StringEquals or ArnLike, not IfExists)."
+        )
 
 
 # --- stack policies -------------------------------------------------------------------------------------

@@ -288,6 +288,79 @@ CASES.update({
     "detective-member": lambda: detective(role="member", detectors=(), hub=()),
 })
 
+
+# --- access proofs (issue 11): statements that look guarded but are open, and delivery paths ---------------
+TRAIL_ARN = f"arn:aws:cloudtrail:{HOME}:{ACCOUNT}:trail/trail"
+
+
+def open_bucket(statement):
+    bucket("b", policy=doc(tls_deny("b"), {"Sid": "LooksGuarded", "Effect": "Allow", "Action": "s3:GetObject",
+                                           "Resource": "arn:aws:s3:::b/*", **statement}))
+
+
+def open_key(statement):
+    key(policy=doc({"Sid": "Root", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "kms:*",
+                    "Resource": "*"}, {"Sid": "LooksGuarded", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*", **statement}))
+
+
+def trust(principal, condition=None):
+    statement = {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}
+    if condition:
+        statement["Condition"] = condition
+    aws.iam.Role("role", name="role", assume_role_policy=doc(statement))
+
+
+def topic(policy_statement=None):
+    t = aws.sns.Topic("alerts", name="alerts", region=HOME, kms_master_key_id=KEY_ARN)
+    statements = [{"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "sns:*",
+                   "Resource": f"arn:aws:sns:{HOME}:{ACCOUNT}:alerts", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]
+    if policy_statement:
+        statements.append(policy_statement)
+    aws.sns.TopicPolicy("alerts-policy", arn=t.arn, region=HOME, policy=doc(*statements))
+
+
+def delivery(acl_check=True, decrypt_in_account=False):
+    """A trail into an archive bucket and key of this stack: both CloudTrail requests on the bucket, and its key."""
+    root = {"Sid": "Root", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "kms:*", "Resource": "*"}
+    trail_key = {"Sid": "CloudTrailEncrypt", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                 "Action": ["kms:GenerateDataKey*", "kms:DescribeKey"], "Resource": "*",
+                 "Condition": {"StringEquals": {"aws:SourceArn": TRAIL_ARN}}}
+    in_account = {"Sid": "DecryptInAccount", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt", "Resource": "*",
+                  "Condition": {"StringEquals": {"kms:CallerAccount": ACCOUNT}}}
+    k = aws.kms.Key("archive-key", region=HOME, enable_key_rotation=True,
+                    policy=doc(root, trail_key, *([in_account] if decrypt_in_account else [])))
+    write = {"Sid": "CloudTrailWrite", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+             "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::archive/cloudtrail/AWSLogs/{ACCOUNT}/*",
+             "Condition": {"StringEquals": {"aws:SourceArn": TRAIL_ARN, "s3:x-amz-acl": "bucket-owner-full-control"}}}
+    acl = {"Sid": "CloudTrailAclCheck", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+           "Action": "s3:GetBucketAcl", "Resource": "arn:aws:s3:::archive", "Condition": {"StringEquals": {"aws:SourceArn": TRAIL_ARN}}}
+    aws.s3.Bucket("archive", bucket="archive", region=HOME)
+    aws.s3.BucketPolicy("archive-policy", bucket="archive", region=HOME, policy=doc(tls_deny("archive"), write, *([acl] if acl_check else [])))
+    aws.cloudtrail.Trail("trail", name="trail", s3_bucket_name="archive", s3_key_prefix="cloudtrail", region=HOME, kms_key_id=k.arn,
+                         is_multi_region_trail=True, enable_log_file_validation=True, include_global_service_events=True)
+
+
+ACCESS_CASES = {
+    "bucket-open-ifexists": lambda: open_bucket({"Principal": "*", "Condition": {"StringEqualsIfExists": {"aws:SourceAccount": ACCOUNT}}}),
+    "bucket-open-notprincipal": lambda: open_bucket({"NotPrincipal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}}),
+    "key-open-principal-arn": lambda: open_key({"Principal": {"AWS": "*"}, "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/x"}}}),
+    "key-open-not-caller-account": lambda: open_key({"Principal": {"AWS": "*"}, "Condition": {"StringNotEquals": {"kms:CallerAccount": ACCOUNT}}}),
+    "key-scoped-to-account": lambda: open_key({"Principal": {"AWS": "*"}, "Condition": {"StringEquals": {"kms:CallerAccount": ACCOUNT}}}),
+    "trust-any-trail": lambda: trust({"Service": "cloudtrail.amazonaws.com"}, {"StringLike": {"aws:SourceArn": "arn:aws:cloudtrail:*:*:trail/*"}}),
+    "trust-this-trail": lambda: trust({"Service": "cloudtrail.amazonaws.com"}, {"StringEquals": {"aws:SourceAccount": ACCOUNT, "aws:SourceArn": TRAIL_ARN}}),
+    "trust-anyone": lambda: trust({"AWS": "*"}),
+    "topic-public": lambda: topic({"Sid": "Anyone", "Effect": "Allow", "Principal": "*", "Action": "sns:*",
+                                   "Resource": f"arn:aws:sns:{HOME}:{ACCOUNT}:alerts"}),
+    "topic-alarms-only": lambda: topic({"Sid": "Alarms", "Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                                        "Action": "sns:Publish", "Resource": f"arn:aws:sns:{HOME}:{ACCOUNT}:alerts",
+                                        "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}}),
+    "delivery-good": lambda: delivery(),
+    "delivery-no-acl-check": lambda: delivery(acl_check=False),
+    "delivery-decrypt-in-account": lambda: delivery(decrypt_in_account=True),
+}
+CASES.update(ACCESS_CASES)
+
+
 def build(case: str) -> None:
     from analytics_cases import ANALYTICS_CASES  # issue 16's cases, kept in their own file
 
