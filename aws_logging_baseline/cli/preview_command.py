@@ -62,15 +62,16 @@ GENERATED_NOTICE = (
 
 
 def fixture_path(args: argparse.Namespace) -> Path | AccountFixture:
-    """--account, else the program's examples/account.yaml, else a generated fixture (announced on stderr)."""
+    """--account, else the program's examples/account.yaml, else a generated fixture (see `fixture_notice`)."""
     if args.account:
         return Path(args.account)
     local = Path(args.program) / "examples" / "account.yaml"
-    if local.is_file():
-        return local
-    fixture = generated_fixture()
-    print(GENERATED_NOTICE.format(local=local, account=fixture.account_id, regions=len(fixture.vpcs)), file=sys.stderr)
-    return fixture
+    return local if local.is_file() else generated_fixture()
+
+
+def fixture_notice(args: argparse.Namespace, fixture: AccountFixture) -> str:
+    local = Path(args.program) / "examples" / "account.yaml"
+    return GENERATED_NOTICE.format(local=local, account=fixture.account_id, regions=len(fixture.vpcs))
 
 
 # The repository's own program, when the package runs from a checkout (make installs it editable).
@@ -101,8 +102,11 @@ def run_and_print(args: argparse.Namespace, console: Console, overrides: dict | 
     """Run the program and print its plan; the --json export is the caller's to write (`write_export`)."""
     if overrides is None:
         overrides = check_program_options(args)
-    result = run_program(args.program, args.stack, fixture_path(args), config_overrides=overrides)
+    fixture = fixture_path(args)
+    result = run_program(args.program, args.stack, fixture, config_overrides=overrides)
     print_plan(result, console, view=args.tree)
+    if isinstance(fixture, AccountFixture):  # said once the run succeeded: bad input stays one line
+        print(fixture_notice(args, fixture), file=sys.stderr)
     return result
 
 

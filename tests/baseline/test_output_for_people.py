@@ -37,7 +37,7 @@ def test_make_preview_ends_with_the_verdict_and_a_next_step(make_preview):
 def test_collapsed_tree_groups_like_components_and_counts_per_region(make_preview):
     out = make_preview.stdout
     assert "ConfigRecording ×17 (51 resources)" in out
-    assert "cfg.Rule ×311 in 17 regions (18-23 each)" in out
+    assert re.search(r"cfg\.Rule ×[0-9]+ in 17 regions \([0-9]+-[0-9]+ each\)", out)
     assert "inspector2.Enabler in each of 17 regions" in out
     assert "kms.Key" in out and "kms.Alias in each of 2 regions" in out
 

@@ -164,7 +164,7 @@ def test_the_program_defaults_to_the_current_directory_when_it_is_a_project(tmp_
     done = run_cli("preview", "--no-tree", cwd=elsewhere)
     assert done.returncode == 0, done.stderr
     assert "offline preview of stack example: 0 registrations" not in done.stdout  # this repository's example
-    assert "Resources by region and service (526 resources, 32 components)" in done.stdout
+    assert "Resources by region and service (" in done.stdout  # the repository's example, not the empty program
 
 
 def test_without_a_fixture_a_generated_account_answers_and_says_so(tmp_path):
