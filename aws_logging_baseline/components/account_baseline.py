@@ -95,7 +95,7 @@ class AccountBaseline(pulumi.ComponentResource):
                 delivery_key_arn=self.home_key.arn,
                 log_key_arn=self.home_key.arn,
                 alert_topic_arn=self.alert_topic.arn,
-                trail_log_group_arn=self.trail.log_group.arn,
+                trail_log_group_arn=self.trail.trail.cloud_watch_logs_group_arn,
                 flow_logs_depends_on=[archive_policy],
                 channel_depends_on=[archive_policy, self.home_key.key],
                 tags=tags,

@@ -1,4 +1,4 @@
-"""Role log-archive: the organization's archive bucket, its replica and their keys.
+"""Role log-archive: the organization's archive bucket, its replica and their keys, and the alerts that watch them.
 
 The bucket and key policies accept the organization trail (from the management account, under
 `AWSLogs/<org-id>/`) and AWS Config, VPC Flow Logs and account trails of every account in the organization,
@@ -10,7 +10,8 @@ import pulumi
 from aws_logging_baseline.components.log_archive import add_archive_with_replica
 from aws_logging_baseline.components.log_key import LogKey, LogKeyArgs
 from aws_logging_baseline.components.options import child
-from aws_logging_baseline.components.roles.coverage import account_id_of
+from aws_logging_baseline.components.regional_coverage import alert_topic, security_events
+from aws_logging_baseline.components.roles.coverage import account_id_of, local_key
 from aws_logging_baseline.components.roles.naming import verify_organization, org_trail_arn, role_tags
 from aws_logging_baseline.components.settings import Settings
 
@@ -50,6 +51,13 @@ class LogArchiveAccount(pulumi.ComponentResource):
             tags,
             organization_id=s.organization_id,
         )
+        # Issue 12: this account holds the log stores, so tampering with them (bucket policy, lifecycle, Object
+        # Lock, replication, the keys) is recorded here: it needs its own alert topic and security events.
+        self.local_key = local_key(f"{name}-local-key", s, account_id, tags, self)
+        self.alert_topic = alert_topic(f"{name}-alerts", s, account_id, self.local_key.arn, tags, self)
+        self.security_events = security_events(
+            name, s, account_id, self.alert_topic.arn, tags, self, depends_on=[self.alert_topic.policy]
+        )
         # Read by the member and management stacks through a StackReference (logArchiveStack).
         self.outputs = {
             "role": s.role,
@@ -62,6 +70,7 @@ class LogArchiveAccount(pulumi.ComponentResource):
             "archiveKeyArn": self.archive_key.arn,
             "replicaBucketArn": self.archive.replication.rules[0].destination.bucket,
             "orgTrailArn": trail_arn,
+            "alertTopicArn": self.alert_topic.arn,
         }
         if self.archive.replica_destination_policy is not None:
             self.outputs["replicaDestinationBucketPolicy"] = self.archive.replica_destination_policy
