@@ -60,30 +60,42 @@ class LogArchive(pulumi.ComponentResource):
             expiration_days=s.archive_expiration_days,
         )
 
+        if not s.break_glass_principal_arn:
+            # Never lock everyone out: without a named break-glass principal the deny is left out, and said so.
+            pulumi.log.warn(
+                "baseline:breakGlassPrincipalArn is not set: the archive and its replica do not deny governance "
+                "bypass, lifecycle, Object Lock, policy and replication changes to administrators "
+                "(docs/tamper-resistance.md)",
+                resource=self,
+            )
         self.access_logs = self._access_log_bucket(f"{name}-access-logs", s, account, s.home_region, archive_arn, args.tags)
         self.archive = SecureBucket(
             f"{name}-archive",
             SecureBucketArgs(
                 bucket_name=archive_name,
                 region=s.home_region,
-                policy=docs.org_archive_bucket_policy(
-                    bucket_arn=archive_arn,
-                    partition=partition,
-                    organization_id=args.organization_id,
-                    org_trail_arn=args.trail_arn,
-                    trail_prefix=TRAIL_PREFIX,
-                    config_prefix=CONFIG_PREFIX,
-                    flow_logs_prefix=FLOW_LOGS_PREFIX,
-                )
-                if args.organization_id
-                else docs.archive_bucket_policy(
-                    bucket_arn=archive_arn,
-                    partition=partition,
-                    account_id=account,
-                    trail_arn=args.trail_arn,
-                    trail_prefix=TRAIL_PREFIX,
-                    config_prefix=CONFIG_PREFIX,
-                    flow_logs_prefix=FLOW_LOGS_PREFIX,
+                policy=docs.with_erasure_deny(
+                    docs.org_archive_bucket_policy(
+                        bucket_arn=archive_arn,
+                        partition=partition,
+                        organization_id=args.organization_id,
+                        org_trail_arn=args.trail_arn,
+                        trail_prefix=TRAIL_PREFIX,
+                        config_prefix=CONFIG_PREFIX,
+                        flow_logs_prefix=FLOW_LOGS_PREFIX,
+                    )
+                    if args.organization_id
+                    else docs.archive_bucket_policy(
+                        bucket_arn=archive_arn,
+                        partition=partition,
+                        account_id=account,
+                        trail_arn=args.trail_arn,
+                        trail_prefix=TRAIL_PREFIX,
+                        config_prefix=CONFIG_PREFIX,
+                        flow_logs_prefix=FLOW_LOGS_PREFIX,
+                    ),
+                    archive_arn,
+                    s.break_glass_principal_arn,
                 ),
                 lifecycle_rules=lifecycle,
                 kms_key_arn=args.archive_key_arn,
@@ -93,6 +105,7 @@ class LogArchive(pulumi.ComponentResource):
                 protect=s.protect_resources,
                 # Brings the archive into the s3-bucket-replication-enabled rule's tag scope (catalog/config_rules.yaml).
                 tags={**args.tags, REPLICATION_SCOPE_TAG[0]: REPLICATION_SCOPE_TAG[1]},
+                defer_policy=True,  # attached after the replication configuration below
             ),
             opts=child(self),
         )
@@ -118,7 +131,7 @@ class LogArchive(pulumi.ComponentResource):
                 SecureBucketArgs(
                     bucket_name=replica_name,
                     region=s.replica_region,
-                    policy=docs.tls_only_bucket_policy(replica_arn),
+                    policy=docs.with_erasure_deny(docs.tls_only_bucket_policy(replica_arn), replica_arn, s.break_glass_principal_arn),
                     lifecycle_rules=lifecycle,
                     kms_key_arn=replica_key_arn,
                     object_lock=lock,
@@ -187,6 +200,7 @@ class LogArchive(pulumi.ComponentResource):
             ],
             opts=child(self, [self.archive.versioning, self.replication_policy, *destination_ready]),
         )
+        self.archive.attach_policy(after=[self.replication])
         self.replica_destination_policy = (
             pulumi.Output.json_dumps(
                 docs.cross_account_replica_bucket_policy(

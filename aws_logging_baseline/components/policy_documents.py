@@ -545,3 +545,45 @@ def org_archive_bucket_policy(
 def config_aggregator_trust_policy(account_id: str) -> dict[str, Any]:
     """The organization aggregator's role: only AWS Config acting for this (security) account."""
     return assume_role_policy("config.amazonaws.com", {"StringEquals": {"aws:SourceAccount": account_id}})
+
+
+# --- tamper resistance (issue 12) -------------------------------------------------------------------
+
+# What would let an administrator erase or silence the archive: bypass governance-mode retention, loosen Object
+# Lock, shorten the lifecycle, replace or drop the bucket policy (and with it this deny), stop replication, delete
+# the bucket. Action names per the S3 service authorization reference
+# (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html).
+LOG_STORE_ERASURE_ACTIONS = (
+    "s3:BypassGovernanceRetention",
+    "s3:PutBucketObjectLockConfiguration",
+    "s3:PutLifecycleConfiguration",
+    "s3:PutBucketPolicy",
+    "s3:DeleteBucketPolicy",
+    "s3:PutReplicationConfiguration",
+    "s3:DeleteBucket",
+)
+
+
+def deny_log_store_erasure(bucket_arn: str, break_glass_principal_arn: str) -> Statement:
+    """Deny the erasing actions on a log bucket to every principal but the break-glass role or user.
+
+    aws:PrincipalArn is the role's ARN for every session of the role, so one ARN names the break-glass role
+    whoever assumes it. Service deliveries (PutObject, replication's ReplicateObject) are not among the actions.
+    The bucket-owning account's root user can always get, put and delete the bucket policy, whatever it denies
+    (S3 API reference, DeleteBucketPolicy: https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketPolicy.html),
+    so this deny cannot lock the account out for good."""
+    return {
+        "Sid": "DenyLogStoreErasureExceptBreakGlass",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": list(LOG_STORE_ERASURE_ACTIONS),
+        "Resource": [bucket_arn, f"{bucket_arn}/*"],
+        "Condition": {"ArnNotEquals": {"aws:PrincipalArn": break_glass_principal_arn}},
+    }
+
+
+def with_erasure_deny(policy: dict[str, Any], bucket_arn: str, break_glass_principal_arn: str) -> dict[str, Any]:
+    """`policy` plus the erasure deny when a break-glass principal is named; unchanged without one."""
+    if not break_glass_principal_arn:
+        return policy
+    return {**policy, "Statement": [*policy["Statement"], deny_log_store_erasure(bucket_arn, break_glass_principal_arn)]}

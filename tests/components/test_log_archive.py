@@ -2,6 +2,7 @@
 
 import pytest
 
+from aws_logging_baseline.components.policy_documents import LOG_STORE_ERASURE_ACTIONS
 from tests.engine_helpers import example, only, policy_of, run_baseline, statement
 
 ACCOUNT = "111111111111"
@@ -135,6 +136,10 @@ def test_archive_policy_has_exactly_these_statements():
             {"Service": "delivery.logs.amazonaws.com"},
             "s3:PutObject",
             f"{arn}/vpc-flow-logs/AWSLogs/aws-account-id={ACCOUNT}/*",
+        ),
+        # the example names a break-glass role (tests/components/test_tamper_resistance.py proves the deny)
+        "DenyLogStoreErasureExceptBreakGlass": (
+            "Deny", "*", list(LOG_STORE_ERASURE_ACTIONS), [arn, f"{arn}/*"],
         ),
     }
     policy = archive_policy()
