@@ -5,6 +5,7 @@ import pulumi_aws as aws
 
 from aws_logging_baseline.components import policy_documents as docs
 from aws_logging_baseline.components.log_archive import TRAIL_PREFIX, add_archive_with_replica
+from aws_logging_baseline.components.auto_respond import add_auto_respond
 from aws_logging_baseline.components.log_key import LogKey, LogKeyArgs
 from aws_logging_baseline.components.options import child
 from aws_logging_baseline.components.settings import Settings
@@ -61,6 +62,9 @@ class AccountBaseline(pulumi.ComponentResource):
         )
         self._regional_coverage(name, s, account_id, tags)
         self._detection(name, s, account_id, tags)
+        self.auto_respond = add_auto_respond(
+            self, name, s, account_id, self.alert_topic, self.home_key.arn, self.home_key.arn, self.trail, tags
+        )
         self.outputs = {
             "accountId": account_id,
             "homeRegion": s.home_region,

@@ -587,3 +587,36 @@ def with_erasure_deny(policy: dict[str, Any], bucket_arn: str, break_glass_princ
     if not break_glass_principal_arn:
         return policy
     return {**policy, "Statement": [*policy["Statement"], deny_log_store_erasure(bucket_arn, break_glass_principal_arn)]}
+
+
+def auto_respond_role_policy(
+    *, trail_arn: str | None, regions: list[str], topic_arn: str, topic_key_arn: str, log_group_arn: str, home_region: str
+) -> dict[str, Any]:
+    """The automated responder (baseline:autoRespond): restart and re-select the baseline's trail, restart the
+    recorder, tell the alert topic (encrypted: the topic's key, through SNS only), write its own logs. Nothing
+    that stops, deletes or reads logs. Config recorder actions take no resource ARN we know at deploy time (the
+    recorder's ARN carries a service-assigned id), so they are held to the covered regions instead."""
+    statements: list[Statement] = []
+    if trail_arn:
+        statements.append(
+            {"Sid": "RestoreTrail", "Effect": "Allow", "Action": ["cloudtrail:StartLogging", "cloudtrail:PutEventSelectors"], "Resource": trail_arn}
+        )
+    statements += [
+        {
+            "Sid": "RestartRecorder",
+            "Effect": "Allow",
+            "Action": "config:StartConfigurationRecorder",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:RequestedRegion": list(regions)}},
+        },
+        {"Sid": "TellAlertTopic", "Effect": "Allow", "Action": "sns:Publish", "Resource": topic_arn},
+        {
+            "Sid": "EncryptForAlertTopic",
+            "Effect": "Allow",
+            "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
+            "Resource": topic_key_arn,
+            "Condition": {"StringEquals": {"kms:ViaService": f"sns.{home_region}.amazonaws.com"}},
+        },
+        {"Sid": "WriteOwnLogGroup", "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": f"{log_group_arn}:log-stream:*"},
+    ]
+    return document(*statements)

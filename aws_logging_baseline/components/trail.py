@@ -117,6 +117,7 @@ class Trail(pulumi.ComponentResource):
             policy=pulumi.Output.json_dumps(docs.cloudtrail_logs_role_policy(log_group_arn=log_group_arn)),
             opts=child(self),
         )
+        self.event_selectors = data_event_selectors(s, args.bucket_name)
         insights = (
             [{"insight_type": "ApiCallRateInsight"}, {"insight_type": "ApiErrorRateInsight"}] if s.trail_insights else None
         )
@@ -135,7 +136,7 @@ class Trail(pulumi.ComponentResource):
             # CloudTrail wants the log group ARN with the ":*" stream wildcard.
             cloud_watch_logs_group_arn=self.log_group.arn.apply(lambda a: f"{a}:*"),
             cloud_watch_logs_role_arn=self.role.arn,
-            advanced_event_selectors=data_event_selectors(s, args.bucket_name),
+            advanced_event_selectors=self.event_selectors,
             insight_selectors=insights,
             sns_topic_name=args.sns_topic_name,
             tags=args.tags,

@@ -40,6 +40,7 @@ class ManagementAccount(pulumi.ComponentResource):
             CoverageArgs(
                 settings=s, account_id=account_id, archive=archive, local_key=self.local_key,
                 trail_log_group_arn=self.trail.trail.cloud_watch_logs_group_arn,
+                trail=self.trail,
                 tags=tags,
             ),
             opts=child(self),

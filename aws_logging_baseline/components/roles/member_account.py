@@ -34,6 +34,7 @@ class MemberAccount(pulumi.ComponentResource):
             CoverageArgs(
                 settings=s, account_id=account_id, archive=archive, local_key=self.local_key,
                 trail_log_group_arn=self.trail.trail.cloud_watch_logs_group_arn if self.trail else None,
+                trail=self.trail,
                 tags=tags,
             ),
             opts=child(self),
