@@ -57,6 +57,16 @@ CONTROLS: dict[str, Control] = {c.id: c for c in [
        "Subscribe an endpoint to the topic and confirm the subscription.", [f"4.{n}" for n in range(1, 16)], []),
     _c("inspector-enabled", "Amazon Inspector scans EC2, ECR and Lambda in the region", "high",
        "Enable Amazon Inspector (inspector2 Enable) for EC2, ECR and LAMBDA in the region.", [], ["Inspector.1", "Inspector.2", "Inspector.3"]),
+    _c("log-store-erasure-denied", "The log archive bucket denies administrators governance bypass and configuration changes", "high",
+       "Add a bucket-policy Deny of s3:BypassGovernanceRetention, s3:PutBucketObjectLockConfiguration, s3:PutLifecycleConfiguration, "
+       "s3:PutBucketPolicy, s3:DeleteBucketPolicy, s3:PutReplicationConfiguration and s3:DeleteBucket to every principal "
+       "but a break-glass role (baseline:breakGlassPrincipalArn).", [], []),
+    _c("archive-deletions-recorded", "The trail records deletions and retention changes on the archive, not its deliveries", "medium",
+       "Add an advanced event selector: eventCategory Data, resources.type AWS::S3::Object, resources.ARN starting with "
+       "the archive, eventName DeleteObject, DeleteObjects, PutObjectRetention, PutObjectLegalHold (never PutObject).", [], []),
+    _c("tamper-events-alerted", "Silencing or erasing the logs raises an alert in the region", "medium",
+       "Deploy EventBridge rules (with a target) for StopLogging, PutEventSelectors, StopConfigurationRecorder, DeleteFlowLogs, "
+       "PutKeyPolicy, PutBucketPolicy and the other calls of catalog/security_events.yaml in every region.", [], []),
     _c("root-account-mfa-enabled", "The root user has MFA", "critical",
        "Sign in as root and assign an MFA device (preferably hardware).", ["1.5", "1.6"], ["IAM.9", "IAM.6"]),
     _c("iam-root-access-key-check", "The root user has no access keys", "critical",
@@ -114,6 +124,9 @@ DEPLOYED_BY: dict[str, Deployment] = {
                                                 "self.filters[alarm.id] = aws.cloudwatch.LogMetricFilter("),
     "alarm-topic-has-confirmed-subscription": Deployment("aws_logging_baseline/components/alert_topic.py", "aws.sns.TopicSubscription("),
     "inspector-enabled": Deployment("aws_logging_baseline/components/inspector.py", "aws.inspector2.Enabler("),
+    "log-store-erasure-denied": Deployment("aws_logging_baseline/components/policy_documents.py", "def deny_log_store_erasure("),
+    "archive-deletions-recorded": Deployment(_TRAIL, '"name": "Archive deletions and retention changes",'),
+    "tamper-events-alerted": Deployment("aws_logging_baseline/components/catalog/security_events.yaml", "- id: log-store-tampering"),
     # Account hygiene the baseline cannot fix, only watch: the AWS Config rule it deploys for the same check.
     "root-account-mfa-enabled": Deployment(_RULES, "- name: root-account-mfa-enabled"),
     "iam-root-access-key-check": _documented_only("iam-root-access-key-check"),  # no Config rule in the catalog
