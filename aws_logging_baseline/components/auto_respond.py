@@ -27,12 +27,17 @@ _API_NAMES = {"name": "Name", "field_selectors": "FieldSelectors", "field": "Fie
               "ends_withs": "EndsWith", "not_ends_withs": "NotEndsWith"}
 
 
+def _snake(key: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in key)
+
+
 def api_selectors(selectors: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The trail's advanced event selectors (Pulumi input shape) in the PutEventSelectors API shape."""
+    """The trail's advanced event selectors (Pulumi input shape, snake_case or the engine's camelCase) in the
+    PutEventSelectors API shape."""
 
     def convert(value: Any) -> Any:
         if isinstance(value, dict):
-            return {_API_NAMES[k]: convert(v) for k, v in value.items()}
+            return {_API_NAMES[_snake(k)]: convert(v) for k, v in value.items()}
         if isinstance(value, list):
             return [convert(v) for v in value]
         return value

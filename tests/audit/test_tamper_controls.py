@@ -43,10 +43,7 @@ def test_the_planned_archive_policy_passes_and_a_tls_only_one_fails(aws):
 
 def test_the_planned_trail_selectors_record_archive_deletions_not_deliveries():
     trail = only(example(), "aws:cloudtrail/trail:Trail")
-    selectors = {"AdvancedEventSelectors": api_selectors(
-        [{"name": s["name"], "field_selectors": [{{"field": "field", "equals": "equals", "startsWiths": "starts_withs",
-          "notStartsWiths": "not_starts_withs"}[k]: v for k, v in f.items()} for f in s["fieldSelectors"]]}
-         for s in trail.inputs["advancedEventSelectors"]])}
+    selectors = {"AdvancedEventSelectors": api_selectors(trail.inputs["advancedEventSelectors"])}
     assert check_archive_data_events(TRAIL_ARN, selectors, ARCHIVE).status == "pass"
     management_only = {"AdvancedEventSelectors": selectors["AdvancedEventSelectors"][:1]}
     assert check_archive_data_events(TRAIL_ARN, management_only, ARCHIVE).status == "fail"

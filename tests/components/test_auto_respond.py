@@ -9,6 +9,7 @@ from functools import lru_cache
 
 import pytest
 
+from aws_logging_baseline.access.evaluator import Policy, Principal, Request, evaluate
 from aws_logging_baseline.components.auto_respond import api_selectors
 from aws_logging_baseline.event_pattern import matches
 from tests.engine_helpers import REPO, example, only, run_baseline
@@ -107,14 +108,32 @@ def test_the_function_restores_what_was_deployed():
     trail = only(result, "aws:cloudtrail/trail:Trail")
     recorders = {r.inputs["name"] for r in result.of_type("aws:cfg/recorder:Recorder")}
     assert env["TRAIL_ARN"] == TRAIL_ARN and recorders == {env["RECORDER_NAME"]}
-    assert json.loads(env["TRAIL_SELECTORS"]) == api_selectors(
-        [{"name": s["name"], "field_selectors": [{{"field": "field", "equals": "equals", "startsWiths": "starts_withs",
-          "notStartsWiths": "not_starts_withs"}[k]: v for k, v in f.items()} for f in s["fieldSelectors"]]}
-         for s in trail.inputs["advancedEventSelectors"]]
-    )
+    assert json.loads(env["TRAIL_SELECTORS"]) == api_selectors(trail.inputs["advancedEventSelectors"])
     assert env["TOPIC_ARN"] == result.stack_outputs["alertTopicArn"]
     assert function.inputs["reservedConcurrentExecutions"] == 1
     assert function.inputs["code"]  # packaged from components/lambdas/restore_logging
+
+
+def test_the_function_may_publish_to_the_encrypted_alert_topic():
+    """Proven with the offline evaluator: the topic policy plus the role's identity policy allow the Publish, the
+    key policy plus the identity policy allow the data key SNS asks for on the function's behalf."""
+    result = responding()
+    role_name = only(result, "aws:iam/role:Role", "auto-respond").inputs["name"]
+    session = Principal.aws(f"arn:aws:sts::{ACCOUNT}:assumed-role/{role_name}/baseline-restore-logging")
+    identity = Policy("role", json.loads(only(result, "aws:iam/rolePolicy:RolePolicy", "auto-respond").inputs["policy"]))
+    topic = result.stack_outputs["alertTopicArn"]
+    topic_policy = Policy("topic", json.loads(only(result, "aws:sns/topicPolicy:TopicPolicy").inputs["policy"]))
+    publish = Request(session, "sns:Publish", topic, {"aws:SecureTransport": True})
+    assert evaluate(publish, resource_account=ACCOUNT, resource_policy=topic_policy, identity_policies=[identity]).allowed
+    key = only(result, "aws:kms/key:Key", "home-key")
+    key_policy = Policy("key", json.loads(key.inputs["policy"]))
+    data_key = Request(session, "kms:GenerateDataKey", key.outputs["arn"], {"kms:ViaService": "sns.us-east-1.amazonaws.com"})
+    assert evaluate(data_key, resource_account=ACCOUNT, resource_policy=key_policy, resource_kind="key", identity_policies=[identity]).allowed
+    direct = Request(session, "kms:GenerateDataKey", key.outputs["arn"], {})
+    assert not evaluate(direct, resource_account=ACCOUNT, resource_policy=key_policy, resource_kind="key", identity_policies=[identity]).allowed
+    for action in ("sns:DeleteTopic", "cloudtrail:StopLogging", "config:StopConfigurationRecorder", "s3:DeleteObject"):
+        request = Request(session, action, topic if action.startswith("sns") else "*", {"aws:SecureTransport": True})
+        assert not evaluate(request, resource_account=ACCOUNT, identity_policies=[identity]).allowed, action
 
 
 def test_management_restores_the_organization_trail_members_only_recorders():
