@@ -2,9 +2,8 @@
 are changed, or a Config recorder is stopped, put it back within minutes and tell the alert topic what was
 restored.
 
-AWS publishes no SSM Automation document that restarts an existing trail, re-applies advanced event selectors or
-restarts a recorder (the AWS-owned CloudTrail runbooks create trails or set single properties), so a small Lambda
-does it (components/lambdas/restore_logging) under a least-privilege role. One EventBridge rule in the home region
+We found no AWS-owned SSM Automation runbook that restarts an existing trail, re-applies advanced event selectors
+or restarts a recorder, so a small Lambda does it (components/lambdas/restore_logging) under a least-privilege role. One EventBridge rule in the home region
 invokes it; other regions' recorder events reach the home bus through the security-event forwarding rules (their
 logging-tampering entry). The function's reserved concurrency of 1 bounds what a storm of events can cost.
 """

@@ -62,6 +62,7 @@ def respond(event: Mapping[str, Any], settings: Mapping[str, Any], clients: Clie
         return {"restored": None, "reason": "the responder's own call"}
 
     if name == "StopLogging" and _names_trail(params.get("name"), trail_arn):
+        # A multi-region trail is restarted from the region it was created in (CloudTrail API, StartLogging).
         clients("cloudtrail", trail_arn.split(":")[3]).start_logging(Name=trail_arn)
         restored = f"logging of trail {trail_arn} was restarted (StartLogging)"
     elif name == "PutEventSelectors" and _names_trail(params.get("trailName"), trail_arn):
