@@ -9,9 +9,10 @@ EVENT_RULE = "aws:cloudwatch/eventRule:EventRule"
 EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget"
 
 
-def matching_rules(result: RunResult, region: str, event: dict) -> list[Registration]:
-    """The pattern rules in `region` that match `event` (as recorded in that region)."""
-    event = {**event, "region": region}
+def matching_rules(result: RunResult, region: str, event: dict, recorded_in: str | None = None) -> list[Registration]:
+    """The pattern rules in `region` that match `event`, recorded in `recorded_in` (default: `region`; a forwarded
+    event keeps the region it was recorded in)."""
+    event = {**event, "region": recorded_in or region}
     return [
         r for r in result.of_type(EVENT_RULE)
         if r.inputs["region"] == region and "eventPattern" in r.inputs and matches(json.loads(r.inputs["eventPattern"]), event)
@@ -36,11 +37,7 @@ def alert_path(result: RunResult, region: str, home: str, topic_arn: str, accoun
         assert len(forwarders) == 1, (region, [r.inputs["name"] for r in forwarders])
         assert [t.inputs["arn"] for t in targets_of(result, forwarders[0])] == [home_bus], region
         route.append(forwarders[0].inputs["name"])
-    # Home rules see a forwarded event with its original region.
-    deliverers = [
-        r for r in result.of_type(EVENT_RULE)
-        if r.inputs["region"] == home and "eventPattern" in r.inputs and matches(json.loads(r.inputs["eventPattern"]), {**event, "region": region})
-    ]
+    deliverers = matching_rules(result, home, event, recorded_in=region)
     assert len(deliverers) == 1, (region, [r.inputs["name"] for r in deliverers])
     assert [t.inputs["arn"] for t in targets_of(result, deliverers[0])] == [topic_arn], region
     route.append(deliverers[0].inputs["name"])

@@ -11,7 +11,6 @@ import pytest
 
 from aws_logging_baseline.access.evaluator import Policy, Principal, Request, evaluate
 from aws_logging_baseline.components.auto_respond import api_selectors
-from aws_logging_baseline.event_pattern import matches
 from tests.engine_helpers import REPO, example, only, run_baseline
 from tests.event_routes import matching_rules, targets_of
 from tests.org.org_helpers import run_role
@@ -40,11 +39,7 @@ def responder_rules(result, event, region):
     if region != "us-east-1":
         forwarders = matching_rules(result, region, event)
         assert len(forwarders) == 1, (region, [r.inputs["name"] for r in forwarders])
-    return [
-        r for r in result.of_type("aws:cloudwatch/eventRule:EventRule")
-        if r.inputs["region"] == "us-east-1" and r.inputs["name"] == "baseline-auto-respond"
-        and matches(json.loads(r.inputs["eventPattern"]), {**event, "region": region})
-    ]
+    return [r for r in matching_rules(result, "us-east-1", event, recorded_in=region) if r.inputs["name"] == "baseline-auto-respond"]
 
 
 def test_off_by_default():

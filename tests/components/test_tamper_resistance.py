@@ -82,7 +82,6 @@ def test_service_deliveries_are_still_allowed():
     result = example()
     role = only(result, "aws:iam/role:Role", "replication-role")
     role_policy = Policy("replication", json.loads(only(result, "aws:iam/rolePolicy:RolePolicy", "replication-policy").inputs["policy"]))
-    role_arn = f"arn:aws:iam::{ACCOUNT}:role/{role.inputs['name']}"
     replica = Policy("replica", bucket_policy(result, REPLICA))
     for action, resource in [
         ("s3:ReplicateObject", f"arn:aws:s3:::{REPLICA}/cloudtrail/AWSLogs/{ACCOUNT}/file.json.gz"),
@@ -90,7 +89,6 @@ def test_service_deliveries_are_still_allowed():
     ]:
         request = Request(Principal.aws(f"arn:aws:sts::{ACCOUNT}:assumed-role/{role.inputs['name']}/s3-replication"), action, resource, TLS)
         assert evaluate(request, resource_account=ACCOUNT, resource_policy=replica, identity_policies=[role_policy]).allowed, action
-    assert role_arn  # the session above is of this role
     source = Request(
         Principal.aws(f"arn:aws:sts::{ACCOUNT}:assumed-role/{role.inputs['name']}/s3-replication"),
         "s3:GetObjectVersionForReplication",
