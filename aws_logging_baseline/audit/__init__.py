@@ -6,7 +6,7 @@ pool) -> findings -> report (text, JSON, SARIF).
 
 from dataclasses import dataclass, field
 
-from aws_logging_baseline.audit.checks.archive_bucket import check_bucket, no_bucket
+from aws_logging_baseline.audit.checks.archive_bucket import bucket_region, check_bucket, no_bucket
 from aws_logging_baseline.audit.checks.aws_config import check_config
 from aws_logging_baseline.audit.checks.cis_alarms import check_cis_alarms, no_log_group
 from aws_logging_baseline.audit.checks.cloudtrail import TRAIL_CONTROLS, check_trail, find_trails
@@ -16,6 +16,9 @@ from aws_logging_baseline.audit.checks.guard import guarded
 from aws_logging_baseline.audit.checks.iam import check_iam
 from aws_logging_baseline.audit.checks.inspector import check_inspector
 from aws_logging_baseline.audit.checks.kms import CONTROL as KMS_CONTROL, check_key
+from aws_logging_baseline.audit.checks.tamper import (
+    ERASURE_CONTROL, check_archive_data_events, check_erasure_denied, check_tamper_events, no_trail_for_data_events, tamper_calls,
+)
 from aws_logging_baseline.audit.controls import CONTROLS
 from aws_logging_baseline.audit.findings import GLOBAL, Finding, unknown
 from aws_logging_baseline.audit.regions import enabled_regions
@@ -51,7 +54,7 @@ def _unique(items) -> list[str]:
     return list(dict.fromkeys(i for i in items if i))
 
 
-def _trail_group(ctx: AwsContext, options: AuditOptions) -> list[Finding]:
+def _trail_group(ctx: AwsContext, options: AuditOptions, regions: list[str]) -> list[Finding]:
     """CloudTrail first: its bucket, key and log group are what the archive, KMS and CIS checks look at."""
     found: list = []
 
@@ -70,6 +73,10 @@ def _trail_group(ctx: AwsContext, options: AuditOptions) -> list[Finding]:
         bucket_findings, bucket_keys = check_bucket(ctx, bucket)
         findings += bucket_findings
         keys += bucket_keys
+        findings += guarded([ERASURE_CONTROL], GLOBAL, f"arn:aws:s3:::{bucket}",
+                            lambda bucket=bucket: check_erasure_denied(ctx, bucket, bucket_region(ctx, bucket)))
+    findings.append(check_archive_data_events(trail.arn, trail.selectors, buckets[0]) if trail and buckets
+                    else no_trail_for_data_events())
     home = description.get("HomeRegion") or ctx.home_region
     for key in _unique(keys):
         findings += check_key(ctx, key, home)
@@ -80,6 +87,13 @@ def _trail_group(ctx: AwsContext, options: AuditOptions) -> list[Finding]:
         findings += check_cis_alarms(ctx, description["CloudWatchLogsLogGroupArn"])
     else:
         findings += no_log_group("the trail sends no events to CloudWatch Logs" if trail else "there is no trail")
+    # Tamper events are probed per region with the names found above (the trail, archive, log group, log key).
+    log_group_arn = description.get("CloudWatchLogsLogGroupArn") or ""
+    calls = tamper_calls(trail.arn if trail else None, buckets[0] if buckets else None,
+                         log_group_arn.split(":log-group:", 1)[1].removesuffix(":*") if log_group_arn else None,
+                         (_unique(keys) or [None])[0])
+    for region in regions:
+        findings += check_tamper_events(ctx, region, calls)
     return findings
 
 
@@ -95,7 +109,7 @@ def _order(finding: Finding) -> tuple:
 def run_audit(options: AuditOptions) -> AuditReport:
     ctx = AwsContext(options.profile, options.endpoint_url, options.hooks)
     regions = options.regions or enabled_regions(ctx)
-    tasks = {"CloudTrail, archive bucket, keys, alarms": lambda: _trail_group(ctx, options),
+    tasks = {"CloudTrail, archive bucket, keys, alarms, tamper events": lambda: _trail_group(ctx, options, list(regions)),
              "IAM": lambda: check_iam(ctx),
              "Security Hub aggregation": lambda: check_aggregation(ctx, list(regions))}
     for region in regions:

@@ -65,6 +65,16 @@ CONTROLS: dict[str, Control] = {c.id: c for c in [
        "CreateAnalyzer with type ACCOUNT (or ORGANIZATION in the delegated administrator) in the region.", ["1.20"], ["IAM.28"]),
     _c("securityhub-findings-aggregated", "Security Hub aggregates the findings of every audited region", "low",
        "CreateFindingAggregator in the home region with RegionLinkingMode SPECIFIED_REGIONS listing every other region.", [], []),
+    _c("log-store-erasure-denied", "The log archive bucket denies administrators governance bypass and configuration changes", "high",
+       "Add a bucket-policy Deny of s3:BypassGovernanceRetention, s3:PutBucketObjectLockConfiguration, s3:PutLifecycleConfiguration, "
+       "s3:PutBucketPolicy, s3:DeleteBucketPolicy, s3:PutReplicationConfiguration and s3:DeleteBucket to every principal "
+       "but a break-glass role (baseline:breakGlassPrincipalArn).", [], []),
+    _c("archive-deletions-recorded", "The trail records deletions and retention changes on the archive, not its deliveries", "medium",
+       "Add an advanced event selector: eventCategory Data, resources.type AWS::S3::Object, resources.ARN starting with "
+       "the archive, eventName DeleteObject, DeleteObjects, PutObjectRetention, PutObjectLegalHold (never PutObject).", [], []),
+    _c("tamper-events-alerted", "Silencing or erasing the logs raises an alert in the region", "medium",
+       "Deploy EventBridge rules (with a target) for StopLogging, PutEventSelectors, StopConfigurationRecorder, DeleteFlowLogs, "
+       "PutKeyPolicy, PutBucketPolicy and the other calls of catalog/security_events.yaml in every region.", [], []),
     _c("root-account-mfa-enabled", "The root user has MFA", "critical",
        "Sign in as root and assign an MFA device (preferably hardware).", ["1.5", "1.6"], ["IAM.9", "IAM.6"]),
     _c("iam-root-access-key-check", "The root user has no access keys", "critical",
@@ -126,6 +136,9 @@ DEPLOYED_BY: dict[str, Deployment] = {
     "securityhub-enabled": Deployment("aws_logging_baseline/components/security_hub.py", "account = aws.securityhub.Account("),
     "iam-external-access-analyzer-enabled": Deployment("aws_logging_baseline/components/access_analyzer.py", "region: aws.accessanalyzer.Analyzer("),
     "securityhub-findings-aggregated": Deployment("aws_logging_baseline/components/security_hub.py", "self.aggregator = aws.securityhub.FindingAggregator("),
+    "log-store-erasure-denied": Deployment("aws_logging_baseline/components/policy_documents.py", "def deny_log_store_erasure("),
+    "archive-deletions-recorded": Deployment(_TRAIL, '"name": "Archive deletions and retention changes",'),
+    "tamper-events-alerted": Deployment("aws_logging_baseline/components/catalog/security_events.yaml", "- id: log-store-tampering"),
     # Account hygiene the baseline cannot fix, only watch: the AWS Config rule it deploys for the same check.
     "root-account-mfa-enabled": Deployment(_RULES, "- name: root-account-mfa-enabled"),
     "iam-root-access-key-check": _documented_only("iam-root-access-key-check"),  # no Config rule in the catalog

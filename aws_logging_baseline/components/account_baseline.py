@@ -8,6 +8,7 @@ from aws_logging_baseline.components.analytics import QueryArchive, QueryArchive
 from aws_logging_baseline.components.dashboard import posture_dashboard
 from aws_logging_baseline.components.log_streaming import LogStreaming, LogStreamingArgs
 from aws_logging_baseline.components.log_archive import GUARDDUTY_PREFIX, TRAIL_PREFIX, add_archive_with_replica
+from aws_logging_baseline.components.auto_respond import add_auto_respond
 from aws_logging_baseline.components.log_key import LogKey, LogKeyArgs
 from aws_logging_baseline.components.options import child
 from aws_logging_baseline.components.settings import Settings
@@ -106,6 +107,9 @@ class AccountBaseline(pulumi.ComponentResource):
             else None
         )
         self._detective_services(name, s, tags)
+        self.auto_respond = add_auto_respond(
+            self, name, s, account_id, self.alert_topic, self.home_key.arn, self.home_key.arn, self.trail, tags
+        )
         self.outputs = {
             "accountId": account_id,
             "homeRegion": s.home_region,
@@ -147,7 +151,7 @@ class AccountBaseline(pulumi.ComponentResource):
                 delivery_key_arn=self.home_key.arn,
                 log_key_arn=self.home_key.arn,
                 alert_topic_arn=self.alert_topic.arn,
-                trail_log_group_arn=self.trail.log_group.arn,
+                trail_log_group_arn=self.trail.trail.cloud_watch_logs_group_arn,
                 flow_logs_depends_on=[archive_policy],
                 channel_depends_on=[archive_policy, self.home_key.key],
                 tags=tags,

@@ -59,6 +59,16 @@ def rule_parameters(s: Settings, rule: RuleSpec, wired: dict[str, Any]) -> dict[
     return values
 
 
+def rule_scope(rule: RuleSpec) -> dict[str, Any] | None:
+    """The rule's Config scope: its resource types and, with `scope_tag`, only resources carrying that tag."""
+    scope: dict[str, Any] = {}
+    if rule.scope:
+        scope["compliance_resource_types"] = list(rule.scope)
+    if rule.scope_tag:
+        scope["tag_key"], scope["tag_value"] = rule.scope_tag
+    return scope or None
+
+
 class ConfigRules(pulumi.ComponentResource):
     rules: dict[tuple[str, str], aws.cfg.Rule]  # (rule name, region) -> rule
 
@@ -77,7 +87,7 @@ class ConfigRules(pulumi.ComponentResource):
                     description=rule.description,
                     source={"owner": "AWS", "source_identifier": rule.identifier},
                     input_parameters=to_json(parameters) if parameters else None,
-                    scope={"compliance_resource_types": list(rule.scope)} if rule.scope else None,
+                    scope=rule_scope(rule),
                     maximum_execution_frequency=s.config_rule_frequency if rule.periodic_only else None,
                     tags=args.tags,
                     opts=child(self, [args.recorders[region]]),

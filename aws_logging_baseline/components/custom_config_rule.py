@@ -42,6 +42,11 @@ class CustomConfigRuleArgs:
     kms_key_arn: pulumi.Input[str]  # the home key (serves CloudWatch Logs in the home region)
     handler: str = "handler.handler"
     timeout_seconds: int = 120  # the credential report can take ~30 s to generate
+    # Where the function's Errors alarm notifies (the alert topic); None: no alarm.
+    alarm_topic_arn: pulumi.Input[str] | None = None
+    # A periodic rule needs one execution at a time; reserving it keeps other functions from starving the rule
+    # and bounds what a runaway invocation loop could cost.
+    reserved_concurrency: int = 1
     tags: dict[str, str] = field(default_factory=dict)
 
 
@@ -99,6 +104,7 @@ class CustomConfigRule(pulumi.ComponentResource):
             role=self.role.arn,
             timeout=args.timeout_seconds,
             memory_size=256,
+            reserved_concurrent_executions=args.reserved_concurrency,
             logging_config={"log_format": "Text", "log_group": group_name},
             tags=args.tags,
             opts=child(self, [self.log_group, self.role_policy]),
@@ -129,6 +135,30 @@ class CustomConfigRule(pulumi.ComponentResource):
             maximum_execution_frequency=frequency,
             tags=args.tags,
             opts=child(self, [self.permission, args.recorder]),
+        )
+        # A failed run leaves the rule's results stale without a word: alarm on the function's Errors metric
+        # (AWS/Lambda, dimension FunctionName; https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html).
+        self.errors_alarm = (
+            aws.cloudwatch.MetricAlarm(
+                f"{name}-errors-alarm",
+                name=f"{s.name_prefix}-{spec.name}-errors",
+                region=region,
+                alarm_description=f"The Lambda of the custom Config rule {spec.name} failed: its evaluations are stale",
+                namespace="AWS/Lambda",
+                metric_name="Errors",
+                dimensions={"FunctionName": function_name},
+                statistic="Sum",
+                period=300,
+                evaluation_periods=1,
+                threshold=1,
+                comparison_operator="GreaterThanOrEqualToThreshold",
+                treat_missing_data="notBreaching",
+                alarm_actions=[args.alarm_topic_arn],
+                tags=args.tags,
+                opts=child(self, [self.function]),
+            )
+            if args.alarm_topic_arn is not None
+            else None
         )
         self.function_arn = function_arn
         self.register_outputs({"functionArn": self.function.arn, "ruleName": self.rule.name})

@@ -22,6 +22,8 @@ CONFIG_PREFIX = "config"
 FLOW_LOGS_PREFIX = "vpc-flow-logs"
 GUARDDUTY_PREFIX = "guardduty"
 ACCESS_LOG_PREFIX = "s3-access-logs/"
+# The tag that puts a bucket in scope of the s3-bucket-replication-enabled rule (catalog/config_rules.yaml).
+REPLICATION_SCOPE_TAG = ("BaselineReplication", "required")
 
 
 @dataclass
@@ -58,7 +60,6 @@ class LogArchive(pulumi.ComponentResource):
         partition = s.partition
         archive_name = archive_bucket_name(s, account)
         archive_arn = f"arn:{partition}:s3:::{archive_name}"
-        access_log_name = access_log_bucket_name(s, account)
         lock = ObjectLock(s.object_lock_mode, s.object_lock_days) if s.object_lock_enabled else None
         lifecycle = log_lifecycle(
             transition_days=s.archive_transition_days,
@@ -67,40 +68,21 @@ class LogArchive(pulumi.ComponentResource):
             expiration_days=s.archive_expiration_days,
         )
 
-        # S3 writes server access logs with SSE-S3 only, and Object Lock on a log target is not supported.
-        self.access_logs = SecureBucket(
-            f"{name}-access-logs",
-            SecureBucketArgs(
-                bucket_name=access_log_name,
-                region=s.home_region,
-                policy=docs.access_log_bucket_policy(
-                    bucket_arn=f"arn:{partition}:s3:::{access_log_name}",
-                    source_bucket_arn=archive_arn,
-                    account_id=account,
-                    prefix=ACCESS_LOG_PREFIX,
-                ),
-                lifecycle_rules=[
-                    {
-                        "id": "access-log-expiry",
-                        "status": "Enabled",
-                        "filter": {"prefix": ""},
-                        "expiration": {"days": s.access_log_expiration_days},
-                        "noncurrent_version_expiration": {"noncurrent_days": 30},
-                        "abort_incomplete_multipart_upload": {"days_after_initiation": 7},
-                    }
-                ],
-                kms_key_arn=None,
-                protect=s.protect_resources,
-                tags=args.tags,
-            ),
-            opts=child(self),
-        )
+        if not s.break_glass_principal_arn:
+            # Never lock everyone out: without a named break-glass principal the deny is left out, and said so.
+            pulumi.log.warn(
+                "baseline:breakGlassPrincipalArn is not set: the archive and its replica do not deny governance "
+                "bypass, lifecycle, Object Lock, policy and replication changes to administrators "
+                "(docs/tamper-resistance.md)",
+                resource=self,
+            )
+        self.access_logs = self._access_log_bucket(f"{name}-access-logs", s, account, s.home_region, archive_arn, args.tags)
         self.archive = SecureBucket(
             f"{name}-archive",
             SecureBucketArgs(
                 bucket_name=archive_name,
                 region=s.home_region,
-                policy=self._with_extra(args, archive_arn, docs.org_archive_bucket_policy(
+                policy=docs.with_erasure_deny(self._with_extra(args, archive_arn, docs.org_archive_bucket_policy(
                     bucket_arn=archive_arn,
                     partition=partition,
                     organization_id=args.organization_id,
@@ -120,19 +102,22 @@ class LogArchive(pulumi.ComponentResource):
                     config_prefix=CONFIG_PREFIX,
                     flow_logs_prefix=FLOW_LOGS_PREFIX,
                     readers=s.log_reader_principals,
-                )),
+                )), archive_arn, s.break_glass_principal_arn),
                 lifecycle_rules=lifecycle,
                 kms_key_arn=args.archive_key_arn,
                 object_lock=lock,
                 access_log_bucket=self.access_logs.name,
                 access_log_prefix=ACCESS_LOG_PREFIX,
                 protect=s.protect_resources,
-                tags=args.tags,
+                # Brings the archive into the s3-bucket-replication-enabled rule's tag scope (catalog/config_rules.yaml).
+                tags={**args.tags, REPLICATION_SCOPE_TAG[0]: REPLICATION_SCOPE_TAG[1]},
+                defer_policy=True,  # attached after the replication configuration below
             ),
             opts=child(self),
         )
 
         cross_account = bool(s.replica_account_id)
+        self.replica_access_logs: SecureBucket | None = None
         if cross_account:
             self.replica = None
             replica_arn = f"arn:{partition}:s3:::{s.replica_bucket_name}"
@@ -142,15 +127,22 @@ class LogArchive(pulumi.ComponentResource):
             replica_name = f"{s.name_prefix}-log-replica-{account}-{s.replica_region}"
             replica_arn = f"arn:{partition}:s3:::{replica_name}"
             replica_key_arn = args.replica_key_arn
+            # Security Hub S3.9: the replica logs its access too, to a bucket in its own region (S3 delivers
+            # server access logs only to a bucket of the source bucket's region).
+            self.replica_access_logs = self._access_log_bucket(
+                f"{name}-replica-access-logs", s, account, s.replica_region, replica_arn, args.tags
+            )
             self.replica = SecureBucket(
                 f"{name}-replica",
                 SecureBucketArgs(
                     bucket_name=replica_name,
                     region=s.replica_region,
-                    policy=docs.tls_only_bucket_policy(replica_arn, s.log_reader_principals),
+                    policy=docs.with_erasure_deny(docs.tls_only_bucket_policy(replica_arn, s.log_reader_principals), replica_arn, s.break_glass_principal_arn),
                     lifecycle_rules=lifecycle,
                     kms_key_arn=replica_key_arn,
                     object_lock=lock,
+                    access_log_bucket=self.replica_access_logs.name,
+                    access_log_prefix=ACCESS_LOG_PREFIX,
                     protect=s.protect_resources,
                     tags=args.tags,
                 ),
@@ -214,6 +206,7 @@ class LogArchive(pulumi.ComponentResource):
             ],
             opts=child(self, [self.archive.versioning, self.replication_policy, *destination_ready]),
         )
+        self.archive.attach_policy(after=[self.replication])
         self.replica_destination_policy = (
             pulumi.Output.json_dumps(
                 docs.cross_account_replica_bucket_policy(
@@ -230,8 +223,43 @@ class LogArchive(pulumi.ComponentResource):
                 "archiveBucket": self.archive.name,
                 "archiveBucketArn": self.archive.arn,
                 "accessLogBucket": self.access_logs.name,
+                "replicaAccessLogBucket": self.replica_access_logs.name if self.replica_access_logs else None,
                 "replicaBucketArn": replica_arn,
             }
+        )
+
+    def _access_log_bucket(
+        self, name: str, s: Settings, account: str, region: str, source_bucket_arn: str, tags: dict[str, str]
+    ) -> SecureBucket:
+        """A server access log target for one bucket, in that bucket's region. S3 writes server access logs with
+        SSE-S3 only, and Object Lock on a log target is not supported."""
+        bucket_name = f"{s.name_prefix}-access-logs-{account}-{region}"
+        return SecureBucket(
+            name,
+            SecureBucketArgs(
+                bucket_name=bucket_name,
+                region=region,
+                policy=docs.access_log_bucket_policy(
+                    bucket_arn=f"arn:{s.partition}:s3:::{bucket_name}",
+                    source_bucket_arn=source_bucket_arn,
+                    account_id=account,
+                    prefix=ACCESS_LOG_PREFIX,
+                ),
+                lifecycle_rules=[
+                    {
+                        "id": "access-log-expiry",
+                        "status": "Enabled",
+                        "filter": {"prefix": ""},
+                        "expiration": {"days": s.access_log_expiration_days},
+                        "noncurrent_version_expiration": {"noncurrent_days": 30},
+                        "abort_incomplete_multipart_upload": {"days_after_initiation": 7},
+                    }
+                ],
+                kms_key_arn=None,
+                protect=s.protect_resources,
+                tags=tags,
+            ),
+            opts=child(self),
         )
 
 

@@ -619,3 +619,76 @@ def guardduty_export_key_statement(*, partition: str, exporter_account_id: str, 
 def with_statements(policy: dict[str, Any], statements: list[Statement]) -> dict[str, Any]:
     """A copy of `policy` with `statements` appended."""
     return {**policy, "Statement": [*policy["Statement"], *statements]}
+# --- tamper resistance (issue 12) -------------------------------------------------------------------
+
+# What would let an administrator erase or silence the archive: bypass governance-mode retention, loosen Object
+# Lock, shorten the lifecycle, replace or drop the bucket policy (and with it this deny), stop replication, delete
+# the bucket. Action names per the S3 service authorization reference
+# (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html).
+LOG_STORE_ERASURE_ACTIONS = (
+    "s3:BypassGovernanceRetention",
+    "s3:PutBucketObjectLockConfiguration",
+    "s3:PutLifecycleConfiguration",
+    "s3:PutBucketPolicy",
+    "s3:DeleteBucketPolicy",
+    "s3:PutReplicationConfiguration",
+    "s3:DeleteBucket",
+)
+
+
+def deny_log_store_erasure(bucket_arn: str, break_glass_principal_arn: str) -> Statement:
+    """Deny the erasing actions on a log bucket to every principal but the break-glass role or user.
+
+    aws:PrincipalArn is the role's ARN for every session of the role, so one ARN names the break-glass role
+    whoever assumes it. Service deliveries (PutObject, replication's ReplicateObject) are not among the actions.
+    The bucket-owning account's root user can always get, put and delete the bucket policy, whatever it denies
+    (S3 API reference, DeleteBucketPolicy: https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketPolicy.html),
+    so this deny cannot lock the account out for good."""
+    return {
+        "Sid": "DenyLogStoreErasureExceptBreakGlass",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": list(LOG_STORE_ERASURE_ACTIONS),
+        "Resource": [bucket_arn, f"{bucket_arn}/*"],
+        "Condition": {"ArnNotEquals": {"aws:PrincipalArn": break_glass_principal_arn}},
+    }
+
+
+def with_erasure_deny(policy: dict[str, Any], bucket_arn: str, break_glass_principal_arn: str) -> dict[str, Any]:
+    """`policy` plus the erasure deny when a break-glass principal is named; unchanged without one."""
+    if not break_glass_principal_arn:
+        return policy
+    return {**policy, "Statement": [*policy["Statement"], deny_log_store_erasure(bucket_arn, break_glass_principal_arn)]}
+
+
+def auto_respond_role_policy(
+    *, trail_arn: str | None, regions: list[str], topic_arn: str, topic_key_arn: str, log_group_arn: str, home_region: str
+) -> dict[str, Any]:
+    """The automated responder (baseline:autoRespond): restart and re-select the baseline's trail, restart the
+    recorder, tell the alert topic (encrypted: the topic's key, through SNS only), write its own logs. Nothing
+    that stops, deletes or reads logs. Config recorder actions take no resource ARN we know at deploy time (the
+    recorder's ARN carries a service-assigned id), so they are held to the covered regions instead."""
+    statements: list[Statement] = []
+    if trail_arn:
+        statements.append(
+            {"Sid": "RestoreTrail", "Effect": "Allow", "Action": ["cloudtrail:StartLogging", "cloudtrail:PutEventSelectors"], "Resource": trail_arn}
+        )
+    statements += [
+        {
+            "Sid": "RestartRecorder",
+            "Effect": "Allow",
+            "Action": "config:StartConfigurationRecorder",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:RequestedRegion": list(regions)}},
+        },
+        {"Sid": "TellAlertTopic", "Effect": "Allow", "Action": "sns:Publish", "Resource": topic_arn},
+        {
+            "Sid": "EncryptForAlertTopic",
+            "Effect": "Allow",
+            "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
+            "Resource": topic_key_arn,
+            "Condition": {"StringEquals": {"kms:ViaService": f"sns.{home_region}.amazonaws.com"}},
+        },
+        {"Sid": "WriteOwnLogGroup", "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": f"{log_group_arn}:log-stream:*"},
+    ]
+    return document(*statements)

@@ -32,7 +32,8 @@ class RegionalCoverageArgs:
     delivery_key_arn: pulumi.Input[str]  # the archive's key: AWS Config deliveries are encrypted with it
     log_key_arn: pulumi.Input[str]  # this account's key: its own log groups (flow logs, the rule's Lambda)
     alert_topic_arn: pulumi.Input[str]
-    trail_log_group_arn: pulumi.Input[str] | None = None  # wired into CLOUD_TRAIL_ENABLED when there is one
+    # wired into CLOUD_TRAIL_ENABLED when there is one: the trail's own CloudWatchLogsLogGroupArn (ends in ":*")
+    trail_log_group_arn: pulumi.Input[str] | None = None
     flow_logs_depends_on: list[pulumi.Resource] = field(default_factory=list)
     channel_depends_on: list[pulumi.Resource] = field(default_factory=list)
     tags: dict[str, str] = field(default_factory=dict)
@@ -116,6 +117,7 @@ def add_regional_coverage(parent: pulumi.Resource, name: str, args: RegionalCove
                 rule=rule,
                 recorder=recorders[s.home_region],
                 kms_key_arn=args.log_key_arn,
+                alarm_topic_arn=args.alert_topic_arn,
                 tags=tags,
             ),
             opts=child(parent),

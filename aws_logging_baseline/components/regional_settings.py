@@ -60,6 +60,8 @@ class RuleSpec:
     optional: tuple[str, ...] = ()
     remediation: Remediation | None = None
     lambda_folder: str | None = None
+    # Config rule scope by tag (key, value): only resources carrying that tag are evaluated.
+    scope_tag: tuple[str, str] | None = None
 
     @property
     def custom(self) -> bool:
@@ -103,6 +105,7 @@ def _rule(entry: dict[str, Any]) -> RuleSpec:
         if remediation
         else None,
         lambda_folder=entry.get("lambda"),
+        scope_tag=(str(entry["scope_tag"]["key"]), str(entry["scope_tag"]["value"])) if entry.get("scope_tag") else None,
     )
     if spec.trigger not in TRIGGERS:
         raise ValueError(f"catalog/config_rules.yaml: rule {spec.name}: unknown trigger {spec.trigger!r}")

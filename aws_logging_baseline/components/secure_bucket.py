@@ -33,6 +33,9 @@ class SecureBucketArgs:
     access_log_prefix: str = ""
     protect: bool = True
     tags: dict[str, str] = field(default_factory=dict)
+    # The caller attaches the policy itself with attach_policy(), after configuration it creates outside this
+    # component (the archive's replication): a policy that denies configuration changes must come last.
+    defer_policy: bool = False
 
 
 class SecureBucket(pulumi.ComponentResource):
@@ -45,6 +48,7 @@ class SecureBucket(pulumi.ComponentResource):
     def __init__(self, name: str, args: SecureBucketArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("baseline:s3:SecureBucket", name, None, opts)
         region = args.region
+        self._name, self._region = name, region
         self.bucket = aws.s3.Bucket(
             name,
             bucket=args.bucket_name,
@@ -87,14 +91,6 @@ class SecureBucket(pulumi.ComponentResource):
         self.encryption = aws.s3.BucketServerSideEncryptionConfiguration(
             f"{name}-encryption", bucket=bucket_id, region=region, rules=[rule], opts=child(self)
         )
-        # A bucket policy is rejected while the public access block is being applied; order them.
-        self.policy = aws.s3.BucketPolicy(
-            f"{name}-policy",
-            bucket=bucket_id,
-            region=region,
-            policy=to_json(args.policy),
-            opts=child(self, [self.public_access_block]),
-        )
         self.lifecycle = aws.s3.BucketLifecycleConfiguration(
             f"{name}-lifecycle",
             bucket=bucket_id,
@@ -123,9 +119,28 @@ class SecureBucket(pulumi.ComponentResource):
                 target_object_key_format={"partitioned_prefix": {"partition_date_source": "EventTime"}},
                 opts=child(self),
             )
+        self._policy_document = args.policy
+        self._configuration: list[pulumi.Resource] = [self.public_access_block, self.lifecycle]
+        if args.object_lock is not None:
+            self._configuration.append(self.object_lock)
+        if not args.defer_policy:
+            self.attach_policy()
         self.arn = self.bucket.arn
         self.name = self.bucket.bucket
         self.register_outputs({"bucketName": self.bucket.bucket, "bucketArn": self.bucket.arn})
+
+    def attach_policy(self, after: list[pulumi.Resource] | None = None) -> aws.s3.BucketPolicy:
+        """The bucket policy, last: S3 rejects a policy while the public access block is being applied, and a
+        policy that denies configuration changes (the erasure deny) would block the deployment's own lifecycle,
+        Object Lock and replication calls made after it."""
+        self.policy = aws.s3.BucketPolicy(
+            f"{self._name}-policy",
+            bucket=self.bucket.bucket,
+            region=self._region,
+            policy=to_json(self._policy_document),
+            opts=child(self, [*self._configuration, *(after or [])]),
+        )
+        return self.policy
 
 
 def log_lifecycle(

@@ -21,7 +21,7 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import pulumi
 import pulumi_aws as aws
@@ -33,6 +33,7 @@ from aws_logging_baseline.components.options import child
 
 CATALOG = Path(__file__).parent / "catalog" / "security_events.yaml"
 MAX_PATTERN_LENGTH = 4096  # PutRule EventPattern limit
+SCOPES = ("regional", "global", "everywhere", "home")
 INSTANCE_STATES_PLACEHOLDER = "${instanceStates}"
 # Where global services (IAM, console sign-in, STS global endpoint, Organizations) deliver their events.
 GLOBAL_EVENTS_REGION = {"aws": "us-east-1", "aws-us-gov": "us-gov-west-1", "aws-cn": "cn-north-1"}
@@ -42,7 +43,7 @@ GLOBAL_EVENTS_REGION = {"aws": "us-east-1", "aws-us-gov": "us-gov-west-1", "aws-
 class EventSpec:
     id: str
     title: str
-    scope: str  # "regional" | "global" | "home" (arises, or is aggregated, in the home region only: never forwarded)
+    scope: str  # "regional" | "global" | "everywhere" (every covered region and the global-events region) | "home" (arises, or is aggregated, in the home region only: never forwarded)
     pattern: dict[str, Any]
     paths: dict[str, str]
     message: str
@@ -53,8 +54,8 @@ def load_catalog() -> tuple[EventSpec, ...]:
     data = yaml.safe_load(CATALOG.read_text(encoding="utf-8"))
     specs = tuple(EventSpec(**entry) for entry in data["events"])
     for spec in specs:
-        if spec.scope not in ("regional", "global", "home"):
-            raise ValueError(f"{CATALOG.name}: {spec.id}: scope must be regional, global or home")
+        if spec.scope not in SCOPES:
+            raise ValueError(f"{CATALOG.name}: {spec.id}: scope must be one of {', '.join(SCOPES)}")
         missing = [p for p in _placeholders(spec.message) if p not in spec.paths]
         if missing:
             raise ValueError(f"{CATALOG.name}: {spec.id}: message placeholders without a path: {missing}")
@@ -70,8 +71,11 @@ def _placeholders(message: str) -> list[str]:
     return [part.split(">", 1)[0] for part in parts if ">" in part]
 
 
-def resolve_pattern(spec: EventSpec, instance_states: Sequence[str]) -> dict[str, Any]:
-    """The entry's pattern with settings substituted."""
+def resolve_pattern(spec: EventSpec, instance_states: Sequence[str], names: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The entry's pattern with settings substituted: `${instanceStates}` (a whole list) and, inside strings, the
+    stack's names (`${namePrefix}`, `${partition}`, `${accountId}`, `${homeRegion}`) that scope an entry to the
+    baseline's own resources."""
+    names = dict(names or {})
 
     def walk(value: Any) -> Any:
         if value == INSTANCE_STATES_PLACEHOLDER:
@@ -80,9 +84,19 @@ def resolve_pattern(spec: EventSpec, instance_states: Sequence[str]) -> dict[str
             return {k: walk(v) for k, v in value.items()}
         if isinstance(value, list):
             return [walk(v) for v in value]
+        if isinstance(value, str) and "${" in value:
+            for key, replacement in names.items():
+                value = value.replace("${" + key + "}", replacement)
+            if "${" in value:
+                raise ValueError(f"{CATALOG.name}: {spec.id}: unknown placeholder in {value!r}")
         return value
 
     return walk(copy.deepcopy(spec.pattern))
+
+
+def pattern_names(name_prefix: str, partition: str, account_id: str, home_region: str) -> dict[str, str]:
+    """The values of the name placeholders of catalog patterns."""
+    return {"namePrefix": name_prefix, "partition": partition, "accountId": account_id, "homeRegion": home_region}
 
 
 def alarm_state_pattern(name_prefix: str, exclude_region: str | None = None) -> dict[str, Any]:
@@ -154,6 +168,19 @@ def _dump(pattern: dict[str, Any]) -> str:
     return json.dumps(pattern, separators=(",", ":"))
 
 
+def forwarded_from(scope: str, region: str, *, covered: bool, global_region: str) -> bool:
+    """Whether a non-home region forwards events of `scope`: covered regions forward regional and everywhere
+    events (and global ones if they are the global-events region); the global-events region, when not covered,
+    forwards global and everywhere events only."""
+    if scope == "everywhere":
+        return True
+    if scope == "home":  # aggregated into the home region by the service itself
+        return False
+    if scope == "global":
+        return region == global_region
+    return covered
+
+
 def home_bus_arn(partition: str, region: str, account_id: str) -> str:
     return f"arn:{partition}:events:{region}:{account_id}:event-bus/default"
 
@@ -190,11 +217,12 @@ class SecurityEvents(pulumi.ComponentResource):
         self.forwarding_role = None
         home, prefix = args.home_region, args.name_prefix
 
+        names = pattern_names(prefix, args.partition, args.account_id, home)
         enabled: list[tuple[EventSpec, dict[str, Any]]] = []
         for spec in load_catalog():
             if spec.id in args.disabled or (INSTANCE_STATES_PLACEHOLDER in json.dumps(spec.pattern) and not args.instance_states):
                 continue
-            enabled.append((spec, resolve_pattern(spec, args.instance_states)))
+            enabled.append((spec, resolve_pattern(spec, args.instance_states, names)))
 
         # Home region: readable messages to the topic.
         for spec, pattern in enabled:
@@ -214,9 +242,7 @@ class SecurityEvents(pulumi.ComponentResource):
         for region in source_regions:
             if region == home:
                 continue
-            patterns = [p for spec, p in enabled if spec.scope == "regional" or (spec.scope == "global" and region == global_region)]
-            if region not in args.regions:  # the global-events region is covered for global events only
-                patterns = [p for spec, p in enabled if spec.scope == "global"]
+            patterns = [p for spec, p in enabled if forwarded_from(spec.scope, region, covered=region in args.regions, global_region=global_region)]
             if region in remote_alarm_regions:
                 patterns.append(alarm_state_pattern(prefix))
             if patterns:

@@ -238,6 +238,17 @@ class Settings:
     access_analyzer_unused_access_days: int = setting(
         "integer", 0, "Days without use after which IAM Access Analyzer reports unused access (1 to 365, paid per IAM role and user); 0: no unused-access analyzer."
     )
+    # --- tamper resistance (issue 12; docs/tamper-resistance.md) ------------------------------------
+    break_glass_principal_arn: str = setting(
+        "string", "",
+        "IAM role or user ARN (this partition) that alone may bypass governance retention and change the archive's and replica's policy, lifecycle, Object Lock, replication or delete them; empty: that deny is not deployed.",
+    )
+    archive_data_events: bool = setting(
+        "boolean", True, "The trail records S3 data events for deletions and retention changes of archive objects (never its PutObject deliveries)."
+    )
+    auto_respond: bool = setting(
+        "boolean", False, "Restore within minutes, and say so on the alert topic, when the trail is stopped, its event selectors changed or a Config recorder stopped."
+    )
     # --- metadata ------------------------------------------------------------------------------------
     tags: tuple[str, ...] = setting("array", [], "Tags for every taggable resource, as Key=Value strings.", "string")
     # --- log readers (issue 11: access proofs) -----------------------------------------------------------
@@ -539,6 +550,25 @@ def _check_log_readers(s: Settings) -> list[str]:
     return problems
 
 
+_BREAK_GLASS = r"arn:{partition}:iam::\d{{12}}:(role|user)/([\w+=,.@-]+/)*[\w+=,.@-]{{1,64}}"
+
+
+def _check_tamper_resistance(s: Settings) -> list[str]:
+    problems = []
+    if s.break_glass_principal_arn and not re.fullmatch(
+        _BREAK_GLASS.format(partition=re.escape(s.partition)), s.break_glass_principal_arn
+    ):
+        problems.append(
+            f"{_k('break_glass_principal_arn')}: must be an IAM role or user ARN of partition {s.partition} "
+            f"(arn:{s.partition}:iam::<account>:role/<name>), got {s.break_glass_principal_arn!r}"
+        )
+    if s.auto_respond and not (s.alert_emails or s.alert_https_endpoints):
+        problems.append(
+            f"{_k('auto_respond')}: needs the alert topic to say what was restored: set {_k('alert_emails')} or {_k('alert_https_endpoints')}"
+        )
+    return problems
+
+
 CHECKS: list[Callable[[Settings], list[str]]] = [
     _check_identity,
     _check_regions,
@@ -553,6 +583,7 @@ CHECKS: list[Callable[[Settings], list[str]]] = [
     check_analytics,
     check_detective_services,
     _check_log_readers,
+    _check_tamper_resistance,
 ]
 
 

@@ -28,19 +28,43 @@ class TrailArgs:
     log_group_kms_key_arn: pulumi.Input[str] | None = None
 
 
-def data_event_selectors(s: Settings) -> list[dict]:
-    """Advanced selectors: management events always; S3/Lambda data events only when switched on (cost)."""
+# Deletions and retention changes of archive objects (issue 12): recorded so that erasing evidence leaves evidence.
+# Never PutObject: every delivery into the archive would log an event that is itself delivered into the archive.
+# S3 data event names per https://docs.aws.amazon.com/AmazonS3/latest/userguide/cloudtrail-logging-s3-info.html
+ARCHIVE_DATA_EVENT_NAMES = ("DeleteObject", "DeleteObjects", "PutObjectRetention", "PutObjectLegalHold")
+
+
+def archive_objects_prefix(partition: str, bucket_name: pulumi.Input[str]) -> pulumi.Output[str]:
+    return pulumi.Output.from_input(bucket_name).apply(lambda b: f"arn:{partition}:s3:::{b}/")
+
+
+def data_event_selectors(s: Settings, archive_bucket_name: pulumi.Input[str] | None = None) -> list[dict]:
+    """Advanced selectors: management events always; the archive's deletions and retention changes
+    (archiveDataEvents); S3/Lambda data events everywhere only when switched on (cost), never the archive's own
+    object events (PutObject would loop). Selectors are OR'ed, the field selectors of one selector AND'ed
+    (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_AdvancedFieldSelector.html)."""
     selectors = [{"name": "Management events", "field_selectors": [{"field": "eventCategory", "equals": ["Management"]}]}]
-    if s.trail_s3_data_events:
+    archive = archive_objects_prefix(s.partition, archive_bucket_name) if archive_bucket_name is not None else None
+    if s.archive_data_events and archive is not None:
         selectors.append(
             {
-                "name": "S3 data events",
+                "name": "Archive deletions and retention changes",
                 "field_selectors": [
                     {"field": "eventCategory", "equals": ["Data"]},
                     {"field": "resources.type", "equals": ["AWS::S3::Object"]},
+                    {"field": "resources.ARN", "starts_withs": [archive]},
+                    {"field": "eventName", "equals": list(ARCHIVE_DATA_EVENT_NAMES)},
                 ],
             }
         )
+    if s.trail_s3_data_events:
+        field_selectors = [
+            {"field": "eventCategory", "equals": ["Data"]},
+            {"field": "resources.type", "equals": ["AWS::S3::Object"]},
+        ]
+        if archive is not None:
+            field_selectors.append({"field": "resources.ARN", "not_starts_withs": [archive]})
+        selectors.append({"name": "S3 data events", "field_selectors": field_selectors})
     if s.trail_lambda_data_events:
         selectors.append(
             {
@@ -93,6 +117,7 @@ class Trail(pulumi.ComponentResource):
             policy=pulumi.Output.json_dumps(docs.cloudtrail_logs_role_policy(log_group_arn=log_group_arn)),
             opts=child(self),
         )
+        self.event_selectors = data_event_selectors(s, args.bucket_name)
         insights = (
             [{"insight_type": "ApiCallRateInsight"}, {"insight_type": "ApiErrorRateInsight"}] if s.trail_insights else None
         )
@@ -111,7 +136,7 @@ class Trail(pulumi.ComponentResource):
             # CloudTrail wants the log group ARN with the ":*" stream wildcard.
             cloud_watch_logs_group_arn=self.log_group.arn.apply(lambda a: f"{a}:*"),
             cloud_watch_logs_role_arn=self.role.arn,
-            advanced_event_selectors=data_event_selectors(s),
+            advanced_event_selectors=self.event_selectors,
             insight_selectors=insights,
             sns_topic_name=args.sns_topic_name,
             tags=args.tags,

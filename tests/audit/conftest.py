@@ -12,6 +12,7 @@ moto lacks a few answers the audit needs; those calls (and only those) are answe
 
 import csv
 import io
+import json
 from datetime import datetime, timedelta, timezone
 
 import boto3
@@ -28,6 +29,9 @@ REGIONS = ["us-east-1", "eu-west-1"]
 TRAIL = "org-baseline"
 BUCKET = "log-archive-123456789012"
 LOG_GROUP = "aws-cloudtrail-logs"
+BREAK_GLASS = f"arn:aws:iam::{ACCOUNT}:role/break-glass"
+ERASURE_ACTIONS = ("s3:BypassGovernanceRetention", "s3:PutBucketObjectLockConfiguration", "s3:PutLifecycleConfiguration",
+                   "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutReplicationConfiguration", "s3:DeleteBucket")
 
 # Security Hub CloudWatch.x patterns (the audit must accept them), plus CIS 4.1 and 4.15 which SH lacks.
 CIS_PATTERNS = {
@@ -156,6 +160,7 @@ class Account:
             self._config(region)
             self._flow_logs(region)
             self._detective(region)
+            self._tamper_events(region)
         self._iam()
 
     def _key(self) -> None:
@@ -188,6 +193,18 @@ class Account:
                 "Rules": [{"ID": "all", "Priority": 1, "Status": "Enabled", "Filter": {"Prefix": ""},
                            "DeleteMarkerReplication": {"Status": "Disabled"},
                            "Destination": {"Bucket": f"arn:aws:s3:::{BUCKET}-replica"}}]})
+        statements = [{"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                       "Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"],
+                       "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]
+        if self.defect != "log-store-erasure-denied":
+            statements.append({"Sid": "DenyLogStoreErasureExceptBreakGlass", "Effect": "Deny", "Principal": "*",
+                               "Action": list(ERASURE_ACTIONS), "Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"],
+                               "Condition": {"ArnNotEquals": {"aws:PrincipalArn": BREAK_GLASS}}})
+        else:  # a deny that forgets governance bypass: still a failure
+            statements.append({"Sid": "DenyPolicyChanges", "Effect": "Deny", "Principal": "*",
+                               "Action": ["s3:PutBucketPolicy", "s3:DeleteBucketPolicy"], "Resource": f"arn:aws:s3:::{BUCKET}",
+                               "Condition": {"ArnNotEquals": {"aws:PrincipalArn": BREAK_GLASS}}})
+        s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps({"Version": "2012-10-17", "Statement": statements}))
         if self.defect == "s3-bucket-versioning-enabled":
             # Last, because lock and replication need versioning on (AWS itself refuses this on a locked bucket).
             s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Suspended"})
@@ -205,9 +222,16 @@ class Account:
                         CloudWatchLogsRoleArn=f"arn:aws:iam::{ACCOUNT}:role/cloudtrail-to-logs")
         cloudtrail = self.client("cloudtrail")
         cloudtrail.create_trail(**args)
-        read_write = "ReadOnly" if self.defect == "multi-region-cloud-trail-enabled" else "All"
-        cloudtrail.put_event_selectors(TrailName=TRAIL, EventSelectors=[
-            {"ReadWriteType": read_write, "IncludeManagementEvents": True}])
+        management = [{"Field": "eventCategory", "Equals": ["Management"]}]
+        if self.defect == "multi-region-cloud-trail-enabled":
+            management.append({"Field": "readOnly", "Equals": ["true"]})
+        archive = [{"Field": "eventCategory", "Equals": ["Data"]}, {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+                   {"Field": "resources.ARN", "StartsWith": [f"arn:aws:s3:::{BUCKET}/"]}]
+        if self.defect != "archive-deletions-recorded":  # the defect: every object event of the archive, PutObject too
+            archive.append({"Field": "eventName", "Equals": ["DeleteObject", "DeleteObjects", "PutObjectRetention", "PutObjectLegalHold"]})
+        cloudtrail.put_event_selectors(TrailName=TRAIL, AdvancedEventSelectors=[
+            {"Name": "Management events", "FieldSelectors": management},
+            {"Name": "Archive deletions and retention changes", "FieldSelectors": archive}])
         cloudtrail.start_logging(Name=TRAIL)
 
     def _alarms(self) -> None:
@@ -228,6 +252,23 @@ class Account:
             cloudwatch.put_metric_alarm(AlarmName=f"{metric}-alarm", MetricName=metric, Namespace="CISBenchmark",
                                         Statistic="Sum", Period=300, EvaluationPeriods=1, Threshold=1,
                                         ComparisonOperator="GreaterThanOrEqualToThreshold", AlarmActions=[topic])
+
+    def _tamper_events(self, region: str) -> None:
+        """One rule with a target per region alerting on the silencing and erasing calls (the defect region's
+        rule forgets PutEventSelectors)."""
+        names = ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutInsightSelectors",
+                 "StopConfigurationRecorder", "DeleteConfigurationRecorder", "DeleteDeliveryChannel", "DeleteFlowLogs",
+                 "PutKeyPolicy", "DisableKey", "ScheduleKeyDeletion", "PutBucketPolicy", "DeleteBucketPolicy",
+                 "PutBucketLifecycle", "PutObjectLockConfiguration", "PutBucketReplication", "DeleteBucketReplication",
+                 "DeleteMetricFilter", "DeleteLogGroup", "PutRetentionPolicy"]
+        if self.defect == "tamper-events-alerted" and region == self.defect_region:
+            names.remove("PutEventSelectors")
+        events = self.client("events", region)
+        events.put_rule(Name="tamper-alerts", State="ENABLED", EventPattern=json.dumps(
+            {"detail-type": ["AWS API Call via CloudTrail"], "detail": {"eventName": names}}))
+        events.put_rule(Name="no-target", State="ENABLED", EventPattern=json.dumps(
+            {"detail-type": ["AWS API Call via CloudTrail"], "detail": {"eventName": ["PutEventSelectors"]}}))
+        events.put_targets(Rule="tamper-alerts", Targets=[{"Id": "topic", "Arn": f"arn:aws:sns:{HOME}:{ACCOUNT}:security-alarms"}])
 
     def _config(self, region: str) -> None:
         config = self.client("config", region)

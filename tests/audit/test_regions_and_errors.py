@@ -9,9 +9,9 @@ from aws_logging_baseline.errors import UserError
 from tests.audit.conftest import HOME, REGIONS, OnlyStubber, statuses
 
 REGIONAL = ["config-recorder-enabled", "config-delivery-channel-healthy", "vpc-flow-logs-enabled", "inspector-enabled",
-            "guardduty-enabled", "securityhub-enabled", "iam-external-access-analyzer-enabled"]
+            "guardduty-enabled", "securityhub-enabled", "iam-external-access-analyzer-enabled", "tamper-events-alerted"]
 REGIONAL_CALLS = {"config": ["describe_configuration_recorder_status", "describe_delivery_channels"],
-                  "ec2": ["describe_vpcs"], "inspector2": ["batch_get_account_status"],
+                  "ec2": ["describe_vpcs"], "inspector2": ["batch_get_account_status"], "events": ["list_rules"],
                   "guardduty": ["list_detectors"], "securityhub": ["describe_hub"], "accessanalyzer": ["list_analyzers"]}
 
 

@@ -29,7 +29,8 @@ CIS_GLOBAL = {
 }
 TRAIL_WIRING = {
     "s3BucketName": f"baseline-log-archive-{ACCOUNT}-us-east-1",
-    "cloudWatchLogsLogGroupArn": f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/baseline/cloudtrail",
+    # the trail's own CloudWatchLogsLogGroupArn, with the ":*" CloudTrail requires
+    "cloudWatchLogsLogGroupArn": f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/baseline/cloudtrail:*",
 }
 
 
@@ -83,10 +84,7 @@ def test_every_rule_depends_on_its_regions_recorder():
 def test_talk_rules_input_parameters():
     rules = managed(example())
     for region in ("us-east-1", "sa-east-1"):
-        assert params(rules["CLOUD_TRAIL_ENABLED"][region]) == {
-            **TRAIL_WIRING,
-            "snsTopicArn": example().stack_outputs["alertTopicArn"],
-        }
+        assert params(rules["CLOUD_TRAIL_ENABLED"][region]) == TRAIL_WIRING  # no snsTopicArn: the trail has no topic
         assert params(rules["REQUIRED_TAGS"][region]) == {"tag1Key": "Owner", "tag2Key": "CostCenter"}
         assert params(rules["RESTRICTED_INCOMING_TRAFFIC"][region]) == {
             "blockedPort1": "20", "blockedPort2": "21", "blockedPort3": "3389", "blockedPort4": "3306", "blockedPort5": "4333",
@@ -106,8 +104,7 @@ def test_cis_rules_input_parameters_are_explicit_strings():
     assert params(rules["CW_LOGGROUP_RETENTION_PERIOD_CHECK"]["eu-west-1"]) == {"MinRetentionTime": "365"}
     assert params(rules["VPC_FLOW_LOGS_ENABLED"]["eu-west-1"]) == {"trafficType": "REJECT"}
     assert params(rules["MULTI_REGION_CLOUD_TRAIL_ENABLED"]["eu-west-1"]) == {
-        **TRAIL_WIRING, "snsTopicArn": example().stack_outputs["alertTopicArn"],
-        "includeManagementEvents": "true", "readWriteType": "ALL",
+        **TRAIL_WIRING, "includeManagementEvents": "true", "readWriteType": "ALL",
     }
     for by_region in rules.values():
         for rule in by_region.values():
@@ -125,7 +122,8 @@ def test_triggers_periodic_rules_have_a_frequency_change_rules_a_scope():
             else:
                 assert "maximumExecutionFrequency" not in rule.inputs, identifier
                 if spec.scope:
-                    assert rule.inputs["scope"] == {"complianceResourceTypes": list(spec.scope)}
+                    tag = {"tagKey": spec.scope_tag[0], "tagValue": spec.scope_tag[1]} if spec.scope_tag else {}
+                    assert rule.inputs["scope"] == {"complianceResourceTypes": list(spec.scope), **tag}
     assert managed(example())["INCOMING_SSH_DISABLED"][HOME].inputs["scope"] == {"complianceResourceTypes": ["AWS::EC2::SecurityGroup"]}
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from aws_logging_baseline.components.policy_documents import LOG_STORE_ERASURE_ACTIONS
 from tests.engine_helpers import example, only, policy_of, run_baseline, statement
 
 ACCOUNT = "111111111111"
@@ -139,6 +140,10 @@ def test_archive_policy_has_exactly_these_statements():
         # Issue 18: GuardDuty's findings export (conditions in tests/components/test_detective_services.py).
         "AllowGuardDutyGetBucketLocation": ("Allow", {"Service": "guardduty.amazonaws.com"}, "s3:GetBucketLocation", arn),
         "AllowGuardDutyPutObject": ("Allow", {"Service": "guardduty.amazonaws.com"}, "s3:PutObject", f"{arn}/guardduty/*"),
+        # the example names a break-glass role (tests/components/test_tamper_resistance.py proves the deny)
+        "DenyLogStoreErasureExceptBreakGlass": (
+            "Deny", "*", list(LOG_STORE_ERASURE_ACTIONS), [arn, f"{arn}/*"],
+        ),
     }
     policy = archive_policy()
     assert policy["Version"] == "2012-10-17"

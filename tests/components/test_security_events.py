@@ -1,7 +1,7 @@
 """SecurityEvents through the engine: exact event patterns (parsed), readable messages, and the cross-region path.
 
 Event shapes: EventBridge user guide and CloudTrail integration ("AWS API Call via CloudTrail", "AWS Console Sign In
-via CloudTrail" / "AWS Console Signin via CloudTrail", source aws.<service>), "EC2 Instance State-change
+via CloudTrail", source aws.<service>), "EC2 Instance State-change
 Notification", "Config Rules Compliance Change", "Inspector2 Finding", "CloudWatch Alarm State Change"
 (aws-controls-facts.md 4.12). Global services (IAM, console sign-in) deliver their events in us-east-1 only.
 """
@@ -19,7 +19,7 @@ RULE = "aws:cloudwatch/eventRule:EventRule"
 TARGET = "aws:cloudwatch/eventTarget:EventTarget"
 TOPIC_ARN = f"arn:aws:sns:us-east-1:{ACCOUNT}:baseline-security-alerts"
 API_CALL = ["AWS API Call via CloudTrail"]
-SIGN_IN = ["AWS Console Sign In via CloudTrail", "AWS Console Signin via CloudTrail"]
+SIGN_IN = ["AWS Console Sign In via CloudTrail"]  # the only sign-in detail-type AWS emits (Appendix D)
 
 EXPECTED = {
     "root-activity": {
@@ -30,7 +30,7 @@ EXPECTED = {
         "source": ["aws.signin"],
         "detail-type": SIGN_IN,
         "$or": [
-            {"detail": {"responseElements": {"ConsoleLogin": ["Failure"]}}},
+            {"detail": {"userIdentity": {"type": ["IAMUser"]}, "responseElements": {"ConsoleLogin": ["Failure"]}}},
             {
                 "detail": {
                     "userIdentity": {"type": ["IAMUser", "Root"]},
@@ -55,15 +55,18 @@ EXPECTED = {
     "logging-tampering": {
         "source": ["aws.cloudtrail", "aws.config", "aws.ec2"],
         "detail-type": API_CALL,
-        "detail": {
-            "eventSource": ["cloudtrail.amazonaws.com", "config.amazonaws.com", "ec2.amazonaws.com"],
-            "eventName": ["StopLogging", "DeleteTrail", "UpdateTrail", "StopConfigurationRecorder", "DeleteDeliveryChannel", "DeleteFlowLogs"],
-        },
+        "$or": [
+            {"detail": {"eventSource": ["cloudtrail.amazonaws.com"],
+                        "eventName": ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutInsightSelectors"]}},
+            {"detail": {"eventSource": ["config.amazonaws.com"],
+                        "eventName": ["StopConfigurationRecorder", "DeleteConfigurationRecorder", "DeleteDeliveryChannel"]}},
+            {"detail": {"eventSource": ["ec2.amazonaws.com"], "eventName": ["DeleteFlowLogs"]}},
+        ],
     },
     "kms-key-disable-or-deletion": {
         "source": ["aws.kms"],
         "detail-type": API_CALL,
-        "detail": {"eventSource": ["kms.amazonaws.com"], "eventName": ["DisableKey", "ScheduleKeyDeletion"]},
+        "detail": {"eventSource": ["kms.amazonaws.com"], "eventName": ["DisableKey", "ScheduleKeyDeletion", "PutKeyPolicy"]},
     },
     "network-changes": {
         "source": ["aws.ec2"],
@@ -115,10 +118,50 @@ EXPECTED = {
         "detail-type": ["Access Analyzer Finding", "Unused Access Finding for IAM entities"],
         "detail": {"status": ["ACTIVE"]},
     },
+    "alarm-tampering": {
+        "detail-type": API_CALL,
+        "detail": {"eventSource": ["monitoring.amazonaws.com"], "eventName": ["DeleteAlarms", "DisableAlarmActions"],
+                   "requestParameters": {"alarmNames": [{"prefix": "baseline-"}]}},
+    },
+    "log-group-tampering": {
+        "detail-type": API_CALL,
+        "detail": {"eventSource": ["logs.amazonaws.com"],
+                   "eventName": ["DeleteMetricFilter", "DeleteLogGroup", "PutRetentionPolicy", "DeleteRetentionPolicy", "DeleteSubscriptionFilter"],
+                   "requestParameters": {"logGroupName": [{"prefix": "/baseline/"}, {"prefix": "/aws/lambda/baseline-"}]}},
+    },
+    "event-rule-tampering": {
+        "detail-type": API_CALL,
+        "detail": {"eventSource": ["events.amazonaws.com"], "eventName": ["DeleteRule", "DisableRule"],
+                   "requestParameters": {"name": [{"prefix": "baseline-"}]}},
+    },
+    "event-target-removal": {
+        "detail-type": API_CALL,
+        "detail": {"eventSource": ["events.amazonaws.com"], "eventName": ["RemoveTargets"],
+                   "requestParameters": {"rule": [{"prefix": "baseline-"}]}},
+    },
+    "alert-topic-tampering": {
+        "detail-type": API_CALL,
+        "detail": {"eventSource": ["sns.amazonaws.com"], "eventName": ["DeleteTopic", "SetTopicAttributes"],
+                   "requestParameters": {"topicArn": [{"prefix": f"arn:aws:sns:us-east-1:{ACCOUNT}:baseline-"}]}},
+    },
+    "alert-subscription-removal": {
+        "detail-type": API_CALL,
+        "detail": {"eventSource": ["sns.amazonaws.com"], "eventName": ["Unsubscribe"],
+                   "requestParameters": {"subscriptionArn": [{"prefix": f"arn:aws:sns:us-east-1:{ACCOUNT}:baseline-"}]}},
+    },
+    "log-store-tampering": {
+        "detail-type": API_CALL,
+        "detail": {"eventSource": ["s3.amazonaws.com"],
+                   "eventName": ["PutBucketPolicy", "DeleteBucketPolicy", "PutBucketLifecycle", "DeleteBucketLifecycle",
+                                 "PutObjectLockConfiguration", "PutBucketReplication", "DeleteBucketReplication",
+                                 "PutBucketVersioning", "PutBucketLogging", "DeleteBucket"],
+                   "requestParameters": {"bucketName": [{"prefix": "baseline-"}]}},
+    },
 }
-GLOBAL = {"console-signin-alerts", "iam-policy-changes"}
+GLOBAL = {"iam-policy-changes"}  # us-east-1 only
+EVERYWHERE = {"console-signin-alerts"}  # every covered region and us-east-1
 HOME = {"security-hub-findings"}  # aggregated into the home region by Security Hub itself: never forwarded
-REGIONAL = [k for k in EXPECTED if k not in GLOBAL | HOME]
+REGIONAL = [k for k in EXPECTED if k not in GLOBAL | HOME]  # what a covered region other than us-east-1 forwards
 
 
 def alarm_state(exclude_home: str | None = None) -> dict:
@@ -132,11 +175,11 @@ def alarm_state(exclude_home: str | None = None) -> dict:
     return pattern
 
 
-def flattened(ids) -> list[dict]:
+def flattened(ids, home: str = "us-east-1") -> list[dict]:
     """What a forwarding rule's $or holds: each pattern, a top-level $or distributed into its alternatives."""
     out = []
     for i in ids:
-        p = EXPECTED[i]
+        p = json.loads(json.dumps(EXPECTED[i]).replace("arn:aws:sns:us-east-1:", f"arn:aws:sns:{home}:"))
         if "$or" in p:
             base = {k: v for k, v in p.items() if k != "$or"}
             for option in p["$or"]:
@@ -158,6 +201,19 @@ def rules_by_region(result):
 
 def pattern(rule) -> dict:
     return json.loads(rule.inputs["eventPattern"])
+
+
+def forwarded(rules) -> list[dict]:
+    """Every alternative the forwarding rules of one region carry, in rule order."""
+    out = []
+    for rule in sorted(rules, key=lambda r: r.inputs["name"]):
+        p = pattern(rule)
+        out.extend(p["$or"] if "$or" in p else [p])
+    return out
+
+
+def forward_rules(by_region, region, home):
+    return [r for name, r in by_region[region].items() if name.startswith(f"baseline-forward-to-{home}")]
 
 
 def target_of(result, rule):
@@ -214,14 +270,14 @@ def test_every_other_region_forwards_its_regional_events_to_the_home_bus():
         if region == "us-east-1":
             assert set(rules) == {f"baseline-{i}" for i in EXPECTED}
             continue
-        assert list(rules) == ["baseline-forward-to-us-east-1"], region
-        rule = rules["baseline-forward-to-us-east-1"]
-        assert pattern(rule) == {"$or": flattened(REGIONAL)}  # no global events outside us-east-1
-        assert len(rule.inputs["eventPattern"]) <= MAX_PATTERN_LENGTH
-        target = target_of(result, rule)
-        assert target.inputs["arn"] == f"arn:aws:events:us-east-1:{ACCOUNT}:event-bus/default"
-        assert target.inputs["roleArn"] == role.outputs["arn"]
-        assert "inputTransformer" not in target.inputs  # forwarded unchanged: the home rules format them
+        assert sorted(rules) == ["baseline-forward-to-us-east-1-1", "baseline-forward-to-us-east-1-2"], region
+        assert forwarded(rules.values()) == flattened(REGIONAL)  # no global events outside us-east-1
+        for rule in rules.values():
+            assert len(rule.inputs["eventPattern"]) <= MAX_PATTERN_LENGTH
+            target = target_of(result, rule)
+            assert target.inputs["arn"] == f"arn:aws:events:us-east-1:{ACCOUNT}:event-bus/default"
+            assert target.inputs["roleArn"] == role.outputs["arn"]
+            assert "inputTransformer" not in target.inputs  # forwarded unchanged: the home rules format them
 
 
 def test_forwarding_role_is_least_privilege():
@@ -263,18 +319,20 @@ def test_global_events_come_from_us_east_1_when_home_is_elsewhere():
     assert set(by_region["eu-west-1"]) == {f"baseline-{i}" for i in EXPECTED}
     for rule in by_region["eu-west-1"].values():
         assert target_of(result, rule).inputs["arn"] == topic
-    us_east_1 = by_region["us-east-1"]["baseline-forward-to-eu-west-1"]
-    assert pattern(us_east_1) == {"$or": flattened([i for i in EXPECTED if i not in HOME])}  # regional and global events
-    assert pattern(by_region["eu-west-2"]["baseline-forward-to-eu-west-1"]) == {"$or": flattened(REGIONAL)}
-    assert target_of(result, us_east_1).inputs["arn"] == f"arn:aws:events:eu-west-1:{ACCOUNT}:event-bus/default"
+    us_east_1 = forward_rules(by_region, "us-east-1", "eu-west-1")
+    assert forwarded(us_east_1) == flattened([i for i in EXPECTED if i not in HOME], "eu-west-1")  # regional and global events
+    assert forwarded(forward_rules(by_region, "eu-west-2", "eu-west-1")) == flattened(REGIONAL, "eu-west-1")
+    for rule in us_east_1:
+        assert target_of(result, rule).inputs["arn"] == f"arn:aws:events:eu-west-1:{ACCOUNT}:event-bus/default"
 
 
 def test_us_east_1_forwards_global_events_even_when_not_a_configured_region():
     result = run_baseline(homeRegion="eu-west-1", regions=["eu-west-1", "eu-central-1"])
     by_region = rules_by_region(result)
     assert set(by_region) == {"eu-west-1", "eu-central-1", "us-east-1"}
-    assert pattern(by_region["us-east-1"]["baseline-forward-to-eu-west-1"]) == {"$or": flattened(sorted(GLOBAL, key=list(EXPECTED).index))}
-    assert pattern(by_region["eu-central-1"]["baseline-forward-to-eu-west-1"]) == {"$or": flattened(REGIONAL)}
+    # not covered: only what arises there whatever the coverage (IAM, console sign-in)
+    assert forwarded(forward_rules(by_region, "us-east-1", "eu-west-1")) == flattened(sorted(GLOBAL | EVERYWHERE, key=list(EXPECTED).index))
+    assert forwarded(forward_rules(by_region, "eu-central-1", "eu-west-1")) == flattened(REGIONAL, "eu-west-1")
 
 
 def test_events_are_switched_off_by_id_everywhere():
@@ -282,7 +340,7 @@ def test_events_are_switched_off_by_id_everywhere():
     by_region = rules_by_region(result)
     kept = [i for i in EXPECTED if i not in ("network-changes", "iam-policy-changes", "instance-state-changes")]
     assert set(by_region["us-east-1"]) == {f"baseline-{i}" for i in kept}
-    assert pattern(by_region["eu-west-1"]["baseline-forward-to-us-east-1"]) == {"$or": flattened([i for i in REGIONAL if i in kept])}
+    assert forwarded(forward_rules(by_region, "eu-west-1", "us-east-1")) == flattened([i for i in REGIONAL if i in kept])
 
 
 def test_instance_states_are_configurable():
@@ -308,8 +366,7 @@ def test_remote_alarm_state_changes_reach_the_topic_through_the_home_region():
     # Home alarms notify the topic directly; only other regions' alarms come through EventBridge (no duplicates).
     assert pattern(home_rule) == alarm_state(exclude_home="us-east-1")
     assert target_of(result, home_rule).inputs["arn"] == TOPIC_ARN
-    forward = by_region["ap-south-1"]["baseline-forward-to-us-east-1"]
-    assert pattern(forward) == {"$or": flattened(REGIONAL) + [alarm_state()]}
+    assert forwarded(forward_rules(by_region, "ap-south-1", "us-east-1")) == flattened(REGIONAL) + [alarm_state()]
 
 
 def test_combine_splits_at_the_limit_and_keeps_every_alternative():

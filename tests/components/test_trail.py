@@ -23,10 +23,20 @@ def test_one_multi_region_trail_with_validation_kms_and_global_events():
     assert "snsTopicName" not in t or t["snsTopicName"]
 
 
-def test_management_events_read_and_write_no_data_events_or_insights_by_default():
+def test_management_events_and_archive_erasures_no_other_data_events_or_insights_by_default():
     t = trail().inputs
+    archive = f"arn:aws:s3:::baseline-log-archive-{ACCOUNT}-us-east-1/"
     assert t["advancedEventSelectors"] == [
-        {"name": "Management events", "fieldSelectors": [{"field": "eventCategory", "equals": ["Management"]}]}
+        {"name": "Management events", "fieldSelectors": [{"field": "eventCategory", "equals": ["Management"]}]},
+        {
+            "name": "Archive deletions and retention changes",
+            "fieldSelectors": [
+                {"field": "eventCategory", "equals": ["Data"]},
+                {"field": "resources.type", "equals": ["AWS::S3::Object"]},
+                {"field": "resources.ARN", "startsWiths": [archive]},
+                {"field": "eventName", "equals": ["DeleteObject", "DeleteObjects", "PutObjectRetention", "PutObjectLegalHold"]},
+            ],
+        },
     ]
     assert "insightSelectors" not in t
 
@@ -36,7 +46,7 @@ def test_data_events_and_insights_are_switches():
     types = [
         [f["equals"] for f in sel["fieldSelectors"] if f["field"] == "resources.type"] for sel in t["advancedEventSelectors"]
     ]
-    assert types == [[], [["AWS::S3::Object"]], [["AWS::Lambda::Function"]]]
+    assert types == [[], [["AWS::S3::Object"]], [["AWS::S3::Object"]], [["AWS::Lambda::Function"]]]
     assert t["insightSelectors"] == [{"insightType": "ApiCallRateInsight"}, {"insightType": "ApiErrorRateInsight"}]
 
 

@@ -679,3 +679,91 @@ def test_report_timestamps(value, expected):
     assert parsed == expected
     if parsed is not None:
         assert parsed.tzinfo is not None
+
+
+# --------------------------------------------------------------------------- resilience: a bad row, throttling
+
+
+def test_a_malformed_row_fails_only_that_user_with_the_reason():
+    bad = csv_row("mallory", password="true", pw_used="last tuesday", mfa="true")
+    bob = csv_row("bob", password="true", pw_used="2024-06-30T00:00:00+00:00", mfa="false")
+    carol = csv_row("carol")
+    rows = rule.parse_credential_report(f"{CSV_HEADER}\n{bad}\n{bob}\n{carol}\n")
+    evaluations = rule.evaluate_report(rows, {"mallory": "AIDAMAL", "bob": "AIDABOB", "carol": "AIDACAROL"}, PARAMS, NOW, ORDERING)
+    by_id = {e["ComplianceResourceId"]: e for e in evaluations}
+    assert list(by_id) == ["AIDAMAL", "AIDABOB", "AIDACAROL"]
+    assert by_id["AIDAMAL"]["ComplianceType"] == "NON_COMPLIANT"
+    assert by_id["AIDAMAL"]["Annotation"] == (
+        "credential report row unreadable, credentials not verified: unexpected timestamp 'last tuesday' in credential report"
+    )
+    assert by_id["AIDABOB"]["Annotation"] == "console password without MFA"
+    assert by_id["AIDACAROL"]["ComplianceType"] == "COMPLIANT"
+
+
+def test_an_unreadable_root_arn_falls_back_to_the_events_account():
+    root = csv_row("<root_account>", arn="not-an-arn", password="not_supported", mfa="true")
+    rows = rule.parse_credential_report(f"{CSV_HEADER}\n{root}\n")
+    (evaluation,) = rule.evaluate_report(rows, {}, PARAMS, NOW, ORDERING, account_id="111122223333")
+    assert evaluation["ComplianceResourceType"] == "AWS::::Account"
+    assert evaluation["ComplianceResourceId"] == "111122223333"
+    assert evaluation["ComplianceType"] == "NON_COMPLIANT"
+    assert "cannot read an account id from ARN 'not-an-arn'" in evaluation["Annotation"]
+
+
+def iam_with_report(report: str, users: dict[str, str]):
+    client = boto3.client("iam", region_name=REGION)
+    stub = Stubber(client)
+    stub.add_response("generate_credential_report", {"State": "COMPLETE"})
+    stub.add_response("get_credential_report", {"Content": report.encode(), "ReportFormat": "text/csv"})
+    stub.add_response(
+        "list_users",
+        {"Users": [
+            {"UserName": n, "UserId": i, "Path": "/", "Arn": f"arn:aws:iam::111122223333:user/{n}", "CreateDate": datetime(2024, 1, 1)}
+            for n, i in users.items()
+        ]},
+    )
+    return client, stub
+
+
+def test_handler_with_a_bad_row_and_a_throttled_put_evaluations_still_evaluates_everyone(config):
+    """End to end with Stubber: one malformed row, PutEvaluations throttled twice; every user is still sent."""
+    report = "\n".join([
+        CSV_HEADER,
+        csv_row("mallory", k1="true", k1_rot="2024-13-45T99:00:00+00:00"),
+        csv_row("bob", password="true", pw_used="2024-06-30T00:00:00+00:00", mfa="false"),
+        csv_row("carol"),
+    ]) + "\n"
+    ids = {"mallory": "AIDAMALLORY00000001", "bob": "AIDABOB0000000000002", "carol": "AIDACAROL000000003"}
+    iam, iam_stub = iam_with_report(report, ids)
+    config.stubber.add_client_error("put_evaluations", service_error_code="ThrottlingException", http_status_code=400)
+    config.stubber.add_client_error("put_evaluations", service_error_code="ThrottlingException", http_status_code=400)
+    config.expect()
+    sleep = RecordingSleep()
+    with iam_stub:
+        result = rule.handler(periodic_event(), iam=iam, config=config.client, now=NOW, sleep=sleep)
+        iam_stub.assert_no_pending_responses()
+    assert result == {"evaluations": 3, "nonCompliant": 2, "calls": 3}
+    assert sleep.calls == [1.0, 2.0]  # exponential backoff between the throttled attempts
+    sent = config.calls[-1]["Evaluations"]
+    assert [(e["ComplianceResourceId"], e["ComplianceType"]) for e in sent] == [
+        (ids["mallory"], "NON_COMPLIANT"), (ids["bob"], "NON_COMPLIANT"), (ids["carol"], "COMPLIANT"),
+    ]
+    assert sent[0]["Annotation"].startswith("credential report row unreadable, credentials not verified: unexpected timestamp")
+    assert all(call == config.calls[0] for call in config.calls)  # the same batch, resent
+
+
+def test_throttling_that_outlasts_the_retries_fails_the_run(config):
+    for _ in range(rule.PUT_ATTEMPTS):
+        config.stubber.add_client_error("put_evaluations", service_error_code="ThrottlingException", http_status_code=400)
+    sleep = RecordingSleep()
+    with pytest.raises(rule.ClientError, match="ThrottlingException"):
+        rule.send_evaluations(config.client, fake_evaluations(1), TOKEN, sleep=sleep)
+    assert sleep.calls == [1.0, 2.0, 4.0, 8.0]
+
+
+def test_other_put_evaluations_errors_are_not_retried(config):
+    config.stubber.add_client_error("put_evaluations", service_error_code="InvalidResultTokenException", http_status_code=400)
+    sleep = RecordingSleep()
+    with pytest.raises(rule.ClientError, match="InvalidResultTokenException"):
+        rule.send_evaluations(config.client, fake_evaluations(1), TOKEN, sleep=sleep)
+    assert sleep.calls == []

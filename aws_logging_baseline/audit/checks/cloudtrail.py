@@ -19,6 +19,7 @@ class Trail:
     description: dict[str, Any]
     status: dict[str, Any] = field(default_factory=dict)
     management_events: bool = False
+    selectors: dict[str, Any] = field(default_factory=dict)  # GetEventSelectors' answer
 
     @property
     def logging(self) -> bool:
@@ -50,7 +51,8 @@ def find_trails(ctx: AwsContext) -> list[Trail]:
         client = ctx.client("cloudtrail", description.get("HomeRegion") or ctx.home_region)
         arn = description["TrailARN"]
         trail = Trail(arn, description, client.get_trail_status(Name=arn))
-        trail.management_events = _has_management_events(client.get_event_selectors(TrailName=arn))
+        trail.selectors = client.get_event_selectors(TrailName=arn)
+        trail.management_events = _has_management_events(trail.selectors)
         trails.append(trail)
     trails.sort(key=lambda t: (not (t.logging and t.management_events), not t.logging, t.arn))
     return trails

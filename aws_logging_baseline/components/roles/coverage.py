@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from aws_logging_baseline.components.auto_respond import add_auto_respond
 from aws_logging_baseline.components.log_archive import TRAIL_PREFIX
 from aws_logging_baseline.components.log_key import LogKey, LogKeyArgs
 from aws_logging_baseline.components.options import child
@@ -72,6 +73,7 @@ class CoverageArgs:
     archive: ArchiveDestination  # the organization's archive bucket and the log-archive account's key
     local_key: LogKey
     trail_log_group_arn: pulumi.Input[str] | None = None  # this account's own trail, if it has one
+    trail: Trail | None = None  # the trail this account owns (baseline:autoRespond restores it), if any
     tags: dict[str, str] = field(default_factory=dict)
 
 
@@ -98,6 +100,9 @@ class AccountCoverage(pulumi.ComponentResource):
         self.security_events = security_events(name, s, account_id, self.alert_topic.arn, tags, self)
         # Issue 18: every account analyses external access to its own resources (IAM.28 is checked per account).
         self.access_analyzer = access_analyzer(name, s, self, tags, unused_access=s.access_analyzer_zone_of_trust == "ACCOUNT")
+        self.auto_respond = add_auto_respond(
+            self, name, s, account_id, self.alert_topic, args.local_key.arn, args.local_key.arn, args.trail, tags
+        )
         self.outputs = {
             **self.regional.outputs,
             "alertTopicArn": self.alert_topic.arn,

@@ -1,4 +1,4 @@
-"""Role log-archive: the organization's archive bucket, its replica and their keys.
+"""Role log-archive: the organization's archive bucket, its replica and their keys, and the alerts that watch them.
 
 The bucket and key policies accept the organization trail (from the management account, under
 `AWSLogs/<org-id>/`) and AWS Config, VPC Flow Logs and account trails of every account in the organization,
@@ -14,7 +14,8 @@ from aws_logging_baseline.components.log_archive import CONFIG_PREFIX, FLOW_LOGS
 from aws_logging_baseline.components.regions import default_enabled_regions
 from aws_logging_baseline.components.log_key import LogKey, LogKeyArgs
 from aws_logging_baseline.components.options import child
-from aws_logging_baseline.components.roles.coverage import account_id_of
+from aws_logging_baseline.components.regional_coverage import alert_topic, security_events
+from aws_logging_baseline.components.roles.coverage import account_id_of, local_key
 from aws_logging_baseline.components.roles.naming import verify_organization, org_trail_arn, role_tags
 from aws_logging_baseline.components.settings import Settings, SettingsError
 
@@ -87,6 +88,13 @@ class LogArchiveAccount(pulumi.ComponentResource):
             if s.analytics
             else None
         )
+        # Issue 12: this account holds the log stores, so tampering with them (bucket policy, lifecycle, Object
+        # Lock, replication, the keys) is recorded here: it needs its own alert topic and security events.
+        self.local_key = local_key(f"{name}-local-key", s, account_id, tags, self)
+        self.alert_topic = alert_topic(f"{name}-alerts", s, account_id, self.local_key.arn, tags, self)
+        self.security_events = security_events(
+            name, s, account_id, self.alert_topic.arn, tags, self, depends_on=[self.alert_topic.policy]
+        )
         # Read by the member and management stacks through a StackReference (logArchiveStack).
         self.outputs = {
             "role": s.role,
@@ -101,6 +109,7 @@ class LogArchiveAccount(pulumi.ComponentResource):
             "orgTrailArn": trail_arn,
             # where the organization's writers deliver (the access proofs read these)
             "deliveryPrefixes": {"cloudtrail": TRAIL_PREFIX, "config": CONFIG_PREFIX, "flowLogs": FLOW_LOGS_PREFIX},
+            "alertTopicArn": self.alert_topic.arn,
         }
         if self.query_archive is not None:
             self.outputs.update(self.query_archive.outputs)

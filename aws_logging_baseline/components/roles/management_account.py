@@ -41,7 +41,8 @@ class ManagementAccount(pulumi.ComponentResource):
             f"{name}-coverage",
             CoverageArgs(
                 settings=s, account_id=account_id, archive=archive, local_key=self.local_key,
-                trail_log_group_arn=self.trail.log_group.arn,
+                trail_log_group_arn=self.trail.trail.cloud_watch_logs_group_arn,
+                trail=self.trail,
                 tags=tags,
             ),
             opts=child(self),

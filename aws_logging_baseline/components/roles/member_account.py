@@ -33,7 +33,8 @@ class MemberAccount(pulumi.ComponentResource):
             f"{name}-coverage",
             CoverageArgs(
                 settings=s, account_id=account_id, archive=archive, local_key=self.local_key,
-                trail_log_group_arn=self.trail.log_group.arn if self.trail else None,
+                trail_log_group_arn=self.trail.trail.cloud_watch_logs_group_arn if self.trail else None,
+                trail=self.trail,
                 tags=tags,
             ),
             opts=child(self),

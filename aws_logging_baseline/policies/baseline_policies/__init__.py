@@ -1,6 +1,6 @@
 """The pack's policies, one module per concern; metadata comes from ../controls.yaml."""
 
-from . import access_proofs, alarms, analytics, aws_config, cloudtrail, detective, flow_logs, iam, inspector, kms, logs, org_roles, s3, sns
+from . import access_proofs, alarms, analytics, aws_config, cloudtrail, detective, flow_logs, iam, inspector, kms, logs, org_roles, s3, sns, tamper
 from .catalog import CONTROLS
 
 PACK_NAME = "aws-logging-baseline"
@@ -24,6 +24,7 @@ ALL_POLICIES = [
     *analytics.POLICIES,
     *detective.POLICIES,
     *access_proofs.POLICIES,
+    *tamper.POLICIES,
 ]
 
 _names = [p.name for p in ALL_POLICIES]

@@ -59,6 +59,12 @@ REPORT_RETRY_DELAY_SECONDS = 3.0
 # GetCredentialReport error codes after which regenerating and retrying helps.
 RETRYABLE_REPORT_ERRORS = frozenset({"ReportNotPresent", "ReportExpired", "ReportInProgress"})
 
+# PutEvaluations throttling: retried with exponential backoff (delay doubles each attempt), then the run fails
+# (Lambda's Errors metric raises the rule's alarm). Config API throttling surfaces as ThrottlingException.
+PUT_ATTEMPTS = 5
+PUT_RETRY_BASE_DELAY_SECONDS = 1.0
+THROTTLING_ERRORS = frozenset({"ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded"})
+
 # Values the credential report uses for "no timestamp".
 _NO_DATE = frozenset({"", "N/A", "no_information", "not_supported"})
 
@@ -266,30 +272,49 @@ def evaluate_report(
     params: RuleParameters,
     now: datetime,
     ordering_timestamp: datetime,
+    account_id: str | None = None,
 ) -> list[dict[str, Any]]:
     """One evaluation per credential report row, in report order.
 
     ``user_ids`` maps user name -> UserId (from iam:ListUsers). A row whose user
-    no longer exists (the report can be up to four hours old) is skipped.
+    no longer exists (the report can be up to four hours old) is skipped. A row
+    that cannot be read (a malformed timestamp or ARN) makes that one user
+    NON_COMPLIANT with the reason: its credentials cannot be verified, and the
+    other rows are still evaluated. ``account_id`` (the invoking event's) names the
+    root row when its ARN is unreadable.
     """
     evaluations = []
     for row in rows:
         name = row.get("user", "")
         if name == ROOT_ROW_USER:
-            evaluations.append(
-                build_evaluation(
-                    ACCOUNT_RESOURCE_TYPE, account_id_from_arn(row.get("arn", "")), root_problems(row), ordering_timestamp
-                )
-            )
+            try:
+                root_id = account_id_from_arn(row.get("arn", ""))
+            except CredentialReportError as exc:
+                if not account_id:
+                    LOG.error("skipping the root row: %s", exc)
+                    continue
+                evaluations.append(_unreadable(ACCOUNT_RESOURCE_TYPE, account_id, exc, ordering_timestamp))
+                continue
+            evaluations.append(build_evaluation(ACCOUNT_RESOURCE_TYPE, root_id, root_problems(row), ordering_timestamp))
             continue
         user_id = user_ids.get(name)
         if user_id is None:
             LOG.warning("skipping %s: in the credential report but not in iam:ListUsers", name)
             continue
-        evaluations.append(
-            build_evaluation(USER_RESOURCE_TYPE, user_id, user_problems(row, params, now), ordering_timestamp)
-        )
+        try:
+            problems = user_problems(row, params, now)
+        except CredentialReportError as exc:
+            evaluations.append(_unreadable(USER_RESOURCE_TYPE, user_id, exc, ordering_timestamp))
+            continue
+        evaluations.append(build_evaluation(USER_RESOURCE_TYPE, user_id, problems, ordering_timestamp))
     return evaluations
+
+
+def _unreadable(resource_type: str, resource_id: str, error: Exception, ordering_timestamp: datetime) -> dict[str, Any]:
+    LOG.error("credential report row of %s %s is unreadable: %s", resource_type, resource_id, error)
+    return build_evaluation(
+        resource_type, resource_id, [f"credential report row unreadable, credentials not verified: {error}"], ordering_timestamp
+    )
 
 
 def batches(items: Sequence[Any], size: int = MAX_EVALUATIONS_PER_CALL) -> list[list[Any]]:
@@ -358,14 +383,35 @@ def list_user_ids(iam: Any) -> dict[str, str]:
     return ids
 
 
-def send_evaluations(config: Any, evaluations: Sequence[Mapping[str, Any]], result_token: str) -> int:
-    """PutEvaluations in batches of at most 100; returns the number of calls made."""
+def send_evaluations(
+    config: Any,
+    evaluations: Sequence[Mapping[str, Any]],
+    result_token: str,
+    *,
+    attempts: int = PUT_ATTEMPTS,
+    base_delay: float = PUT_RETRY_BASE_DELAY_SECONDS,
+    sleep: Callable[[float], None] = time.sleep,
+) -> int:
+    """PutEvaluations in batches of at most 100; returns the number of calls made (retries included).
+
+    A throttled batch is retried after base_delay, 2 x base_delay, ... up to `attempts` tries; any other
+    error, or throttling that outlasts the tries, propagates (the run fails and the Errors alarm fires)."""
     failed: list[Any] = []
     calls = 0
     for batch in batches(evaluations):
-        response = config.put_evaluations(Evaluations=batch, ResultToken=result_token)
-        failed.extend(response.get("FailedEvaluations") or [])
-        calls += 1
+        for attempt in range(1, attempts + 1):
+            calls += 1
+            try:
+                response = config.put_evaluations(Evaluations=batch, ResultToken=result_token)
+            except ClientError as exc:
+                code = exc.response.get("Error", {}).get("Code", "")
+                if code not in THROTTLING_ERRORS or attempt == attempts:
+                    raise
+                LOG.warning("PutEvaluations throttled (%s), attempt %d of %d", code, attempt, attempts)
+                sleep(base_delay * 2 ** (attempt - 1))
+                continue
+            failed.extend(response.get("FailedEvaluations") or [])
+            break
     if failed:
         raise EvaluationDeliveryError(f"AWS Config rejected {len(failed)} evaluation(s): {failed[:5]}")
     return calls
@@ -396,8 +442,8 @@ def handler(
 
     rows = parse_credential_report(fetch_credential_report(iam, sleep=sleep))
     user_ids = list_user_ids(iam)
-    evaluations = evaluate_report(rows, user_ids, params, now, ordering_timestamp)
-    calls = send_evaluations(config, evaluations, result_token)
+    evaluations = evaluate_report(rows, user_ids, params, now, ordering_timestamp, account_id=event.get("accountId"))
+    calls = send_evaluations(config, evaluations, result_token, sleep=sleep)
     non_compliant = sum(1 for e in evaluations if e["ComplianceType"] == NON_COMPLIANT)
     LOG.info("sent %d evaluations (%d non-compliant) in %d call(s)", len(evaluations), non_compliant, calls)
     return {"evaluations": len(evaluations), "nonCompliant": non_compliant, "calls": calls}

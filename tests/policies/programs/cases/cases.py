@@ -361,6 +361,56 @@ ACCESS_CASES = {
 CASES.update(ACCESS_CASES)
 
 
+
+
+# --- tamper resistance (issue 12) ----------------------------------------------------------------------
+ERASURE = ["s3:BypassGovernanceRetention", "s3:PutBucketObjectLockConfiguration", "s3:PutLifecycleConfiguration",
+           "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutReplicationConfiguration", "s3:DeleteBucket"]
+
+
+def erasure_deny(name, actions=ERASURE, condition=None):
+    return {"Sid": "DenyErasure", "Effect": "Deny", "Principal": "*", "Action": list(actions),
+            "Resource": [f"arn:aws:s3:::{name}", f"arn:aws:s3:::{name}/*"],
+            "Condition": condition or {"ArnNotEquals": {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/break-glass"}}}
+
+
+def erasure_stack(deny=erasure_deny):
+    """An archive and its replica (both log stores), each with the given deny."""
+    trail("trail", "archive")
+    bucket("archive", policy=doc(tls_deny("archive"), deny("archive")))
+    bucket("replica", region=OTHER, policy=doc(tls_deny("replica"), deny("replica")))
+    aws.s3.BucketReplicationConfig(
+        "archive-replication", bucket="archive", region=HOME, role=f"arn:aws:iam::{ACCOUNT}:role/replication",
+        rules=[{"id": "all", "status": "Enabled", "filter": {"prefix": ""}, "delete_marker_replication": {"status": "Disabled"},
+                "destination": {"bucket": "arn:aws:s3:::replica"}}])
+
+
+def archive_selectors(names=("DeleteObject", "DeleteObjects", "PutObjectRetention", "PutObjectLegalHold")):
+    fields = [{"field": "eventCategory", "equals": ["Data"]}, {"field": "resources.type", "equals": ["AWS::S3::Object"]},
+              {"field": "resources.ARN", "starts_withs": ["arn:aws:s3:::archive/"]}]
+    if names:
+        fields.append({"field": "eventName", "equals": list(names)})
+    return [{"name": "Management events", "field_selectors": [{"field": "eventCategory", "equals": ["Management"]}]},
+            {"name": "Archive", "field_selectors": fields}]
+
+
+CASES.update({
+    "erasure-denied": lambda: erasure_stack(),
+    "erasure-wildcard-deny": lambda: erasure_stack(lambda n: erasure_deny(n, actions=["s3:Put*", "s3:Delete*", "s3:BypassGovernanceRetention"])),
+    "erasure-replica-forgets-bypass": lambda: erasure_stack(
+        lambda n: erasure_deny(n, actions=ERASURE[1:]) if n == "replica" else erasure_deny(n)),
+    "erasure-deny-only-over-http": lambda: erasure_stack(
+        lambda n: erasure_deny(n, condition={"Bool": {"aws:SecureTransport": "false"}})),
+    "erasure-not-denied": lambda: erasure_stack(lambda n: {"Sid": "Nothing", "Effect": "Deny", "Principal": "*",
+                                                             "Action": "s3:PutBucketAcl", "Resource": f"arn:aws:s3:::{n}"}),
+    "trail-archive-deletions": lambda: trail(advanced_event_selectors=archive_selectors()),
+    "trail-archive-every-object-event": lambda: trail(advanced_event_selectors=archive_selectors(names=())),
+    "trail-archive-basic-data-events": lambda: trail(event_selectors=[{"read_write_type": "All", "include_management_events": True,
+                                                                       "data_resources": [{"type": "AWS::S3::Object", "values": ["arn:aws:s3"]}]}]),
+    "trail-archive-no-data-events": lambda: trail(),
+})
+
+
 def build(case: str) -> None:
     from analytics_cases import ANALYTICS_CASES  # issue 16's cases, kept in their own file
 
