@@ -17,6 +17,7 @@ import pulumi
 import pulumi_aws as aws
 
 from aws_logging_baseline.components.detective_settings import protection_plans
+from aws_logging_baseline.components.log_archive import GUARDDUTY_PREFIX
 from aws_logging_baseline.components.options import child
 from aws_logging_baseline.components.settings import Settings
 
@@ -80,7 +81,12 @@ class GuardDuty(pulumi.ComponentResource):
                     region=region,
                     detector_id=detector.id,
                     destination_type="S3",
-                    destination_arn=args.export_bucket_arn,
+                    # The folder is part of the destination ARN ("arn:aws:s3:::bucket/folder/"); without it
+                    # GuardDuty writes at the bucket root, which the archive's statements (guardduty/*) refuse
+                    # (API reference, CreatePublishingDestination DestinationProperties).
+                    destination_arn=pulumi.Output.from_input(args.export_bucket_arn).apply(
+                        lambda arn: f"{arn}/{GUARDDUTY_PREFIX}/"
+                    ),
                     kms_key_arn=args.export_key_arn,
                     opts=child(self, args.export_depends_on),
                 )

@@ -71,7 +71,7 @@ def test_findings_are_exported_from_every_region_to_the_archive_under_the_archiv
     assert sorted(destinations) == sorted(REGIONS)
     for [d] in destinations.values():
         assert d.inputs["destinationType"] == "S3"
-        assert d.inputs["destinationArn"] == f"arn:aws:s3:::{ARCHIVE}"
+        assert d.inputs["destinationArn"] == f"arn:aws:s3:::{ARCHIVE}/guardduty/"  # the folder the bucket policy allows
         assert d.inputs["kmsKeyArn"] == key.outputs["arn"]
 
 
@@ -259,7 +259,7 @@ def test_security_exports_the_organizations_findings_to_the_log_archive():
     destinations = by_region(role_run("security"), DESTINATION)
     assert sorted(destinations) == ORG_REGIONS
     for [d] in destinations.values():
-        assert (d.inputs["destinationArn"], d.inputs["kmsKeyArn"]) == (f"arn:aws:s3:::{ARCHIVE_BUCKET}", ARCHIVE_KEY)
+        assert (d.inputs["destinationArn"], d.inputs["kmsKeyArn"]) == (f"arn:aws:s3:::{ARCHIVE_BUCKET}/guardduty/", ARCHIVE_KEY)
     # The log-archive account's bucket and key accept exactly the security account's detectors.
     result = role_run("log-archive")
     bucket = Policy("org archive", policy_of(only(result, "aws:s3/bucketPolicy:BucketPolicy", "archive-archive")))
