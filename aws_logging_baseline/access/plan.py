@@ -16,6 +16,8 @@ from .evaluator import Policy
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 SAMPLE_KEY = "AWSLogs/sample.json.gz"
+# GuardDuty generates detector ids; the organization's exporter is another account's detector (any id).
+SAMPLE_DETECTOR = "12abc34d567e8fa901bc2d34e56789f0"
 # The resource types the proofs read; a pack hands over every resource, and only these are worth converting.
 READ_TYPES = frozenset({
     "aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey", "aws:kms/keyPolicy:KeyPolicy",
@@ -28,6 +30,7 @@ READ_TYPES = frozenset({
     "aws:lambda/permission:Permission", "aws:cloudwatch/logGroup:LogGroup", "aws:cloudtrail/trail:Trail",
     "aws:cfg/deliveryChannel:DeliveryChannel", "aws:ec2/flowLog:FlowLog", "aws:cloudwatch/metricAlarm:MetricAlarm",
     "aws:cloudwatch/eventRule:EventRule", "aws:cloudwatch/eventTarget:EventTarget",
+    "aws:guardduty/detector:Detector", "aws:guardduty/publishingDestination:PublishingDestination",
 })
 # Of those, properties never read (large documents that cost time to convert).
 _SKIPPED_PROPS = frozenset({"eventPattern", "code", "environment", "tags", "tagsAll"})
@@ -295,14 +298,41 @@ def read_plan(resources: Iterable[PlanResource], outputs: Mapping[str, Any]) -> 
                 if replica_key in stores:
                     stores[replica_key].label = f"replica key ({region_of(replica_key)})"
             break
+    # Every server access log target (the archive's, and the replica's in the replica's region), found as a
+    # BucketLogging target: each is proven written by S3 server access logging for its source bucket.
+    access_logs = []
     for r in of("aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2"):
         target = _s(r.props.get("targetBucket"))
         arn = f"arn:{partition}:s3:::{target}"
         if target and arn in stores:
-            values["access_logs"] = {"arn": arn, "prefix": r.props.get("targetPrefix") or "",
-                                     "source_arn": f"arn:{partition}:s3:::{r.props.get('bucket')}"}
+            access_logs.append({"arn": arn, "prefix": r.props.get("targetPrefix") or "",
+                                "source_arn": f"arn:{partition}:s3:::{r.props.get('bucket')}", "region": stores[arn].region})
             stores[arn].label = f"access-log bucket {target}"
+    lists["access_log"] = access_logs
+    # The Athena query results bucket (analytics) is named by its stack output.
+    results = f"arn:{partition}:s3:::{outputs.get('athenaResultsBucket')}"
+    if _s(outputs.get("athenaResultsBucket")) and results in stores:
+        stores[results].label = f"query results bucket {outputs['athenaResultsBucket']}"
+
+    # --- GuardDuty's findings export into the archive: this account's detectors (standalone), or the security
+    # account's (the organization's delegated administrator), named by the log-archive stack's outputs.
+    if archive:
+        detectors = {r.props.get("id"): r for r in of("aws:guardduty/detector:Detector")}
+        for r in of("aws:guardduty/publishingDestination:PublishingDestination"):
+            detector = detectors.get(r.props.get("detectorId"))
+            destination = _s(r.props.get("destinationArn"))
+            if detector is None or _bucket_of(destination) != archive["name"]:
+                continue
+            detector_arn = detector.props.get("arn")
+            values["guardduty"] = {"account": account_of(detector_arn), "detector_arn": detector_arn,
+                                   "region": region_of(detector_arn),
+                                   "prefix": _prefix(destination.split(":::", 1)[-1].partition("/")[2])}
             break
+        exporter = _s(outputs.get("guardDutyExporterAccountId"))
+        if exporter and "guardDuty" in prefixes_of(outputs) and "guardduty" not in values:
+            region = _s(outputs.get("homeRegion")) or archive["region"]
+            values["guardduty"] = {"account": exporter, "region": region, "prefix": _prefix(prefixes_of(outputs)["guardDuty"]),
+                                   "detector_arn": f"arn:{partition}:guardduty:{region}:{exporter}:detector/{SAMPLE_DETECTOR}"}
 
     # --- writers: the trail, AWS Config, VPC Flow Logs (this account's, or the organization's)
     home_region = _s(outputs.get("homeRegion")) or (archive or {}).get("region")
@@ -321,7 +351,7 @@ def read_plan(resources: Iterable[PlanResource], outputs: Mapping[str, Any]) -> 
             stores[trail["key_arn"]].label = f"trail key ({region_of(trail['key_arn'])})"
         break
     values["home_region"] = home_region
-    prefixes = outputs.get("deliveryPrefixes") if isinstance(outputs.get("deliveryPrefixes"), Mapping) else {}
+    prefixes = prefixes_of(outputs)
     org_trail_arn = _s(outputs.get("orgTrailArn"))
     if org_id and org_trail_arn and archive:
         # The log-archive account: the organization's writers. The management account (the org trail's owner)
@@ -389,6 +419,11 @@ def read_plan(resources: Iterable[PlanResource], outputs: Mapping[str, Any]) -> 
         if store.kind == "key" and store.label.startswith("key "):
             store.label = f"log key ({store.region})"
     return Plan(account, partition, stores, values, lists)
+
+
+def prefixes_of(outputs: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The log-archive stack's output `deliveryPrefixes`: where the organization's writers deliver."""
+    return outputs.get("deliveryPrefixes") if isinstance(outputs.get("deliveryPrefixes"), Mapping) else {}
 
 
 def _alarm_and_rule_targets(of) -> set[str]:

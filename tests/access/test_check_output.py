@@ -28,9 +28,13 @@ def test_check_of_the_example_stack_shows_delivery_paths_and_exposure(capsys, tm
     decrypt = rows[("replication-decrypts-source", "kms:Decrypt")]
     assert decrypt["allowed"] and decrypt["source"].endswith("replication-config-for-kms-objects.html")
     assert "DecryptSourceObjects" in decrypt["reason"] and "EnableAccountRootAdministration" in decrypt["reason"]
-    assert {e["store"].split(" (")[0].split(" baseline-")[0]: e["refused"] for e in access["exposure"]} == {
-        "access-log bucket": True, "archive bucket": True, "replica bucket": True, "archive key": True,
-        "replica key": True, "alert topic": True}
+    assert [(e["store"].split(" (")[0].split(" baseline-")[0], e["refused"]) for e in access["exposure"]] == [
+        ("access-log bucket", True), ("access-log bucket", True), ("archive bucket", True), ("query results bucket", True),
+        ("replica bucket", True), ("archive key", True), ("replica key", True), ("alert topic", True)]
+    assert "GuardDuty (111111111111) -> archive bucket baseline-log-archive-111111111111-us-east-1  s3:PutObject  allowed" in text
+    for region in ("us-east-1", "us-west-2"):  # the archive's access logs, and the replica's in its own region
+        assert (f"S3 server access logging ({region}) -> access-log bucket baseline-access-logs-111111111111-{region}  "
+                "s3:PutObject  allowed") in text
 
 
 def test_a_denied_delivery_is_shown_with_its_reason_and_fails_check(capsys):

@@ -44,7 +44,8 @@ EXPECTED = {
         "flow-logs-key-encrypt", "replication-assumes-role", "replication-reads-source", "replication-decrypts-source",
         "replication-encrypts-replica", "replication-writes-replica", "access-logging-write", "alarm-publishes-alert",
         "alarm-uses-topic-key", "rule-publishes-alert", "rule-uses-topic-key", "forwarding-assumes-role",
-        "forwarding-puts-events", "config-invokes-rule-function",
+        "forwarding-puts-events", "config-invokes-rule-function", "guardduty-archive-location", "guardduty-archive-write",
+        "guardduty-key-encrypt",
     },
     "log-archive": {
         "org-trail-archive-acl-check", "org-trail-archive-write", "member-trail-archive-write", "org-trail-key-encrypt",
@@ -52,6 +53,10 @@ EXPECTED = {
         "flow-logs-archive-acl-check", "flow-logs-archive-write", "flow-logs-key-encrypt", "replication-assumes-role",
         "replication-reads-source", "replication-decrypts-source", "replication-encrypts-replica",
         "replication-writes-replica", "access-logging-write",
+        # the security account's GuardDuty exports the organization's findings here
+        "guardduty-archive-location", "guardduty-archive-write", "guardduty-key-encrypt",
+        # tamper events of the log stores are recorded here: its own alert topic and key, forwarding
+        "rule-publishes-alert", "rule-uses-topic-key", "forwarding-assumes-role", "forwarding-puts-events",
     },
     "management": {
         "cloudtrail-assumes-logs-role", "cloudtrail-writes-log-group", "logs-key-encrypt", "alarm-publishes-alert",
@@ -60,10 +65,16 @@ EXPECTED = {
     },
 }
 EXPECTED["security"] = EXPECTED["member"] = {"logs-key-encrypt", "rule-publishes-alert", "rule-uses-topic-key",
-                                             "forwarding-assumes-role", "forwarding-puts-events", "config-invokes-rule-function"}
+                                             "forwarding-assumes-role", "forwarding-puts-events", "config-invokes-rule-function",
+                                             # the alarm on the credentials-hygiene rule's Lambda errors
+                                             "alarm-publishes-alert", "alarm-uses-topic-key"}
+# Two access-log buckets: the archive's, and the replica's in the replica's region (S3 logs to a bucket of the
+# source's region); the Athena query results bucket of analytics.
 STORES = {
-    "example": ["access-log bucket", "archive bucket", "replica bucket", "archive key", "replica key", "alert topic"],
-    "log-archive": ["access-log bucket", "archive bucket", "replica bucket", "archive key", "replica key"],
+    "example": ["access-log bucket", "access-log bucket", "archive bucket", "query results bucket", "replica bucket",
+                "archive key", "replica key", "alert topic"],
+    "log-archive": ["access-log bucket", "access-log bucket", "archive bucket", "query results bucket", "replica bucket",
+                    "alert topic key", "archive key", "replica key", "alert topic"],
     "management": ["alert topic key", "alert topic"],
 }
 STORES["security"] = STORES["member"] = STORES["management"]

@@ -108,9 +108,12 @@ class LogArchiveAccount(pulumi.ComponentResource):
             "replicaBucketArn": self.archive.replication.rules[0].destination.bucket,
             "orgTrailArn": trail_arn,
             # where the organization's writers deliver (the access proofs read these)
-            "deliveryPrefixes": {"cloudtrail": TRAIL_PREFIX, "config": CONFIG_PREFIX, "flowLogs": FLOW_LOGS_PREFIX},
+            "deliveryPrefixes": {"cloudtrail": TRAIL_PREFIX, "config": CONFIG_PREFIX, "flowLogs": FLOW_LOGS_PREFIX,
+                                 **({"guardDuty": GUARDDUTY_PREFIX} if exporter else {})},
             "alertTopicArn": self.alert_topic.arn,
         }
+        if exporter:
+            self.outputs["guardDutyExporterAccountId"] = exporter  # whose detectors the archive's statements name
         if self.query_archive is not None:
             self.outputs.update(self.query_archive.outputs)
         if self.archive.replica_destination_policy is not None:
