@@ -43,8 +43,18 @@ def test_log_archive_key_serves_the_organization_and_no_account_wide_decrypt():
         "AllowOrganizationLogDeliveryToEncryptFlowLogs", "AllowGuardDutyToEncryptFindings",
     ]
     assert statement(key, "EnableAccountRootAdministration")["Principal"] == {"AWS": f"arn:aws:iam::{LOG_ARCHIVE}:root"}
+    # Every statement but the root's is a service principal confined by a confused-deputy condition: the
+    # organization's services by aws:SourceOrgID, GuardDuty's export by the security account's detectors
+    # (https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_exportfindings.html). No Principal "*": no
+    # account-wide decrypt.
     for stmt in key["Statement"][1:]:
-        assert conditions(stmt)["aws:SourceOrgID"] == ORG_ID and "Service" in stmt["Principal"]
+        assert set(stmt["Principal"]) == {"Service"}, stmt["Sid"]
+        if stmt["Sid"] == "AllowGuardDutyToEncryptFindings":
+            assert stmt["Action"] == "kms:GenerateDataKey"
+            assert conditions(stmt) == {"aws:SourceAccount": SECURITY,
+                                        "aws:SourceArn": f"arn:aws:guardduty:*:{SECURITY}:detector/*"}
+        else:
+            assert conditions(stmt)["aws:SourceOrgID"] == ORG_ID, stmt["Sid"]
     outputs = role_run("log-archive").stack_outputs
     assert outputs["archiveBucket"] == ARCHIVE_BUCKET and outputs["orgTrailArn"] == ORG_TRAIL_ARN
     assert not role_run("log-archive").of_type(TRAIL)
