@@ -45,8 +45,10 @@ def archive_bucket_name(s: Settings, account_id: str) -> str:
     return f"{s.name_prefix}-log-archive-{account_id}-{s.home_region}"
 
 
-def access_log_bucket_name(s: Settings, account_id: str) -> str:
-    return f"{s.name_prefix}-access-logs-{account_id}-{s.home_region}"
+def access_log_bucket_name(s: Settings, account_id: str, region: str | None = None) -> str:
+    """The server access log target of a bucket in `region` (the home region: the archive's); the analytics
+    table reads the same name."""
+    return f"{s.name_prefix}-access-logs-{account_id}-{region or s.home_region}"
 
 
 class LogArchive(pulumi.ComponentResource):
@@ -233,7 +235,7 @@ class LogArchive(pulumi.ComponentResource):
     ) -> SecureBucket:
         """A server access log target for one bucket, in that bucket's region. S3 writes server access logs with
         SSE-S3 only, and Object Lock on a log target is not supported."""
-        bucket_name = f"{s.name_prefix}-access-logs-{account}-{region}"
+        bucket_name = access_log_bucket_name(s, account, region)
         return SecureBucket(
             name,
             SecureBucketArgs(

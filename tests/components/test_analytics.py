@@ -73,7 +73,8 @@ def test_table_locations_are_the_writers_prefixes():
     trail = only(example(), "aws:cloudtrail/trail:Trail").inputs
     flow = example().of_type("aws:ec2/flowLog:FlowLog")[0].inputs
     channel = [c.inputs for c in example().of_type("aws:cfg/deliveryChannel:DeliveryChannel")][0]
-    logging = only(example(), "aws:s3/bucketLogging:BucketLogging").inputs
+    # the archive's access logs (the replica's go to a bucket in the replica's region, not queried here)
+    [logging] = [b.inputs for b in example().of_type("aws:s3/bucketLogging:BucketLogging") if b.inputs["bucket"] == ARCHIVE]
     t = tables()
     assert t["cloudtrail"]["storageDescriptor"]["location"] == (
         f"s3://{trail['s3BucketName']}/{trail['s3KeyPrefix']}/AWSLogs/{ACCOUNT}/CloudTrail/") == f"s3://{ARCHIVE}/{TRAIL_PREFIX}/AWSLogs/{ACCOUNT}/CloudTrail/"
