@@ -529,6 +529,12 @@ def _selector_kind(selector: dict) -> str:
     fields = {f.get("field"): f.get("equals") or [] for f in selector.get("fieldSelectors") or []}
     if "Management" in fields.get("eventCategory", []):
         return "Management"
+    if "eventName" in fields:
+        # Named API calls only, e.g. the archive's deletions and retention changes (archiveDataEvents), which the
+        # baseline never makes: lifecycle expirations are not CloudTrail events ("S3 Lifecycle actions are not
+        # captured by AWS CloudTrail object level logging",
+        # https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-and-other-bucket-config.html). Not priced.
+        return "Named API calls"
     return (fields.get("resources.type") or ["Data"])[0]
 
 

@@ -7,7 +7,7 @@ the monthly difference is the new total minus the current one. Nothing here is a
 
 from dataclasses import dataclass, replace
 
-from aws_logging_baseline.cost.pricing import Estimate, Plan, price_plan, with_inputs, without
+from aws_logging_baseline.cost.pricing import Estimate, Plan, _selector_kind, price_plan, with_inputs, without
 
 TRAIL = "aws:cloudtrail/trail:Trail"
 RECORDER = "aws:cfg/recorder:Recorder"
@@ -30,16 +30,14 @@ def _data_selector(kind: str) -> dict:
 
 
 def _has_selector(plan: Plan, kind: str) -> bool:
-    return any(
-        kind in (f.get("equals") or [])
-        for trail in plan.of_type(TRAIL) for s in trail.inputs.get("advancedEventSelectors") or [] for f in s.get("fieldSelectors") or []
-    )
+    """A selector recording every data event of `kind` (what trailS3DataEvents / trailLambdaDataEvents add); the
+    archive's named API calls (archiveDataEvents) are another switch."""
+    return any(_selector_kind(s) == kind for trail in plan.of_type(TRAIL) for s in trail.inputs.get("advancedEventSelectors") or [])
 
 
 def _toggle_selector(kind: str, on: bool):
     def change(inputs: dict) -> None:
-        selectors = [s for s in inputs.get("advancedEventSelectors") or []
-                     if not any(kind in (f.get("equals") or []) for f in s.get("fieldSelectors") or [])]
+        selectors = [s for s in inputs.get("advancedEventSelectors") or [] if _selector_kind(s) != kind]
         if on:
             selectors.append(_data_selector(kind))
         inputs["advancedEventSelectors"] = selectors
