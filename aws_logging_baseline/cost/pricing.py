@@ -53,7 +53,24 @@ RESOURCE_COSTS: dict[str, str] = {
     "aws:sns/topicSubscription:TopicSubscription": "sns.email_deliveries / sns.https_deliveries",
     "aws:inspector2/enabler:Enabler": "inspector.* per scanned resource",
     "aws:lambda/function:Function": "lambda.requests, lambda.compute",
-    "aws:athena/workGroup:WorkGroup": "athena.data_scanned",
+    "aws:athena/workgroup:Workgroup": "athena.data_scanned (queries run in the workgroup)",
+    "aws:athena/namedQuery:NamedQuery": "free: a saved query text; running it is priced as athena.data_scanned",
+    "aws:glue/catalogDatabase:CatalogDatabase": "free: the Glue Data Catalog stores the first million objects free",
+    "aws:glue/catalogTable:CatalogTable": "free: a few table definitions, within the Data Catalog's free million objects (partition projection makes no catalog requests)",
+    "aws:guardduty/detector:Detector": "guardduty.management_events_analyzed, guardduty.flow_and_dns_logs_analyzed",
+    "aws:guardduty/detectorFeature:DetectorFeature": "guardduty.s3_data_events_analyzed (S3_DATA_EVENTS enabled); the other plans bill the workloads they watch (EKS audit logs, RDS logins, Lambda network logs, EBS scans, runtime vCPUs), which no usage profile describes: not estimated",
+    "aws:guardduty/publishingDestination:PublishingDestination": "free: exporting findings has no GuardDuty charge; the files are a few KB in the archive (s3.*)",
+    "aws:guardduty/organizationAdminAccount:OrganizationAdminAccount": "free: account registration",
+    "aws:guardduty/organizationConfiguration:OrganizationConfiguration": "free: auto-enable setting; members' analysis is billed to each member account, not estimated in this stack",
+    "aws:guardduty/organizationConfigurationFeature:OrganizationConfigurationFeature": "free: auto-enable setting of a plan for members (billed to each member account)",
+    "aws:securityhub/account:Account": "securityhub.security_checks (per region)",
+    "aws:securityhub/standardsSubscription:StandardsSubscription": "free: its controls' checks are priced on the account (securityhub.security_checks)",
+    "aws:securityhub/findingAggregator:FindingAggregator": "free: cross-region aggregation has no charge",
+    "aws:securityhub/organizationAdminAccount:OrganizationAdminAccount": "free: account registration",
+    "aws:securityhub/organizationConfiguration:OrganizationConfiguration": "free: central configuration setting; members' checks are billed to each member account",
+    "aws:securityhub/configurationPolicy:ConfigurationPolicy": "free: central configuration policy (members' checks billed to them)",
+    "aws:securityhub/configurationPolicyAssociation:ConfigurationPolicyAssociation": "free: applies a configuration policy",
+    "aws:accessanalyzer/analyzer:Analyzer": "accessanalyzer.unused_access (unused-access analyzers only; external-access analyzers are free)",
     "aws:s3/bucket:Bucket": "free: a bucket costs what it stores; storage is priced where logs are delivered (s3.*)",
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": "free: sets the storage classes the s3.* lines use (transitions are priced per object)",
     "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": "free: sets the minimum retention the s3.* lines use",
@@ -459,6 +476,34 @@ class _Pricer:
         if any(r.type.startswith("aws:athena/") for r in self.plan.resources):
             self.add("Athena", self.plan.home_region, "athena.data_scanned", u.athena_tb_scanned, "TB scanned by queries over the archive", "aws:athena")
 
+    # GuardDuty, Security Hub CSPM, IAM Access Analyzer ------------------------------------------------------
+    def detective(self) -> None:
+        u, home = self.usage, self.plan.home_region
+        detectors = self.plan.of_type("aws:guardduty/detector:Detector")
+        if detectors:
+            # management_events counts every region together: priced once, in the home region
+            self.add("GuardDuty", home, "guardduty.management_events_analyzed", u.management_events,
+                     "CloudTrail management events analyzed (all regions)", "aws:guardduty/detector:Detector")
+            vpcs: dict[str, int] = defaultdict(int)
+            for flow_log in self.plan.of_type("aws:ec2/flowLog:FlowLog"):
+                vpcs[flow_log.region] += 1
+            for region in sorted({d.region for d in detectors} & set(vpcs)):
+                self.add("GuardDuty", region, "guardduty.flow_and_dns_logs_analyzed", vpcs[region] * u.flow_log_gb_per_vpc,
+                         f"VPC flow logs analyzed ({vpcs[region]} VPC{'s' if vpcs[region] > 1 else ''} × all traffic)",
+                         "aws:guardduty/detector:Detector")
+            if any(f.inputs.get("name") == "S3_DATA_EVENTS" and f.inputs.get("status") == "ENABLED"
+                   for f in self.plan.of_type("aws:guardduty/detectorFeature:DetectorFeature")):
+                self.add("GuardDuty", home, "guardduty.s3_data_events_analyzed", u.s3_data_events,
+                         "S3 data events analyzed (S3 Protection)", "aws:guardduty/detectorFeature:DetectorFeature")
+        for account in self.plan.of_type("aws:securityhub/account:Account"):
+            region = account.region or home
+            checks = u.security_hub_checks_home_region if region == home else u.security_hub_checks_other_region
+            self.add("Security Hub", region, "securityhub.security_checks", checks, "security checks", account.name)
+        for analyzer in self.plan.of_type("aws:accessanalyzer/analyzer:Analyzer"):
+            if str(analyzer.inputs.get("type", "")).endswith("_UNUSED_ACCESS"):
+                self.add("IAM Access Analyzer", analyzer.region or home, "accessanalyzer.unused_access", u.iam_roles_and_users,
+                         "IAM roles and users analyzed for unused access", analyzer.name)
+
     # S3: the archive ----------------------------------------------------------------------------------------
     def archive(self) -> None:
         policy, u = self.plan.archive, self.usage
@@ -551,6 +596,7 @@ def price_plan(plan: Plan, usage: Usage, prices: PriceTable) -> Estimate:
     pricer.events()
     pricer.inspector()
     pricer.functions()
+    pricer.detective()
     pricer.archive()
     pricer.apply_free_tier()
     lines = sorted(pricer.lines, key=lambda l: (-round(l.monthly, 6), l.service, l.region, l.item))

@@ -37,6 +37,7 @@ ROUND_USAGE = dict(
     flow_log_gb_per_vpc=10, flow_log_reject_fraction=0.1, flow_log_gzip_ratio=0.25,
     kms_requests=120_000, ec2_instances=4, ecr_images_pushed=10, ecr_rescans=0, lambda_functions=0,
     alert_notifications=100, access_log_gb=0.3, archive_age_days=360,
+    security_hub_checks_home_region=5_000, athena_tb_scanned=0.01,
 )
 
 
@@ -46,7 +47,10 @@ def test_one_region_stack_matches_the_hand_computation(one_region):
     rules = len(one_region.of_type("aws:cfg/rule:Rule"))
     alarms = len(one_region.of_type("aws:cloudwatch/metricAlarm:MetricAlarm"))
     keys = len(one_region.of_type("aws:kms/key:Key"))
-    assert (rules, alarms, keys) == (24, 15, 2)  # the plan's fixed quantities the computation uses
+    flow_logs = len(one_region.of_type("aws:ec2/flowLog:FlowLog"))
+    dashboards = len(one_region.of_type("aws:cloudwatch/dashboard:Dashboard"))
+    # the plan's fixed quantities the computation uses: 15 CIS alarms + the custom rule's Lambda-errors alarm
+    assert (rules, alarms, keys, flow_logs, dashboards) == (24, 16, 2, 1, 1)
     flow_log_files = 12 * 730  # one file per VPC every 5 minutes
     objects = 1_000 + flow_log_files  # CloudTrail files + flow-log files; Config's deliveries are not counted
     archive_gb = 1 * 0.25 + 0.55 + 10 * 0.1 * 0.25 * 0.8  # CloudTrail gzip + Config + flow logs as Parquet = 1.0 GB
@@ -68,18 +72,26 @@ def test_one_region_stack_matches_the_hand_computation(one_region):
         "replica Glacier IR": archive_gb * 275 / 30 * 0.004,
         "replica transitions": objects * 0.02 / 1000,
         "replica PUTs": objects * 0.005 / 1000,
-        "server access logs 0.3 GB × 365/30 × $0.023": 0.3 * 365 / 30 * 0.023,
-        "alarms (15 − 10 free) × $0.10": (15 - 10) * 0.10,
+        "server access logs of the archive 0.3 GB × 365/30 × $0.023": 0.3 * 365 / 30 * 0.023,
+        "server access logs of the replica (us-west-2) 0.3 GB × 365/30 × $0.023": 0.3 * 365 / 30 * 0.023,
+        "alarms (16 − 10 free) × $0.10": (16 - 10) * 0.10,
+        "posture dashboard: 1 of the 3 free dashboards": 0.0,
         "KMS keys 2 × $1.00": 2 * 1.00,
         "KMS requests (120,000 − 20,000 free) × $0.03/10,000": (120_000 - 20_000) * 0.03 / 10_000,
         "Inspector EC2 4 × $1.2528": 4 * 1.2528,
         "Inspector ECR 10 × $0.09": 10 * 0.09,
         "SNS 100 publishes and 100 e-mails: within the free tier": 0.0,
         "Lambda 1,000 invocations, 250 GB-s: within the free tier": 0.0,
+        "GuardDuty management events 1,048,576 × $4.00/1,000,000": 1_048_576 * 4.00 / 1_000_000,
+        "GuardDuty flow logs analyzed 1 VPC × 10 GB (all traffic) × $1.00": 1 * 10 * 1.00,
+        # S3 Protection (s3-data-events) is not among the default protection plans: no S3 data events analyzed
+        "Security Hub 5,000 checks × $0.0010 (first tier)": 5_000 * 0.0010,
+        "Athena 0.01 TB × $5.00": 0.01 * 5.00,
+        # external-access analyzers are free; the unused-access analyzer is off (accessAnalyzerUnusedAccessDays 0)
     }
     assert archive_gb == pytest.approx(1.0)
-    assert result.total == round(sum(expected.values()), 2) == 15.79
-    assert len([l for l in result.lines if l.service == "S3"]) == 10
+    assert result.total == round(sum(expected.values()), 2) == 35.22
+    assert len([l for l in result.lines if l.service == "S3"]) == 11
 
 
 @pytest.mark.parametrize("setting, override", [
@@ -126,8 +138,8 @@ def test_a_type_missing_from_the_mapping_is_reported_unpriced():
     from tests.cost.helpers import plan, resource, zero_usage
     from aws_logging_baseline.cost.pricing import price_plan
 
-    result = price_plan(plan(resource("aws:guardduty/detector:Detector", "us-east-1")), zero_usage(), PRICES)
-    assert result.unpriced_types == ["aws:guardduty/detector:Detector"]
+    result = price_plan(plan(resource("aws:macie2/account:Account", "us-east-1")), zero_usage(), PRICES)
+    assert result.unpriced_types == ["aws:macie2/account:Account"]
 
 
 def test_docs_cost_md_is_the_generators_output():
