@@ -70,6 +70,8 @@ RESOURCE_COSTS: dict[str, str] = {
     "aws:securityhub/organizationConfiguration:OrganizationConfiguration": "free: central configuration setting; members' checks are billed to each member account",
     "aws:securityhub/configurationPolicy:ConfigurationPolicy": "free: central configuration policy (members' checks billed to them)",
     "aws:securityhub/configurationPolicyAssociation:ConfigurationPolicyAssociation": "free: applies a configuration policy",
+    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": "firehose.ingestion (what its subscribed log groups ingest)",
+    "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter": "free: CloudWatch Logs charges nothing for a subscription; its destination is priced (firehose.ingestion)",
     "aws:accessanalyzer/analyzer:Analyzer": "accessanalyzer.unused_access (unused-access analyzers only; external-access analyzers are free)",
     "aws:s3/bucket:Bucket": "free: a bucket costs what it stores; storage is priced where logs are delivered (s3.*)",
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": "free: sets the storage classes the s3.* lines use (transitions are priced per object)",
@@ -504,6 +506,16 @@ class _Pricer:
                 self.add("IAM Access Analyzer", analyzer.region or home, "accessanalyzer.unused_access", u.iam_roles_and_users,
                          "IAM roles and users analyzed for unused access", analyzer.name)
 
+    # Firehose (logStreaming): every event a subscribed log group ingests passes through the stream --------------
+    def streaming(self) -> None:
+        groups = {g.inputs.get("name"): str(g.outputs.get("arn", "")) for g in self.plan.of_type("aws:cloudwatch/logGroup:LogGroup")}
+        ingested: dict[str, float] = defaultdict(float)
+        for subscription in self.plan.of_type("aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter"):
+            ingested[str(subscription.inputs.get("destinationArn", ""))] += self.log_group_ingest.get(groups.get(subscription.inputs.get("logGroup"), ""), 0.0)
+        for stream in self.plan.of_type("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"):
+            self.add("Firehose", stream.region, "firehose.ingestion", ingested.get(str(stream.outputs.get("arn", "")), 0.0),
+                     f"GB streamed through {stream.inputs.get('name', stream.name)}", stream.name)
+
     # S3: the archive ----------------------------------------------------------------------------------------
     def archive(self) -> None:
         policy, u = self.plan.archive, self.usage
@@ -597,6 +609,7 @@ def price_plan(plan: Plan, usage: Usage, prices: PriceTable) -> Estimate:
     pricer.inspector()
     pricer.functions()
     pricer.detective()
+    pricer.streaming()
     pricer.archive()
     pricer.apply_free_tier()
     lines = sorted(pricer.lines, key=lambda l: (-round(l.monthly, 6), l.service, l.region, l.item))

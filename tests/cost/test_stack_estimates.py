@@ -145,3 +145,16 @@ def test_a_type_missing_from_the_mapping_is_reported_unpriced():
 def test_docs_cost_md_is_the_generators_output():
     assert (REPO / "docs" / "cost.md").read_text() == docs.render(example()), (
         "docs/cost.md is stale: python -m aws_logging_baseline.cost.docs > docs/cost.md")
+
+
+def test_streaming_prices_the_trails_events_through_firehose():
+    """logStreaming: every CloudTrail event the trail's log group ingests passes through the stream:
+    500,000 events × 1,500 bytes = 0.6985 GiB × $0.029 (first tier) per month with the small profile."""
+    run = run_baseline(logStreaming=True, logStreamingOpensearchDomainArn="arn:aws:es:us-east-1:111111111111:domain/siem")
+    result = estimate(run, load_usage("small"), PRICES)
+    assert result.unpriced_types == []
+    [line] = [l for l in result.lines if l.price_key == "firehose.ingestion"]
+    gib = 500_000 * 1_500 / 1024**3
+    [ingested] = [l.quantity for l in result.lines if l.price_key == "logs.ingestion_standard"]
+    assert line.quantity == pytest.approx(gib) == pytest.approx(ingested)
+    assert line.monthly == pytest.approx(gib * 0.029)
