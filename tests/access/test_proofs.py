@@ -195,6 +195,7 @@ def test_without_the_delivery_prefixes_output_the_org_writes_are_not_guessed():
     resources, outputs = plan_of("log-archive")
     proofs = prove(resources, {k: v for k, v in outputs.items() if k != "deliveryPrefixes"})
     ids = {d.id for d in proofs.deliveries}
-    assert not ids & {"org-trail-archive-write", "member-trail-archive-write", "config-archive-write", "flow-logs-archive-write"}
+    assert not ids & {"org-trail-archive-write", "member-trail-archive-write", "config-archive-write", "flow-logs-archive-write",
+                      "guardduty-archive-write"}
     assert {"org-trail-archive-acl-check", "org-trail-key-encrypt", "replication-decrypts-source"} <= ids
     assert not proofs.denied
