@@ -27,6 +27,7 @@ from pulumi.runtime import proto
 from pulumi.runtime.proto import analyzer_pb2_grpc
 
 from aws_logging_baseline.offline.engine import STACK_TYPE, Registration, RunResult
+from aws_logging_baseline.offline import safe_yaml
 from aws_logging_baseline.offline.pack_process import OutputTail, forget_child, start_child
 from aws_logging_baseline.errors import UserError
 
@@ -92,14 +93,11 @@ def read_pack_project(pack_dir: Path) -> dict[str, Any]:
     project_file = pack_dir / "PulumiPolicy.yaml"
     if not project_file.is_file():
         raise UserError(f"--policy-pack {pack_dir}: no PulumiPolicy.yaml (not a policy pack directory)")
-    try:
-        project = yaml.safe_load(project_file.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise UserError(f"{project_file}: malformed YAML: {exc}") from exc
+    project = safe_yaml.load(project_file, "pack project file (PulumiPolicy.yaml)") or {}  # no aliases, bounded
     runtime = project.get("runtime") if isinstance(project, dict) else None
     runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
     if runtime_name != "python":
-        raise UserError(f"{project_file}: runtime is {runtime_name!r}; only Python packs can run here")
+        raise UserError(f"{project_file}: runtime is {_prefix(repr(runtime_name), 60)}; only Python packs can run here")
     if not isinstance(project.get("version"), (str, int, float)) or not str(project["version"]).strip():
         raise UserError(f"{project_file}: `version` is required")
     if not (pack_dir / "__main__.py").is_file():
@@ -358,10 +356,14 @@ def load_policy_config(path: str | Path) -> dict[str, Any]:
                         "save it as UTF-8 JSON") from None
     except OSError as exc:
         raise UserError(f"--policy-config {path}: cannot read it: {exc.strerror or exc}") from None
+    if len(text) > safe_yaml.MAX_BYTES:
+        raise UserError(f"--policy-config {path}: {len(text)} characters; limited to {safe_yaml.MAX_BYTES // 1024} KiB")
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UserError(f"--policy-config {path}: not JSON (line {exc.lineno}: {exc.msg})") from None
+    except (RecursionError, ValueError) as exc:  # nested thousands deep; an integer of thousands of digits
+        raise UserError(f"--policy-config {path}: cannot be read: {_prefix(str(exc), 120)}") from None
     if not isinstance(document, dict):
         raise UserError(f"--policy-config {path}: expected a JSON object of policy name -> level or settings")
     return document
