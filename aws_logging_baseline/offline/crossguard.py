@@ -7,6 +7,7 @@ once (outputs, parents, dependencies). `PolicyPack` does the same with an engine
 process is always stopped: on success, on errors, on Ctrl-C and on SIGTERM.
 """
 
+import difflib
 import json
 import os
 import queue
@@ -371,7 +372,7 @@ def load_policy_config(path: str | Path) -> dict[str, Any]:
 
 def _level(value: Any, where: str) -> int:
     if not isinstance(value, str) or value not in LEVELS:
-        raise UserError(f"{where}: enforcement level must be one of {', '.join(LEVELS)}, got {value!r}")
+        raise UserError(f"{where}: enforcement level must be one of {', '.join(LEVELS)}, got {_prefix(repr(value), 80)}")
     return LEVELS[value]
 
 
@@ -395,7 +396,9 @@ def reconcile_config(info: Any, user_config: dict[str, Any] | None, source: str)
             entry["enforcementLevel"] = level
     for name, value in user_config.items():
         if name not in result:
-            raise UserError(f"{source}: unknown policy {name!r} (the pack {info.name} has: {', '.join(sorted(result))})")
+            close = difflib.get_close_matches(str(name), list(result), n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"the pack {info.name} has {len(result)} policies"
+            raise UserError(f"{source}: unknown policy {_prefix(repr(name), 80)} ({hint})")
         if isinstance(value, str):
             result[name]["enforcementLevel"] = _level(value, f"{source}: {name}")
         elif isinstance(value, dict):
@@ -404,7 +407,7 @@ def reconcile_config(info: Any, user_config: dict[str, Any] | None, source: str)
                 result[name]["enforcementLevel"] = _level(value.pop("enforcementLevel"), f"{source}: {name}.enforcementLevel")
             result[name]["properties"].update(value)
         else:
-            raise UserError(f"{source}: {name}: expected an enforcement level or an object, got {value!r}")
+            raise UserError(f"{source}: {name}: expected an enforcement level or an object, got {_prefix(repr(value), 80)}")
     for name, entry in result.items():
         policy = policies[name]
         schema = {
@@ -419,7 +422,7 @@ def reconcile_config(info: Any, user_config: dict[str, Any] | None, source: str)
         if error is not None:
             path = ".".join(str(p) for p in error.absolute_path)
             where = f"{name}.{path}" if path else name
-            raise UserError(f"{source}: {where}: {error.message}")
+            raise UserError(f"{source}: {where}: {_prefix(error.message, 300)}")
     return {name: {"enforcementLevel": LEVEL_NAMES[e["enforcementLevel"]], "properties": e["properties"]}
             for name, e in result.items()}
 
