@@ -4,6 +4,7 @@ Data flow: AwsContext (credentials, clients) -> tasks (account-wide groups + one
 pool) -> findings -> report (text, JSON, SARIF).
 """
 
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -22,6 +23,7 @@ from aws_logging_baseline.audit.findings import GLOBAL, Finding, unknown
 from aws_logging_baseline.audit.regions import enabled_regions
 from aws_logging_baseline.audit.runner import Task, run_tasks
 from aws_logging_baseline.audit.session import AwsContext, ClientHook
+from aws_logging_baseline.errors import UserError
 
 DEFAULT_WORKERS = 16
 DEFAULT_DEADLINE = 300.0  # seconds for the whole audit; --deadline
@@ -109,10 +111,36 @@ def _unknown_all(controls: list[str], region: str, resource: str):
     return lambda why: [unknown(control, region, resource, why) for control in controls]
 
 
+def _within(deadline: float | None, what: str, call):
+    """`call()` on a daemon thread, waited for until the deadline: the credential check and the region listing
+    come before any finding exists, so a deadline passing there is an error (exit 2), not an empty report."""
+    if deadline is None:
+        return call()
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = call()
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, name="audit-setup", daemon=True)
+    worker.start()
+    while worker.is_alive() and time.monotonic() < deadline:
+        worker.join(timeout=min(0.2, max(0.0, deadline - time.monotonic())))  # short waits: Ctrl-C at once
+    if worker.is_alive():
+        raise UserError(f"--deadline: no answer while {what} before the deadline; nothing was audited")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
 def run_audit(options: AuditOptions) -> AuditReport:
     deadline = time.monotonic() + options.deadline if options.deadline is not None else None
-    ctx = AwsContext(options.profile, options.endpoint_url, options.hooks)
-    regions = options.regions or enabled_regions(ctx)
+    ctx = _within(deadline, "confirming the credentials (sts GetCallerIdentity)",
+                  lambda: AwsContext(options.profile, options.endpoint_url, options.hooks))
+    regions = options.regions or _within(deadline, "listing the enabled regions (ec2 DescribeRegions)",
+                                         lambda: enabled_regions(ctx))
     tasks = {"CloudTrail, archive bucket, keys, alarms": Task(lambda: _trail_group(ctx, options),
                                                               _unknown_all(TRAIL_GROUP_CONTROLS, GLOBAL, "account")),
              "IAM": Task(lambda: check_iam(ctx), _unknown_all(IAM_CONTROLS, GLOBAL, "account"))}

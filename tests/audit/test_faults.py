@@ -73,8 +73,9 @@ EXPECTED_UNKNOWN = {
 class FaultEndpoint:
     """An HTTP endpoint on 127.0.0.1 that forwards to moto, except the calls named in FAULTS."""
 
-    def __init__(self, moto_port: int):
+    def __init__(self, moto_port: int, faults: dict | None = None):
         self.moto_port = moto_port
+        self.faults = FAULTS if faults is None else faults
         self.stop = threading.Event()
         self.seen: list[tuple[str, str, str]] = []
         endpoint = self
@@ -93,7 +94,7 @@ class FaultEndpoint:
                 operation = target.rsplit(".", 1)[-1] if target else \
                     (parse_qs(body.decode("utf-8", "replace")).get("Action") or [""])[0]
                 endpoint.seen.append((service, region, operation))
-                fault = FAULTS.get((service, region, operation)) or FAULTS.get((service, None, operation))
+                fault = endpoint.faults.get((service, region, operation)) or endpoint.faults.get((service, None, operation))
                 if fault == SLOW:
                     endpoint.stop.wait(120)
                     return self._reply(*_json_error(500, "TooLate", "the test ended"))
@@ -275,3 +276,14 @@ def test_ctrl_c_stops_the_audit_within_two_seconds_and_writes_nothing(faulty, tm
     assert command.returncode == 130 and time.monotonic() - began < 2.0, err
     assert "Traceback" not in err and err.strip().splitlines()[-1] == "interrupted"
     assert list(tmp_path.iterdir()) == []  # no report, no temporary file
+
+
+def test_a_hanging_credential_check_ends_at_the_deadline_with_one_line(faulty):
+    hanging = FaultEndpoint(faulty.moto_port, {("sts", None, "GetCallerIdentity"): SLOW})
+    try:
+        began = time.monotonic()
+        with pytest.raises(UserError, match=r"^--deadline: no answer while confirming the credentials"):
+            run_audit(AuditOptions(regions=REGIONS, endpoint_url=hanging.url, deadline=2.0))
+        assert time.monotonic() - began < 3.5
+    finally:
+        hanging.close()
