@@ -19,7 +19,7 @@ DESCRIPTION = (
 
 
 BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
-KEY_ARN = re.compile(r"arn:aws(-[a-z]+)*:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:key/[A-Za-z0-9-]+")
+KEY_ARN = re.compile(r"arn:aws(-[a-z]+)*:kms:[a-z]{2}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:key/[A-Za-z0-9-]+")
 
 
 def register(subparsers) -> None:
@@ -34,7 +34,19 @@ def register(subparsers) -> None:
     parser.add_argument("--log-key", action="append", default=[], metavar="KEY_ARN",
                         help="also check rotation of this KMS key")
     parser.add_argument("--workers", type=int, default=16, help="regions audited at once (default 16)")
+    parser.add_argument("--deadline", type=_seconds, default=300.0, metavar="SECONDS",
+                        help="end the audit after SECONDS; checks still waiting on AWS are reported unknown (default 300)")
     parser.set_defaults(handler=handle)
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {value[:40]!r}") from None
+    if not 0 < seconds <= 86_400:
+        raise argparse.ArgumentTypeError(f"expected seconds between 0 and 86400, got {value[:40]!r}")
+    return seconds
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -55,7 +67,7 @@ def handle(args: argparse.Namespace) -> int:
     check_report_options(args)  # the --output path too, before the regions are audited
     options = AuditOptions(profile=args.profile, regions=parse_regions(args.regions),
                            endpoint_url=parse_endpoint_url(args.endpoint_url), archive_buckets=args.archive_bucket,
-                           log_keys=args.log_key, workers=args.workers,
+                           log_keys=args.log_key, workers=args.workers, deadline=args.deadline,
                            progress=sys.stderr.isatty() and sys.stdout.isatty())
     report = run_audit(options)
     if args.format == "text":
@@ -64,6 +76,9 @@ def handle(args: argparse.Namespace) -> int:
         document = to_json(report) if args.format == "json" else to_sarif(report)
         if args.output is not None:
             write_json_atomically(args.output, document, "--output")
+            counts = report.counts()  # a CI log shows the outcome and where the details are
+            print(f"account {report.account_id}, {len(report.regions)} region(s): {counts['pass']} pass, "
+                  f"{counts['fail']} fail, {counts['unknown']} unknown; {args.format} report written to {args.output}")
         else:
             sys.stdout.write(json.dumps(document, indent=2) + "\n")
     return EXIT_OK if all(f.status == "pass" for f in report.findings) else EXIT_FINDINGS

@@ -18,7 +18,8 @@ from aws_logging_baseline.access.plan import from_run
 from aws_logging_baseline.access.proofs import Proofs, delivery_lines, prove
 from aws_logging_baseline.cli import sarif
 from aws_logging_baseline.cli.main import add_report_options, check_report_options
-from aws_logging_baseline.offline.crossguard import CheckResult, PolicyPackProcess, load_policy_config, reconcile_config
+from aws_logging_baseline.offline.crossguard import (CALL_TIMEOUT, CheckResult, PolicyPackProcess, load_policy_config,
+                                                    reconcile_config)
 from aws_logging_baseline.offline.engine import Registration, RunResult
 from aws_logging_baseline.errors import EXIT_FINDINGS, EXIT_OK, UserError
 from aws_logging_baseline.cli.output_files import write_json_atomically
@@ -53,7 +54,7 @@ def run_check(args: argparse.Namespace, console: Console) -> tuple[RunResult, Ch
     overrides = check_program_options(args)
     source = f"--policy-config {args.policy_config}"
     user_config = load_policy_config(args.policy_config) if args.policy_config is not None else None
-    pack = PolicyPackProcess(args.policy_pack)  # checks PulumiPolicy.yaml before anything starts
+    pack = PolicyPackProcess(args.policy_pack, call_timeout=args.pack_timeout)  # checks PulumiPolicy.yaml first
     started = time.perf_counter()
     with pack:
         reconcile_config(pack.analyzer_info(), user_config, source)  # the same check pack.check makes, up front
@@ -332,9 +333,22 @@ def register(subparsers) -> None:
                         help="policy pack directory (default: the installed package's policies/)")
     parser.add_argument("--policy-config", metavar="FILE",
                         help="policy config JSON, as `pulumi preview --policy-pack-config`: {\"all\": level, \"<policy>\": level | {...}}")
+    parser.add_argument("--pack-timeout", type=_seconds, default=CALL_TIMEOUT, metavar="SECONDS",
+                        help=f"longest wait for one answer from the pack (one resource analyzed), then exit 2 naming "
+                             f"what it was analyzing (default: {CALL_TIMEOUT:g})")
     add_report_options(parser)
     parser.add_argument("--repo-root", type=Path, metavar="DIR",
                         help="SARIF paths are relative to DIR (default: the git work tree holding the program, "
                              "as code scanning resolves them)")
     cost_review.add_options(parser)
     parser.set_defaults(handler=handler)
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {value[:40]!r}") from None
+    if not 0 < seconds <= 86_400:
+        raise argparse.ArgumentTypeError(f"expected seconds between 0 and 86400, got {value[:40]!r}")
+    return seconds

@@ -170,7 +170,7 @@ def _bad(capsys, tmp_path, config):
 def test_unknown_policy_in_config(capsys, tmp_path, started):
     code, _, err = _bad(capsys, tmp_path, {"cloud-trail-encrypted": "mandatory"})
     assert code == 2
-    assert "unknown policy 'cloud-trail-encrypted' (the pack aws-logging-baseline has: " in err
+    assert "unknown policy 'cloud-trail-encrypted' (did you mean 'cloud-trail-encryption-enabled'?)" in err
     assert len(err.strip().splitlines()) == 1
 
 
