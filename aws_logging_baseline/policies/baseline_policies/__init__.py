@@ -1,6 +1,7 @@
 """The pack's policies, one module per concern; metadata comes from ../controls.yaml."""
 
 from . import alarms, aws_config, cloudtrail, flow_logs, iam, inspector, kms, logs, org_roles, s3, sns
+from . import iam_admin
 from .catalog import CONTROLS
 
 PACK_NAME = "aws-logging-baseline"
@@ -21,6 +22,7 @@ ALL_POLICIES = [
     *aws_config.POLICIES,
     *inspector.POLICIES,
     *org_roles.POLICIES,
+    *iam_admin.POLICIES,
 ]
 
 _names = [p.name for p in ALL_POLICIES]

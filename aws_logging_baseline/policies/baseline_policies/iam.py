@@ -1,6 +1,7 @@
 """IAM and resource policies: no "*" action, and service principals limited by source conditions."""
 
 from .catalog import resource_policy
+from .component_data import services_without_source_keys
 from .common import SOURCE_CONDITION_KEYS, as_list, condition_keys, policy_document, principals, setting, statements
 
 IDENTITY_POLICIES = {
@@ -61,7 +62,7 @@ def _service_conditions(args, report):
     key = SERVICE_DOCUMENTS.get(args.resource_type)
     if key is None:
         return
-    exempt = set(setting(args, "iam-service-principal-source-conditions", "exemptServices"))
+    exempt = set(setting(args, "iam-service-principal-source-conditions", "exemptServices")) | services_without_source_keys()
     for index, statement in enumerate(statements(policy_document(args.props.get(key)))):
         services = [s for s in principals(statement).get("Service", []) if s not in exempt]
         if statement.get("Effect") == "Allow" and services and not _limited(statement, args.resource_type):
