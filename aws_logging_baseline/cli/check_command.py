@@ -13,6 +13,7 @@ from rich.markup import escape
 
 from aws_logging_baseline.cli import sarif
 from aws_logging_baseline.cli.main import add_report_options, check_report_options
+from aws_logging_baseline.offline.account_facts import with_account_facts
 from aws_logging_baseline.offline.crossguard import CheckResult, PolicyPackProcess, load_policy_config, reconcile_config
 from aws_logging_baseline.offline.engine import Registration, RunResult
 from aws_logging_baseline.errors import EXIT_FINDINGS, EXIT_OK, UserError
@@ -53,7 +54,7 @@ def run_check(args: argparse.Namespace, console: Console) -> tuple[RunResult, Ch
         engine_started = time.perf_counter()
         run = _run_engine(args, console, overrides)
         engine_seconds = time.perf_counter() - engine_started
-        result = pack.check(run, user_config, source)
+        result = pack.check(run, with_account_facts(user_config, run.fixture, run.stack_outputs), source)
     timings = {
         "engine": engine_seconds,
         "packStart": result.start_seconds,

@@ -8,6 +8,7 @@ import pytest
 
 from aws_logging_baseline.offline.engine import RunResult, run_program
 from tests.policies.conftest import FIXTURE
+from tests.policies.test_policies import CONTROLS
 
 PROGRAM = Path(__file__).resolve().parent / "programs" / "judgment"
 ALARMS = "cis-metric-filters-and-alarms"
@@ -54,6 +55,36 @@ CASES = [
     ("s3-default-encryption-kms", "bucket-inline-arguments", False, "", None),
     ("s3-default-encryption-kms", "bucket-inline-without-encryption", True,
      "bucket inline has no aws.s3.BucketServerSideEncryptionConfiguration", None),
+    # What the stack claims, and where its logs go
+    ("org-role-backed-by-configuration", "bare-member-output", True, "claims organization role 'member' but its "
+     "configuration has no organization id (baseline:organizationId) and no archive reference", None),
+    ("multi-region-cloud-trail-enabled", "bare-member-output", True, "no logging multi-region trail", None),
+    ("cis-metric-filters-and-alarms", "bare-member-output", True, "no trail delivers to CloudWatch Logs", None),
+    ("org-role-backed-by-configuration", "member-backed", False, "", None),
+    ("multi-region-cloud-trail-enabled", "member-backed", False, "", None),
+    ("org-role-backed-by-configuration", "empty", False, "", None),
+    ("log-destination-declared-in-stack", "trail-to-undeclared-bucket", True, "trail delivers logs to bucket "
+     "someone-elses-bucket, which this stack does not declare: the pack cannot prove it is private", None),
+    ("log-destination-declared-in-stack", "archive-covered", False, "", None),
+    ("log-destination-declared-in-stack", "member-backed", False, "", None),
+    ("s3-replication-covers-log-prefixes", "archive-covered", False, "", None),
+    ("s3-replication-covers-log-prefixes", "replication-misses-prefix", True,
+     "trail writes to archive under AWSLogs/, but no enabled replication rule covers that prefix (rule prefixes: 'cloudtrail/')", None),
+    ("s3-replication-covers-log-prefixes", "replication-covers-trail-only", True,
+     "vpc-flow-log writes to archive under vpc/AWSLogs/", None),
+    ("s3-log-retention-minimums", "archive-covered", False, "", None),
+    ("s3-log-retention-minimums", "lock-one-day-expiry-30", True, "log bucket archive keeps objects under Object Lock for 1 day(s)", None),
+    ("s3-log-retention-minimums", "lock-one-day-expiry-30", True, "log bucket archive expires logs after 30 day(s)", None),
+    ("s3-log-retention-minimums", "lock-one-day-expiry-30", False, "",
+     {"s3-log-retention-minimums": {"minObjectLockDays": 1, "minExpirationDays": 30}}),
+    ("security-event-rules-enabled", "root-rule-enabled", False, "", None),
+    ("security-event-rules-enabled", "root-rule-disabled", True, "EventBridge rule root-activity is DISABLED", None),
+    ("baseline-covers-required-regions", "regions-narrowed", True, "not eu-west-1, which the organization requires",
+     {"baseline-covers-required-regions": {"requiredRegions": ["us-east-1", "eu-west-1"]}}),
+    ("baseline-covers-required-regions", "regions-narrowed", False, "",
+     {"baseline-covers-required-regions": {"requiredRegions": ["us-east-1"]}}),
+    ("vpc-flow-logs-enabled", "one-vpc-covered", True, "VPC vpc-0a1b2c3d4e5f60002 has no flow log",
+     {"vpc-flow-logs-enabled": {"requiredVpcIds": ["vpc-0a1b2c3d4e5f60001", "vpc-0a1b2c3d4e5f60002"]}}),
 ]
 
 
@@ -76,6 +107,7 @@ def test_judgment(pack, policy, case, violates, fragment, config):
         assert found == [], [v.message for v in found]
         return
     assert any(fragment in v.message for v in found), [v.message for v in found]
+    assert {v.enforcement for v in found} == {CONTROLS[policy]["enforcement"]}  # e.g. an outside destination: advisory
     assert all(v.urn.startswith("urn:pulumi:test::policy-judgment::") for v in found)
 
 

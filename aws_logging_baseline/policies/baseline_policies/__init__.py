@@ -1,7 +1,7 @@
 """The pack's policies, one module per concern; metadata comes from ../controls.yaml."""
 
 from . import alarms, aws_config, cloudtrail, flow_logs, iam, inspector, kms, logs, org_roles, s3, sns
-from . import iam_admin
+from . import iam_admin, stack_context
 from .catalog import CONTROLS
 
 PACK_NAME = "aws-logging-baseline"
@@ -23,6 +23,7 @@ ALL_POLICIES = [
     *inspector.POLICIES,
     *org_roles.POLICIES,
     *iam_admin.POLICIES,
+    *stack_context.POLICIES,
 ]
 
 _names = [p.name for p in ALL_POLICIES]

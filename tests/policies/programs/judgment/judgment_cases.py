@@ -130,6 +130,48 @@ def inline_bucket(versioning=True, encryption=True, policy=True):
                                    rule={"object_ownership": "BucketOwnerEnforced"})
 
 
+def archive(*, trail_prefix="", replication_prefix="", lock_days=365, expiration_days=None, flow_log_path=None):
+    """A trail (and optionally a flow log) writing into an archive declared here, replicated, locked, expiring."""
+    trail(s3_key_prefix=trail_prefix or None)
+    aws.s3.Bucket("archive", bucket="archive", region=HOME, object_lock_enabled=True)
+    aws.s3.BucketReplicationConfig(
+        "archive-replication", bucket="archive", region=HOME, role=f"arn:aws:iam::{ACCOUNT}:role/replication",
+        rules=[{"id": "logs", "status": "Enabled", "filter": {"prefix": replication_prefix},
+                "delete_marker_replication": {"status": "Disabled"}, "destination": {"bucket": "arn:aws:s3:::replica"}}])
+    aws.s3.BucketObjectLockConfiguration("archive-lock", bucket="archive", region=HOME,
+                                         rule={"default_retention": {"mode": "GOVERNANCE", "days": lock_days}})
+    if expiration_days:
+        aws.s3.BucketLifecycleConfiguration("archive-lifecycle", bucket="archive", region=HOME, rules=[
+            {"id": "log-retention", "status": "Enabled", "filter": {"prefix": ""}, "expiration": {"days": expiration_days}}])
+    if flow_log_path is not None:
+        vpc = aws.ec2.Vpc("vpc", region=HOME, cidr_block="10.0.0.0/16")
+        aws.ec2.FlowLog("vpc-flow-log", region=HOME, vpc_id=vpc.id, traffic_type="REJECT", log_destination_type="s3",
+                        log_destination=f"arn:aws:s3:::archive/{flow_log_path}")
+
+
+def root_activity_rule(state="ENABLED"):
+    topic = aws.sns.Topic("alerts", region=HOME, kms_master_key_id=KEY_ARN)
+    rule = aws.cloudwatch.EventRule("root-activity", name="root-activity", region=HOME, state=state, event_pattern=json.dumps(
+        {"detail-type": ["AWS Console Sign In via CloudTrail"], "detail": {"userIdentity": {"type": ["Root"]}}}))
+    aws.cloudwatch.EventTarget("root-activity-alert", region=HOME, rule=rule.name, arn=topic.arn)
+
+
+def one_vpc_covered():
+    """The account has two VPCs in us-east-1 (fixture); flowLogVpcIds names only one of them."""
+    aws.ec2.FlowLog("flow-log", region=HOME, vpc_id="vpc-0a1b2c3d4e5f60001", traffic_type="REJECT",
+                    log_destination_type="s3", log_destination="arn:aws:s3:::archive/vpc")
+    pulumi.export("vpcIds", {HOME: ["vpc-0a1b2c3d4e5f60001"]})
+
+
+def member_backed():
+    """A member stack as the organization roles export it: organization id and archive, delivering flow logs there."""
+    archive = "acme-log-archive-222222222222-us-east-1"
+    for key, value in {"role": "member", "organizationId": "o-a1b2c3d4e5", "archiveBucket": archive}.items():
+        pulumi.export(key, value)
+    aws.ec2.FlowLog("flow-log", region=HOME, vpc_id="vpc-0a1b2c3d4e5f60001", traffic_type="REJECT",
+                    log_destination_type="s3", log_destination=f"arn:aws:s3:::{archive}/vpc-flow-logs")
+
+
 CASES = {
     "empty": lambda: None,
     # CIS alarms judged as a whole
@@ -159,6 +201,18 @@ CASES = {
     "lambda-role-without-condition": lambda: role_with(condition=False),
     "bucket-inline-arguments": inline_bucket,
     "bucket-inline-without-encryption": lambda: inline_bucket(encryption=False),
+    # What the stack claims, and where its logs go
+    "bare-member-output": lambda: pulumi.export("role", "member"),
+    "member-backed": member_backed,
+    "archive-covered": lambda: archive(trail_prefix="org", flow_log_path="vpc-flow-logs"),
+    "replication-misses-prefix": lambda: archive(replication_prefix="cloudtrail/"),
+    "replication-covers-trail-only": lambda: archive(trail_prefix="org", replication_prefix="org/", flow_log_path="vpc"),
+    "lock-one-day-expiry-30": lambda: archive(lock_days=1, expiration_days=30),
+    "trail-to-undeclared-bucket": lambda: trail(s3_bucket_name="someone-elses-bucket"),
+    "root-rule-enabled": root_activity_rule,
+    "root-rule-disabled": lambda: root_activity_rule("DISABLED"),
+    "regions-narrowed": lambda: pulumi.export("regions", [HOME]),
+    "one-vpc-covered": one_vpc_covered,
 }
 
 
