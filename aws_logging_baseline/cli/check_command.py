@@ -11,7 +11,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-from aws_logging_baseline.cli import sarif
+from aws_logging_baseline.cli import check_exceptions, sarif
 from aws_logging_baseline.cli.main import add_report_options, check_report_options
 from aws_logging_baseline.offline.account_facts import with_account_facts
 from aws_logging_baseline.offline.crossguard import CheckResult, PolicyPackProcess, load_policy_config, reconcile_config
@@ -47,6 +47,7 @@ def run_check(args: argparse.Namespace, console: Console) -> tuple[RunResult, Ch
     overrides = check_program_options(args)
     source = f"--policy-config {args.policy_config}"
     user_config = load_policy_config(args.policy_config) if args.policy_config is not None else None
+    exception_entries = check_exceptions.collect(args, user_config, source)  # governed exceptions, read up front
     pack = PolicyPackProcess(args.policy_pack)  # checks PulumiPolicy.yaml before anything starts
     started = time.perf_counter()
     with pack:
@@ -55,6 +56,7 @@ def run_check(args: argparse.Namespace, console: Console) -> tuple[RunResult, Ch
         run = _run_engine(args, console, overrides)
         engine_seconds = time.perf_counter() - engine_started
         result = pack.check(run, with_account_facts(user_config, run.fixture, run.stack_outputs), source)
+    result = check_exceptions.apply(result, exception_entries)
     timings = {
         "engine": engine_seconds,
         "packStart": result.start_seconds,
@@ -102,6 +104,7 @@ def print_text(result: CheckResult, console: Console) -> None:
             console.print(f"          {escape(violation.message)}")
         if name in meta and meta[name].remediation:
             console.print(f"        remediation: {escape(meta[name].remediation)}", style="cyan")
+    check_exceptions.print_excepted(result, console)
 
 
 def summary(result: CheckResult) -> dict[str, int]:
@@ -109,6 +112,7 @@ def summary(result: CheckResult) -> dict[str, int]:
         "policies": len(result.policies),
         "mandatory": len(result.mandatory),
         "advisory": len([v for v in result.violations if v.enforcement == "advisory"]),
+        "excepted": len(getattr(result, "excepted", [])),
     }
 
 
@@ -130,6 +134,7 @@ def json_document(run: RunResult, result: CheckResult, timings: dict[str, float]
             for p in result.policies
         ],
         "timings": {k: round(v, 3) for k, v in timings.items()},
+        **check_exceptions.json_section(result),
     }
 
 
@@ -176,6 +181,12 @@ def sarif_document(run: RunResult, result: CheckResult) -> dict[str, Any]:
             start_line=start_line,
             properties={"enforcementLevel": v.enforcement, "severity": v.severity},
         ))
+
+    def location(v):
+        artifact_uri, start_line = source_location(run, by_urn.get(v.urn) if v.urn else None)
+        return artifact_uri, start_line, v.urn or run.stack_urn or None
+
+    results += check_exceptions.sarif_results(result, location)
     return sarif.build_sarif(result.pack_name, result.pack_version, INFORMATION_URI, rules, results)
 
 
@@ -198,7 +209,8 @@ def handler(args: argparse.Namespace) -> int:
         console.print(f"export written to {args.json}")
     counts = summary(result)
     console.print(
-        f"\n{counts['mandatory']} mandatory and {counts['advisory']} advisory violation(s) from {counts['policies']} policies; "
+        f"\n{counts['mandatory']} mandatory and {counts['advisory']} advisory violation(s) from {counts['policies']} policies"
+        f"{'; ' + str(counts['excepted']) + ' excepted' if counts['excepted'] else ''}; "
         f"engine {timings['engine']:.2f}s, pack start {timings['packStart']:.2f}s, policies {timings['policies']:.2f}s"
     )
     return EXIT_FINDINGS if result.mandatory else EXIT_OK
@@ -216,4 +228,5 @@ def register(subparsers) -> None:
     parser.add_argument("--policy-config", metavar="FILE",
                         help="policy config JSON, as `pulumi preview --policy-pack-config`: {\"all\": level, \"<policy>\": level | {...}}")
     add_report_options(parser)
+    check_exceptions.add_option(parser)
     parser.set_defaults(handler=handler)

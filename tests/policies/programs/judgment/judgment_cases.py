@@ -193,6 +193,7 @@ CASES = {
         {"Effect": "Allow", "Action": "*", "Resource": "*"})}]),
     "role-pass-any-role": lambda: inline_grant("iam:PassRole"),
     "role-put-any-policy": lambda: inline_grant("iam:Put*Policy"),
+    "monitored-with-pass-any-role": lambda: (cis_alarms(), inline_grant("iam:PassRole")),  # one mandatory violation
     "role-pass-named-role": lambda: inline_grant("iam:PassRole", resource=f"arn:aws:iam::{ACCOUNT}:role/flow-logs"),
     # Secure, ordinary resources that must pass
     "data-events-trail": data_events_trail,
