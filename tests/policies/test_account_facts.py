@@ -44,3 +44,23 @@ def test_the_users_policy_config_wins_over_the_fixture(tmp_path):
 @pytest.mark.parametrize("outputs", [{}, {"unrelated": 1}])
 def test_stacks_that_claim_no_regional_coverage_are_not_judged_against_the_account(outputs):
     assert with_account_facts({"all": "advisory"}, load_fixture(FIXTURE), outputs) == {"all": "advisory"}
+
+
+def test_the_example_stack_narrowed_below_the_organization_and_the_account_fails(tmp_path):
+    """The real program: baseline:regions cut to two regions while the organization requires eu-west-1, and
+    flowLogVpcIds naming one of the two us-east-1 VPCs of the account."""
+    config = tmp_path / "policy.json"
+    config.write_text(json.dumps({"baseline-covers-required-regions": {"requiredRegions": ["us-east-1", "us-west-2", "eu-west-1"]}}))
+    output = tmp_path / "verdict.json"
+    code = main(["check", "--stack", "example", "--no-tree", "--format", "json", "--output", str(output),
+                 "--policy-config", str(config), "-c", "baseline:regions=[us-east-1, us-west-2]",
+                 "-c", "baseline:flowLogVpcIds=[us-east-1:vpc-0a1b2c3d4e5f60001]"])
+    verdict = json.loads(output.read_text())
+    messages = {}
+    for violation in verdict["violations"]:
+        messages.setdefault(violation["policy"], []).append(violation["message"])
+    assert code == 1
+    [regions] = messages["baseline-covers-required-regions"]
+    assert "but not eu-west-1, which the organization requires" in regions
+    missing = sorted(m.split()[1] for m in messages["vpc-flow-logs-enabled"])
+    assert missing == ["vpc-0a1b2c3d4e5f60002", "vpc-0a1b2c3d4e5f60005", "vpc-0a1b2c3d4e5f60006"]  # us-east-1, us-west-2

@@ -26,6 +26,7 @@ CASES = [
     (ALARMS, "alarm-threshold-100", True, "alarm alarm-root-account-usage: threshold is 100", None),
     (ALARMS, "alarm-other-operator", True, "comparisonOperator is 'LessThanThreshold' (expected 'GreaterThanOrEqualToThreshold')", None),
     (ALARMS, "alarm-other-period", True, "period is 86400", None),
+    (ALARMS, "alarm-other-namespace", True, "4.3 (Usage of the root user): no alarm on metric CISBenchmark/RootAccountUsage", None),
     (ALARMS, "alarm-foreign-action", True, "its alarm actions arn:aws:sns:us-east-1:999999999999:elsewhere are not an SNS topic "
      "of this stack", None),
     (ADMIN, "role-least-privilege", False, "", None),
@@ -65,6 +66,8 @@ CASES = [
     ("org-role-backed-by-configuration", "empty", False, "", None),
     ("log-destination-declared-in-stack", "trail-to-undeclared-bucket", True, "trail delivers logs to bucket "
      "someone-elses-bucket, which this stack does not declare: the pack cannot prove it is private", None),
+    ("log-destination-declared-in-stack", "flow-log-to-undeclared-bucket", True,
+     "flow-log delivers logs to bucket shared-network-logs, which this stack does not declare", None),
     ("log-destination-declared-in-stack", "archive-covered", False, "", None),
     ("log-destination-declared-in-stack", "member-backed", False, "", None),
     ("s3-replication-covers-log-prefixes", "archive-covered", False, "", None),

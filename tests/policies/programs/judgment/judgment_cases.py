@@ -55,14 +55,13 @@ def cis_alarms(patterns=None, value="1", action=None, **alarm_changes):
         aws.cloudwatch.LogMetricFilter(
             f"filter-{entry['id']}", region=HOME, log_group_name="/trail", pattern=pattern,
             metric_transformation={"name": entry["metric"], "namespace": "CISBenchmark", "value": value if changed else "1"})
-        params = dict(statistic="Sum", period=300, evaluation_periods=1, threshold=1,
+        params = dict(statistic="Sum", period=300, evaluation_periods=1, threshold=1, namespace="CISBenchmark",
                       comparison_operator="GreaterThanOrEqualToThreshold", alarm_actions=[topic.arn])
         if changed:
             params.update(alarm_changes)
             if action is not None:
                 params["alarm_actions"] = [action]
-        aws.cloudwatch.MetricAlarm(f"alarm-{entry['id']}", region=HOME, metric_name=entry["metric"],
-                                   namespace="CISBenchmark", **params)
+        aws.cloudwatch.MetricAlarm(f"alarm-{entry['id']}", region=HOME, metric_name=entry["metric"], **params)
 
 
 def role_with(name="worker", service="lambda.amazonaws.com", condition=True, **role_args):
@@ -183,6 +182,7 @@ CASES = {
     "alarm-threshold-100": lambda: cis_alarms(threshold=100),
     "alarm-other-operator": lambda: cis_alarms(comparison_operator="LessThanThreshold"),
     "alarm-other-period": lambda: cis_alarms(period=86400),
+    "alarm-other-namespace": lambda: cis_alarms(namespace="Custom"),
     "alarm-foreign-action": lambda: cis_alarms(action=f"arn:aws:sns:{HOME}:999999999999:elsewhere"),
     # IAM grants
     "role-least-privilege": lambda: inline_grant("logs:PutLogEvents", resource=f"arn:aws:logs:{HOME}:{ACCOUNT}:log-group:/app:*"),
@@ -210,6 +210,9 @@ CASES = {
     "replication-covers-trail-only": lambda: archive(trail_prefix="org", replication_prefix="org/", flow_log_path="vpc"),
     "lock-one-day-expiry-30": lambda: archive(lock_days=1, expiration_days=30),
     "trail-to-undeclared-bucket": lambda: trail(s3_bucket_name="someone-elses-bucket"),
+    "flow-log-to-undeclared-bucket": lambda: aws.ec2.FlowLog(
+        "flow-log", region=HOME, vpc_id="vpc-0a1b2c3d4e5f60001", traffic_type="REJECT", log_destination_type="s3",
+        log_destination="arn:aws:s3:::shared-network-logs/vpc"),
     "root-rule-enabled": root_activity_rule,
     "root-rule-disabled": lambda: root_activity_rule("DISABLED"),
     "regions-narrowed": lambda: pulumi.export("regions", [HOME]),
