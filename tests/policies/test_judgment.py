@@ -27,6 +27,8 @@ CASES = [
     (ALARMS, "alarm-other-operator", True, "comparisonOperator is 'LessThanThreshold' (expected 'GreaterThanOrEqualToThreshold')", None),
     (ALARMS, "alarm-other-period", True, "period is 86400", None),
     (ALARMS, "alarm-other-namespace", True, "4.3 (Usage of the root user): no alarm on metric CISBenchmark/RootAccountUsage", None),
+    (ALARMS, "alarm-to-another-topic-of-the-stack", True, "its alarm actions arn:aws:sns:us-east-1:111111111111:builds",
+     None),  # the stack exports alertTopicArn: that topic, not any topic
     (ALARMS, "alarm-foreign-action", True, "its alarm actions arn:aws:sns:us-east-1:999999999999:elsewhere are not an SNS topic "
      "of this stack", None),
     (ADMIN, "role-least-privilege", False, "", None),

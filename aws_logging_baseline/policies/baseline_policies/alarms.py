@@ -38,6 +38,9 @@ def _filters_and_alarms(args, report_violation):
     filters = [f for f in view.of(METRIC_FILTER) if f.props.get("logGroupName") in groups]
     alarms = view.of(METRIC_ALARM)
     topic_arns = {t.props["arn"] for t in view.of(TOPIC) if isinstance(t.props.get("arn"), str)}
+    alert_topic = view.outputs.get("alertTopicArn")
+    if isinstance(alert_topic, str) and alert_topic in topic_arns:  # the stack names its alert topic: that one
+        topic_arns = {alert_topic}
     problems = []
     for control_id in setting(args, "cis-metric-filters-and-alarms", "requiredAlarms"):
         problem = control_problem(control_id, filters, alarms, topic_arns)

@@ -94,7 +94,7 @@ class _Parser:
         kind, text = self.take()
         if text == "(":
             node = self.expression()
-            if self.take()[1] != ")":
+            if self.peek() is None or self.take()[1] != ")":
                 raise PatternError("a parenthesis is not closed")
             return node
         if kind != "word" or not _SELECTOR.fullmatch(text):

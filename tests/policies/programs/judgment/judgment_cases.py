@@ -41,12 +41,14 @@ def trail(name="trail", **changes):
     return aws.cloudtrail.Trail(name, **args)
 
 
-def cis_alarms(patterns=None, value="1", action=None, **alarm_changes):
+def cis_alarms(patterns=None, value="1", action=None, export_alert_topic=False, **alarm_changes):
     """The 15 CIS filters and alarms on the trail's group, notifying the stack's topic; `patterns` replaces the
     reference pattern of the given CIS ids, the other arguments change the filter of 4.3 or its alarm."""
     trail()
     topic = aws.sns.Topic("alerts", region=HOME, kms_master_key_id=KEY_ARN)
     aws.sns.TopicSubscription("alerts-email", region=HOME, topic=topic.arn, protocol="email", endpoint="sec@example.com")
+    if export_alert_topic:
+        pulumi.export("alertTopicArn", topic.arn)
     catalog = yaml.safe_load(CATALOG.read_text(encoding="utf-8"))
     for entry in catalog["alarms"]:
         control = entry["cis"]["1.4.0"]
@@ -183,6 +185,8 @@ CASES = {
     "alarm-other-operator": lambda: cis_alarms(comparison_operator="LessThanThreshold"),
     "alarm-other-period": lambda: cis_alarms(period=86400),
     "alarm-other-namespace": lambda: cis_alarms(namespace="Custom"),
+    "alarm-to-another-topic-of-the-stack": lambda: cis_alarms(
+        export_alert_topic=True, action=aws.sns.Topic("builds", region=HOME, kms_master_key_id=KEY_ARN).arn),
     "alarm-foreign-action": lambda: cis_alarms(action=f"arn:aws:sns:{HOME}:999999999999:elsewhere"),
     # IAM grants
     "role-least-privilege": lambda: inline_grant("logs:PutLogEvents", resource=f"arn:aws:logs:{HOME}:{ACCOUNT}:log-group:/app:*"),
