@@ -1,8 +1,10 @@
-"""The policy pack's entry point: only the PolicyPack call (it starts the analyzer server and blocks)."""
+"""The policy pack's entry point: the PolicyPack call (it starts the analyzer server and blocks)."""
 
 from pulumi_policy import EnforcementLevel, PolicyPack
 
-from baseline_policies import ALL_POLICIES, PACK_DESCRIPTION, PACK_NAME
+from baseline_policies import ALL_POLICIES, PACK_DESCRIPTION, PACK_NAME, sdk_memo
+
+sdk_memo.install()  # each resource's properties deserialized once per request, not once per policy
 
 PolicyPack(
     name=PACK_NAME,
