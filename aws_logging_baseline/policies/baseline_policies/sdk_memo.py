@@ -1,11 +1,12 @@
-"""Deserialize each resource's properties once per request, not once per policy.
+"""Convert each resource's properties once per request, not once per policy.
 
-pulumi-policy's analyzer (pulumi_policy/policy.py, 1.21) turns a resource's protobuf properties into a dict for
-every policy: `Analyze` once per resource policy, `AnalyzeStack` for every resource once per stack policy. With
-~560 resources and ~45 policies that conversion is most of the pack's time. The policies only read what they
-are given, so the same dict can serve them all: this wraps the two conversion functions the analyzer calls with
-a memo keyed by the object converted (kept alive by the memo, so an id is never reused while it is cached).
-Results are exactly the SDK's own; only the repeated work goes.
+pulumi-policy's analyzer (pulumi_policy/policy.py, 1.21) turns a resource's protobuf properties into a dict, and
+wraps that dict in its read-only unknown-value-checking proxy, for every policy: `Analyze` once per resource
+policy, `AnalyzeStack` for every resource once per stack policy. With ~560 resources and ~45 policies that is
+most of the pack's time. The policies only read what they are given, so the same proxy can serve them all: this
+wraps the three conversion functions the analyzer calls with a memo keyed by the object converted (kept alive by
+the memo, so an id is never reused while it is cached). Results are exactly the SDK's own; only the repeated work
+goes.
 """
 
 import threading
@@ -55,6 +56,7 @@ def install() -> None:
         return
     if isinstance(getattr(policy, "json_format", None), _JsonFormat):
         return
-    if hasattr(policy, "json_format") and hasattr(policy, "deserialize_properties"):
+    if all(hasattr(policy, name) for name in ("json_format", "deserialize_properties", "unknown_checking_proxy")):
         policy.json_format = _JsonFormat()
         policy.deserialize_properties = _Memo(policy.deserialize_properties)
+        policy.unknown_checking_proxy = _Memo(policy.unknown_checking_proxy)
