@@ -4,9 +4,9 @@ pulumi-policy's analyzer (pulumi_policy/policy.py, 1.21) turns a resource's prot
 wraps that dict in its read-only unknown-value-checking proxy, for every policy: `Analyze` once per resource
 policy, `AnalyzeStack` for every resource once per stack policy. With ~560 resources and ~45 policies that is
 most of the pack's time. The policies only read what they are given, so the same proxy can serve them all: this
-wraps the three conversion functions the analyzer calls with a memo keyed by the object converted (kept alive by
-the memo, so an id is never reused while it is cached). Results are exactly the SDK's own; only the repeated work
-goes.
+wraps the conversions the analyzer calls (and its per-request resource-options and provider views) with a memo
+keyed by the object converted (kept alive by the memo, so an id is never reused while it is cached). Results are
+exactly the SDK's own; only the repeated work goes.
 """
 
 import threading
@@ -60,3 +60,22 @@ def install() -> None:
         policy.json_format = _JsonFormat()
         policy.deserialize_properties = _Memo(policy.deserialize_properties)
         policy.unknown_checking_proxy = _Memo(policy.unknown_checking_proxy)
+    servicer = getattr(policy, "_PolicyAnalyzerServicer", None)
+    for name in ("_get_resource_options", "_get_provider_resource"):  # per request, not per policy, too
+        method = getattr(servicer, name, None)
+        if method is not None and not getattr(method, "memoized", False):
+            setattr(servicer, name, _method_memo(method))
+
+
+def _method_memo(method: Callable) -> Callable:
+    """A servicer method of one request argument, memoized on the request (its results are read-only)."""
+    memos: dict[int, _Memo] = {}
+
+    def wrapper(self, request):
+        memo = memos.get(id(self))
+        if memo is None:
+            memo = memos[id(self)] = _Memo(lambda value, servicer=self: method(servicer, value))
+        return memo(request)
+
+    wrapper.memoized = True
+    return wrapper
