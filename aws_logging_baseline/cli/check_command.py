@@ -4,6 +4,7 @@
 import argparse
 import json
 import sys
+import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -16,10 +17,11 @@ from rich.rule import Rule
 from aws_logging_baseline import PROJECT_URL, policy_help_url
 from aws_logging_baseline.access.plan import from_run
 from aws_logging_baseline.access.proofs import Proofs, delivery_lines, prove
-from aws_logging_baseline.cli import sarif
+from aws_logging_baseline.cli import check_exceptions, sarif
 from aws_logging_baseline.cli.main import add_report_options, check_report_options
 from aws_logging_baseline.offline.crossguard import (CALL_TIMEOUT, CheckResult, PolicyPackProcess, load_policy_config,
                                                     reconcile_config)
+from aws_logging_baseline.offline.account_facts import with_account_facts
 from aws_logging_baseline.offline.engine import Registration, RunResult
 from aws_logging_baseline.errors import EXIT_FINDINGS, EXIT_OK, UserError
 from aws_logging_baseline.cli.output_files import write_json_atomically
@@ -54,14 +56,19 @@ def run_check(args: argparse.Namespace, console: Console) -> tuple[RunResult, Ch
     overrides = check_program_options(args)
     source = f"--policy-config {args.policy_config}"
     user_config = load_policy_config(args.policy_config) if args.policy_config is not None else None
+    exception_entries = check_exceptions.collect(args, user_config, source)  # governed exceptions, read up front
     pack = PolicyPackProcess(args.policy_pack, call_timeout=args.pack_timeout)  # checks PulumiPolicy.yaml first
     started = time.perf_counter()
+    preload = threading.Thread(target=_preload_components, daemon=True)
+    preload.start()  # while the pack process boots (it waits on I/O here), not after it
     with pack:
         reconcile_config(pack.analyzer_info(), user_config, source)  # the same check pack.check makes, up front
+        preload.join()
         engine_started = time.perf_counter()
         run = _run_engine(args, console, overrides)
         engine_seconds = time.perf_counter() - engine_started
-        result = pack.check(run, user_config, source)
+        result = pack.check(run, with_account_facts(user_config, run.fixture, run.stack_outputs), source)
+    result = check_exceptions.apply(result, exception_entries)
     timings = {
         "engine": engine_seconds,
         "packStart": result.start_seconds,
@@ -69,6 +76,18 @@ def run_check(args: argparse.Namespace, console: Console) -> tuple[RunResult, Ch
         "total": time.perf_counter() - started,
     }
     return run, result, timings
+
+
+def _preload_components() -> None:
+    """Import the component modules (and the pulumi-aws modules they use) the program will import anyway: the
+    import costs about as long as the pack takes to start, so doing it meanwhile takes the pack start off the
+    command's wall time. A failure is left for the program run to report."""
+    try:
+        from aws_logging_baseline.components.roles import role_components
+
+        role_components()  # imports every role's composition
+    except Exception:  # noqa: BLE001
+        pass
 
 
 def _run_engine(args: argparse.Namespace, console: Console, overrides: dict) -> RunResult:
@@ -109,6 +128,7 @@ def print_text(result: CheckResult, console: Console) -> None:
             console.print(f"          {escape(violation.message)}")
         if name in meta and meta[name].remediation:
             console.print(f"        remediation: {escape(meta[name].remediation)}", style="cyan")
+    check_exceptions.print_excepted(result, console)
 
 
 def access_proofs(run: RunResult) -> tuple[Proofs, float]:
@@ -139,6 +159,7 @@ def summary(result: CheckResult) -> dict[str, int]:
         "policies": len(result.policies),
         "mandatory": len(result.mandatory),
         "advisory": len([v for v in result.violations if v.enforcement == "advisory"]),
+        "excepted": len(getattr(result, "excepted", [])),
     }
 
 
@@ -161,6 +182,7 @@ def json_document(run: RunResult, result: CheckResult, timings: dict[str, float]
             for p in result.policies
         ],
         "timings": {k: round(v, 3) for k, v in timings.items()},
+        **check_exceptions.json_section(result),
     }
 
 
@@ -219,6 +241,12 @@ def sarif_document(run: RunResult, result: CheckResult, repo_root: Path | None =
             start_line=start_line,
             properties={"enforcementLevel": v.enforcement, "severity": v.severity},
         ))
+
+    def location(v):
+        artifact_uri, start_line = source_location(run, by_urn.get(v.urn) if v.urn else None, repo_root)
+        return artifact_uri, start_line, v.urn or run.stack_urn or None
+
+    results += check_exceptions.sarif_results(result, location)
     return sarif.build_sarif(result.pack_name, result.pack_version, PROJECT_URL, rules, results)
 
 
@@ -259,7 +287,8 @@ def handler(args: argparse.Namespace) -> int:
 
 
 def verdict(counts: dict[str, int]) -> str:
-    return f"{counts['mandatory']} mandatory and {counts['advisory']} advisory violation(s) from {counts['policies']} policies"
+    excepted = f"; {counts['excepted']} excepted" if counts.get("excepted") else ""
+    return f"{counts['mandatory']} mandatory and {counts['advisory']} advisory violation(s) from {counts['policies']} policies{excepted}"
 
 
 def handle_many(args: argparse.Namespace) -> int:
@@ -276,8 +305,9 @@ def handle_many(args: argparse.Namespace) -> int:
     console = wide_console(stderr=machine)
     source = f"--policy-config {args.policy_config}"
     user_config = load_policy_config(args.policy_config) if args.policy_config is not None else None
+    exception_entries = check_exceptions.collect(args, user_config, source)
     checked: list[tuple[RunResult, CheckResult, dict[str, float], Proofs]] = []
-    with PolicyPackProcess(args.policy_pack) as pack:
+    with PolicyPackProcess(args.policy_pack, call_timeout=args.pack_timeout) as pack:
         reconcile_config(pack.analyzer_info(), user_config, source)
         for stack in stacks:
             one = argparse.Namespace(**{**vars(args), "stack": stack, "account": fixtures[stack]})
@@ -285,7 +315,8 @@ def handle_many(args: argparse.Namespace) -> int:
             started = time.perf_counter()
             run = _run_engine(one, console, overrides)
             engine_seconds = time.perf_counter() - started
-            result = pack.check(run, user_config, source)
+            result = pack.check(run, with_account_facts(user_config, run.fixture, run.stack_outputs), source)
+            result = check_exceptions.apply(result, exception_entries)
             timings = {"engine": engine_seconds, "packStart": result.start_seconds,
                        "policies": result.analyze_seconds, "total": time.perf_counter() - started}
             proofs, timings["access"] = access_proofs(run)
@@ -341,6 +372,7 @@ def register(subparsers) -> None:
                         help="SARIF paths are relative to DIR (default: the git work tree holding the program, "
                              "as code scanning resolves them)")
     cost_review.add_options(parser)
+    check_exceptions.add_option(parser)
     parser.set_defaults(handler=handler)
 
 
