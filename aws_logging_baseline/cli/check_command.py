@@ -28,7 +28,7 @@ from aws_logging_baseline.cli.output_files import write_json_atomically
 from aws_logging_baseline.cli.preview_command import add_program_options, check_program_options, run_and_print, write_export
 from aws_logging_baseline.offline.project import stack_file
 from aws_logging_baseline.offline.stacks import fixture_for, is_pattern, matching_stacks
-from aws_logging_baseline.cli.report import wide_console
+from aws_logging_baseline.cli.report import _fit, wide_console
 from aws_logging_baseline.cost import review as cost_review
 
 POLICY_PACK_DIR = Path(__file__).resolve().parents[1] / "policies"  # installed with the package
@@ -139,19 +139,31 @@ def access_proofs(run: RunResult) -> tuple[Proofs, float]:
     return proofs, time.perf_counter() - started
 
 
-def print_proofs(proofs: Proofs, console: Console) -> None:
-    """The delivery paths (writer -> store: allowed, or DENIED and why) and one exposure line per store."""
+def print_proofs(proofs: Proofs, console: Console, detail: bool = False) -> None:
+    """The delivery paths (writer -> store: allowed, or DENIED and why) and one exposure line per store; the
+    actions of each path with `detail` (--tree full or none: only the collapsed default is compact), and always
+    for a denial."""
     console.print()
-    console.print("[bold]Delivery paths[/] (each request AWS makes, evaluated against the plan's documents)")
+    allowed = sum(row.allowed for row in proofs.deliveries)
+    console.print(f"[bold]Delivery paths[/]: {allowed} of {len(proofs.deliveries)} requests AWS makes are allowed by the "
+                  "plan's documents", width=min(console.width, 100))
     if not proofs.deliveries:
         console.print("    none in this stack (its writers deliver to another stack's stores)")
+    shown = set()
     for path, actions, verdict in delivery_lines(proofs):
         style = "green" if verdict == "allowed" else "red"
-        console.print(f"    {escape(path)}  [dim]{escape(actions)}[/]  [{style}]{escape(verdict)}[/]")
+        if detail or verdict != "allowed":
+            console.print(f"    {escape(path)}  [dim]{escape(actions)}[/]  [{style}]{escape(verdict)}[/]")
+        elif path not in shown:  # one line per writer and store; its actions are in --tree full and the JSON
+            shown.add(path)
+            console.print(f"    {escape(_fit(path, 100 - 4 - 9))}  [{style}]allowed[/]")
     console.print("[bold]Exposure[/] (anonymous, another account, another organization, this account without a grant)")
     for exposure in proofs.exposures:
-        style = "green" if not exposure.open else "red"
-        console.print(f"    {escape(exposure.store)}: [{style}]{escape(exposure.summary())}[/]")
+        if exposure.open or detail or exposure.named:
+            style = "green" if not exposure.open else "red"
+            console.print(f"    {escape(exposure.store)}: [{style}]{escape(exposure.summary())}[/]")
+        else:
+            console.print(f"    {escape(exposure.store)}: [green]refuses outsiders ({len(exposure.attempts)} denied)[/]")
 
 
 def summary(result: CheckResult) -> dict[str, int]:
@@ -261,7 +273,7 @@ def handler(args: argparse.Namespace) -> int:
     write_export(args, run)
     cost = cost_review.review(cost_baseline, run, args.max_monthly_increase)
     if args.format == "text":
-        print_proofs(proofs, console)
+        print_proofs(proofs, console, detail=args.tree != "collapsed")
         print_text(result, console)
         cost_review.print_text(cost, console)
     else:
@@ -269,7 +281,7 @@ def handler(args: argparse.Namespace) -> int:
         cost_review.add_to_document(document, args.format, cost, source_location(run, None, args.repo_root)[0], run.stack_urn)
         if args.output is not None:
             write_json_atomically(args.output, document, "--output")
-            print_proofs(proofs, console)
+            print_proofs(proofs, console, detail=args.tree != "collapsed")
             print_text(result, console)
             cost_review.print_text(cost, console)
             console.print(f"{args.format} report written to {args.output}")
@@ -320,7 +332,7 @@ def handle_many(args: argparse.Namespace) -> int:
             timings = {"engine": engine_seconds, "packStart": result.start_seconds,
                        "policies": result.analyze_seconds, "total": time.perf_counter() - started}
             proofs, timings["access"] = access_proofs(run)
-            print_proofs(proofs, console)
+            print_proofs(proofs, console, detail=args.tree != "collapsed")
             print_text(result, console)
             console.print(f"stack {stack}: {verdict(summary(result))}", style="bold")
             checked.append((run, result, timings, proofs))
