@@ -84,7 +84,7 @@ def _trail_group(ctx: AwsContext, options: AuditOptions, regions: list[str]) -> 
     buckets = _unique([description.get("S3BucketName"), *options.archive_buckets])
     keys = [description.get("KmsKeyId"), *options.log_keys]
     if not buckets:
-        findings += no_bucket()
+        findings += no_bucket([*BUCKET_CONTROLS, ERASURE_CONTROL])
     for bucket in buckets:
         bucket_findings, bucket_keys = check_bucket(ctx, bucket)
         findings += bucket_findings
