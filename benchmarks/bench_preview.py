@@ -37,7 +37,7 @@ def report():
     sys.stderr.write(peak.split()[1] + '\\n')
 atexit.register(report)
 sys.argv = ['baseline', 'preview', '--no-tree']
-runpy.run_module('baseline', run_name='__main__')
+runpy.run_module('aws_logging_baseline', run_name='__main__')
 """
 
 

@@ -4,28 +4,38 @@ Data flow: AwsContext (credentials, clients) -> tasks (account-wide groups + one
 pool) -> findings -> report (text, JSON, SARIF).
 """
 
+import threading
+import time
 from dataclasses import dataclass, field
 
-from aws_logging_baseline.audit.checks.archive_bucket import bucket_region, check_bucket, no_bucket
+from aws_logging_baseline.audit.checks import aws_config, cis_alarms, flow_logs, inspector
+from aws_logging_baseline.audit.checks.archive_bucket import BUCKET_CONTROLS, bucket_region, check_bucket, no_bucket
 from aws_logging_baseline.audit.checks.aws_config import check_config
 from aws_logging_baseline.audit.checks.cis_alarms import check_cis_alarms, no_log_group
 from aws_logging_baseline.audit.checks.cloudtrail import TRAIL_CONTROLS, check_trail, find_trails
+from aws_logging_baseline.audit.checks.detective import AGGREGATION as AGGREGATION_CONTROL, ANALYZER, GUARDDUTY, SECURITY_HUB
 from aws_logging_baseline.audit.checks.detective import check_aggregation, check_detective_services
 from aws_logging_baseline.audit.checks.flow_logs import check_flow_logs
 from aws_logging_baseline.audit.checks.guard import guarded
-from aws_logging_baseline.audit.checks.iam import check_iam
+from aws_logging_baseline.audit.checks.iam import REPORT_CONTROLS, check_iam
 from aws_logging_baseline.audit.checks.inspector import check_inspector
 from aws_logging_baseline.audit.checks.kms import CONTROL as KMS_CONTROL, check_key
 from aws_logging_baseline.audit.checks.tamper import (
-    ERASURE_CONTROL, check_archive_data_events, check_erasure_denied, check_tamper_events, no_trail_for_data_events, tamper_calls,
+    DATA_EVENTS_CONTROL, ERASURE_CONTROL, EVENTS_CONTROL, check_archive_data_events, check_erasure_denied, check_tamper_events, no_trail_for_data_events, tamper_calls,
 )
 from aws_logging_baseline.audit.controls import CONTROLS
 from aws_logging_baseline.audit.findings import GLOBAL, Finding, unknown
 from aws_logging_baseline.audit.regions import enabled_regions
-from aws_logging_baseline.audit.runner import run_tasks
+from aws_logging_baseline.audit.runner import Task, run_tasks
 from aws_logging_baseline.audit.session import AwsContext, ClientHook
+from aws_logging_baseline.errors import UserError
 
 DEFAULT_WORKERS = 16
+DEFAULT_DEADLINE = 300.0  # seconds for the whole audit; --deadline
+TRAIL_GROUP_CONTROLS = [*TRAIL_CONTROLS, *BUCKET_CONTROLS, KMS_CONTROL, cis_alarms.CONTROL, cis_alarms.TOPIC_CONTROL,
+                        ERASURE_CONTROL, DATA_EVENTS_CONTROL, EVENTS_CONTROL]
+IAM_CONTROLS = [*REPORT_CONTROLS, "iam-password-policy"]
+REGIONAL_CONTROLS = [aws_config.RECORDER, aws_config.CHANNEL, flow_logs.CONTROL, inspector.CONTROL, GUARDDUTY, SECURITY_HUB, ANALYZER]
 
 
 @dataclass
@@ -38,6 +48,7 @@ class AuditOptions:
     workers: int = DEFAULT_WORKERS
     progress: bool = False
     hooks: list[ClientHook] = field(default_factory=list)
+    deadline: float | None = DEFAULT_DEADLINE  # seconds for the whole run; None: no limit
 
 
 @dataclass
@@ -57,18 +68,23 @@ def _unique(items) -> list[str]:
 def _trail_group(ctx: AwsContext, options: AuditOptions, regions: list[str]) -> list[Finding]:
     """CloudTrail first: its bucket, key and log group are what the archive, KMS and CIS checks look at."""
     found: list = []
+    looked_up: list[bool] = []
 
     def trail_findings() -> list[Finding]:
         found.extend(find_trails(ctx))
+        looked_up.append(True)
         return check_trail(found[0] if found else None)
 
     findings = guarded(TRAIL_CONTROLS, GLOBAL, "account", trail_findings)
     trail = found[0] if found else None
+    # "There is no trail" is a verdict only when the trails could be listed; otherwise what hangs on the trail
+    # (its log group's alarms) cannot be checked.
+    trail_reason = next((f.message for f in findings if f.status == "unknown"), "") if not looked_up else ""
     description = trail.description if trail else {}
     buckets = _unique([description.get("S3BucketName"), *options.archive_buckets])
     keys = [description.get("KmsKeyId"), *options.log_keys]
     if not buckets:
-        findings += no_bucket()
+        findings += no_bucket([*BUCKET_CONTROLS, ERASURE_CONTROL])
     for bucket in buckets:
         bucket_findings, bucket_keys = check_bucket(ctx, bucket)
         findings += bucket_findings
@@ -83,7 +99,10 @@ def _trail_group(ctx: AwsContext, options: AuditOptions, regions: list[str]) -> 
     if not _unique(keys):
         findings.append(unknown(KMS_CONTROL, GLOBAL, "account", "no log key found: the trail and the archive bucket "
                                                                 "name no KMS key (or pass --log-key)"))
-    if description.get("CloudWatchLogsLogGroupArn"):
+    if trail_reason:
+        findings += [unknown(control, GLOBAL, "account", f"{trail_reason} (the trail names the log group)")
+                     for control in (cis_alarms.CONTROL, cis_alarms.TOPIC_CONTROL)]
+    elif description.get("CloudWatchLogsLogGroupArn"):
         findings += check_cis_alarms(ctx, description["CloudWatchLogsLogGroupArn"])
     else:
         findings += no_log_group("the trail sends no events to CloudWatch Logs" if trail else "there is no trail")
@@ -106,13 +125,46 @@ def _order(finding: Finding) -> tuple:
     return (list(CONTROLS).index(finding.control), finding.region != GLOBAL, finding.region, finding.resource)
 
 
+def _unknown_all(controls: list[str], region: str, resource: str):
+    return lambda why: [unknown(control, region, resource, why) for control in controls]
+
+
+def _within(deadline: float | None, what: str, call):
+    """`call()` on a daemon thread, waited for until the deadline: the credential check and the region listing
+    come before any finding exists, so a deadline passing there is an error (exit 2), not an empty report."""
+    if deadline is None:
+        return call()
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = call()
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, name="audit-setup", daemon=True)
+    worker.start()
+    while worker.is_alive() and time.monotonic() < deadline:
+        worker.join(timeout=min(0.2, max(0.0, deadline - time.monotonic())))  # short waits: Ctrl-C at once
+    if worker.is_alive():
+        raise UserError(f"--deadline: no answer while {what} before the deadline; nothing was audited")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
 def run_audit(options: AuditOptions) -> AuditReport:
-    ctx = AwsContext(options.profile, options.endpoint_url, options.hooks)
-    regions = options.regions or enabled_regions(ctx)
-    tasks = {"CloudTrail, archive bucket, keys, alarms, tamper events": lambda: _trail_group(ctx, options, list(regions)),
-             "IAM": lambda: check_iam(ctx),
-             "Security Hub aggregation": lambda: check_aggregation(ctx, list(regions))}
+    deadline = time.monotonic() + options.deadline if options.deadline is not None else None
+    ctx = _within(deadline, "confirming the credentials (sts GetCallerIdentity)",
+                  lambda: AwsContext(options.profile, options.endpoint_url, options.hooks))
+    regions = options.regions or _within(deadline, "listing the enabled regions (ec2 DescribeRegions)",
+                                         lambda: enabled_regions(ctx))
+    tasks = {"CloudTrail, archive bucket, keys, alarms, tamper events": Task(lambda: _trail_group(ctx, options, list(regions)),
+                                                                             _unknown_all(TRAIL_GROUP_CONTROLS, GLOBAL, "account")),
+             "IAM": Task(lambda: check_iam(ctx), _unknown_all(IAM_CONTROLS, GLOBAL, "account")),
+             "Security Hub aggregation": Task(lambda: check_aggregation(ctx, list(regions)),
+                                              _unknown_all([AGGREGATION_CONTROL], ctx.home_region, "account"))}
     for region in regions:
-        tasks[region] = lambda region=region: _region(ctx, region)
-    findings = run_tasks(tasks, options.workers, options.progress)
+        tasks[region] = Task(lambda region=region: _region(ctx, region), _unknown_all(REGIONAL_CONTROLS, region, region))
+    findings = run_tasks(tasks, options.workers, options.progress, deadline)
     return AuditReport(ctx.account_id, list(regions), sorted(findings, key=_order))

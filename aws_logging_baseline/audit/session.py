@@ -15,9 +15,14 @@ import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound
 
+from aws_logging_baseline.audit.faults import describe, watch
 from aws_logging_baseline.errors import UserError
 
-RETRIES = Config(retries={"mode": "standard"}, connect_timeout=10, read_timeout=30)
+# Chosen for an audit, which reads small answers and would rather report "unknown" than wait: 5 s to connect,
+# 15 s for an answer, 3 attempts in all (standard mode retries throttling and 5xx with jittered backoff), so one
+# call gives up within about a minute; the audit's --deadline bounds the whole run on top of that.
+# https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
+RETRIES = Config(retries={"mode": "standard", "total_max_attempts": 3}, connect_timeout=5, read_timeout=15)
 ClientHook = Callable[[Any, str, str], None]  # (client, service, region); tests use it to record or stub calls
 
 # Service models are parsed once per process and shared by every session: the loader only reads files, and
@@ -33,10 +38,13 @@ def _core_session() -> botocore.session.Session:
 
 def known_regions() -> set[str]:
     """Every region botocore knows in any partition: enough to reject a typo without a network call."""
-    session = boto3.Session()
-    regions: set[str] = set()
-    for partition in session.get_available_partitions():
-        regions.update(session.get_available_regions("ec2", partition_name=partition))
+    try:
+        session = boto3.Session()
+        regions: set[str] = set()
+        for partition in session.get_available_partitions():
+            regions.update(session.get_available_regions("ec2", partition_name=partition))
+    except BotoCoreError as exc:  # reading the AWS config file (ConfigParseError...)
+        raise UserError(f"AWS config: {type(exc).__name__}: {_one_line(exc)}") from None
     return regions
 
 
@@ -57,12 +65,18 @@ class AwsContext:
             base = boto3.Session(profile_name=profile, botocore_session=_core_session())
             credentials = base.get_credentials()
             home_region = base.region_name
+            frozen = credentials.get_frozen_credentials() if credentials is not None else None
         except ProfileNotFound:
             raise UserError(f"--profile {profile}: no such profile in the AWS config files") from None
+        except (BotoCoreError, ValueError, KeyError, OSError) as exc:
+            # PartialCredentialsError, ConfigParseError, CredentialRetrievalError (credential_process),
+            # InfiniteLoopConfigError (source_profile loop), InvalidConfigError, SSO errors...: one line, exit 2.
+            where = f"--profile {profile}" if profile else "AWS credentials"
+            raise UserError(f"{where}: {type(exc).__name__}: {_one_line(exc)}") from None
         if credentials is None:
             raise UserError("no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
                             "or pass --profile")
-        self._frozen = credentials.get_frozen_credentials()
+        self._frozen = frozen
         self.home_region = home_region or "us-east-1"
         self.endpoint_url = endpoint_url
         self.hooks = list(hooks or [])
@@ -71,15 +85,18 @@ class AwsContext:
 
     def _caller_account(self) -> str:
         try:
-            return self.client("sts", self.home_region).get_caller_identity()["Account"]
+            account = self.client("sts", self.home_region).get_caller_identity()["Account"]
         except NoCredentialsError:
             raise UserError("no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID, or pass --profile") from None
         except ClientError as exc:
             error = exc.response.get("Error", {})
-            raise UserError(f"AWS rejected the credentials: {error.get('Code')}: {error.get('Message')}") from None
-        except BotoCoreError as exc:
+            raise UserError(f"AWS rejected the credentials: {error.get('Code')}: {_one_line(error.get('Message'))}") from None
+        except Exception as exc:  # noqa: BLE001 - unreachable, timed out, or an answer that cannot be read
             where = f"--endpoint-url {self.endpoint_url}" if self.endpoint_url else "AWS STS"
-            raise UserError(f"{where}: cannot reach it: {exc}") from None
+            raise UserError(f"{where}: cannot confirm the credentials: {describe(exc)}") from None
+        if not (isinstance(account, str) and len(account) == 12 and account.isascii() and account.isdigit()):
+            raise UserError(f"AWS STS GetCallerIdentity answered an account id that is not 12 digits: {_one_line(account)}")
+        return account
 
     def _session(self) -> boto3.Session:
         session = getattr(self._local, "session", None)
@@ -101,7 +118,13 @@ class AwsContext:
         if (service, region) not in clients:
             client = self._session().client(service, region_name=region, endpoint_url=self.endpoint_url,
                                             config=RETRIES)
+            watch(client)  # names the failing call in "unknown" findings
             for hook in self.hooks:
                 hook(client, service, region)
             clients[service, region] = client
         return clients[service, region]
+
+
+def _one_line(value, limit: int = 200) -> str:
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[:limit] + "..."

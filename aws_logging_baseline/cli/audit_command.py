@@ -7,6 +7,7 @@ import sys
 
 from rich.console import Console
 
+from aws_logging_baseline.cli import audit_exceptions
 from aws_logging_baseline.cli.main import add_report_options, check_report_options
 from aws_logging_baseline.errors import EXIT_FINDINGS, EXIT_OK, UserError
 from aws_logging_baseline.cli.output_files import write_json_atomically
@@ -19,7 +20,7 @@ DESCRIPTION = (
 
 
 BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
-KEY_ARN = re.compile(r"arn:aws(-[a-z]+)*:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:key/[A-Za-z0-9-]+")
+KEY_ARN = re.compile(r"arn:aws(-[a-z]+)*:kms:[a-z]{2}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:key/[A-Za-z0-9-]+")
 
 
 def register(subparsers) -> None:
@@ -34,7 +35,20 @@ def register(subparsers) -> None:
     parser.add_argument("--log-key", action="append", default=[], metavar="KEY_ARN",
                         help="also check rotation of this KMS key")
     parser.add_argument("--workers", type=int, default=16, help="regions audited at once (default 16)")
+    parser.add_argument("--deadline", type=_seconds, default=300.0, metavar="SECONDS",
+                        help="end the audit after SECONDS; checks still waiting on AWS are reported unknown (default 300)")
+    audit_exceptions.add_option(parser)
     parser.set_defaults(handler=handle)
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {value[:40]!r}") from None
+    if not 0 < seconds <= 86_400:
+        raise argparse.ArgumentTypeError(f"expected seconds between 0 and 86400, got {value[:40]!r}")
+    return seconds
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -53,17 +67,45 @@ def handle(args: argparse.Namespace) -> int:
         if not KEY_ARN.fullmatch(key):
             raise UserError(f"--log-key {key!r}: expected a KMS key ARN, arn:<partition>:kms:<region>:<account>:key/<id>")
     check_report_options(args)  # the --output path too, before the regions are audited
+    exceptions_file, exception_entries = audit_exceptions.read(args)  # governed exceptions, before any AWS call
     options = AuditOptions(profile=args.profile, regions=parse_regions(args.regions),
                            endpoint_url=parse_endpoint_url(args.endpoint_url), archive_buckets=args.archive_bucket,
-                           log_keys=args.log_key, workers=args.workers,
+                           log_keys=args.log_key, workers=args.workers, deadline=args.deadline,
                            progress=sys.stderr.isatty() and sys.stdout.isatty())
-    report = run_audit(options)
+    from aws_logging_baseline.audit.controls import CONTROLS, DEPLOYED_BY
+    from aws_logging_baseline.audit.report import deployment_line
+
+    excepted = audit_exceptions.apply(run_audit(options), exceptions_file, exception_entries, CONTROLS)
+    report = excepted.report
     if args.format == "text":
-        print_text(report, Console())
+        console = Console()
+        print_text(report, console)
+        audit_exceptions.print_text(excepted, console)
     else:
-        document = to_json(report) if args.format == "json" else to_sarif(report)
+        if args.format == "json":
+            document = {**to_json(report), **audit_exceptions.json_section(excepted)}
+        else:
+            document = to_sarif(report)
+            rules = {r["id"]: r for r in document["runs"][0]["tool"]["driver"]["rules"]}
+            audit_exceptions.extend_sarif(
+                document, excepted,
+                rule_for=lambda control: _sarif_rule(rules[control]),
+                artifact_for=lambda f: (DEPLOYED_BY[f.control].path, deployment_line(DEPLOYED_BY[f.control])))
         if args.output is not None:
             write_json_atomically(args.output, document, "--output")
+            counts = report.counts()  # a CI log shows the outcome and where the details are
+            print(f"account {report.account_id}, {len(report.regions)} region(s): {counts['pass']} pass, "
+                  f"{counts['fail']} fail, {counts['unknown']} unknown; {args.format} report written to {args.output}")
         else:
             sys.stdout.write(json.dumps(document, indent=2) + "\n")
-    return EXIT_OK if all(f.status == "pass" for f in report.findings) else EXIT_FINDINGS
+    failed = any(f.status != "pass" for f in report.findings) or excepted.failing_problems
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _sarif_rule(rule: dict):
+    """A SARIF rule document back as a SarifRule (to add results for it)."""
+    from aws_logging_baseline.cli.sarif import SarifRule
+
+    return SarifRule(id=rule["id"], name=rule["name"], short_description=rule["shortDescription"]["text"],
+                     full_description=rule["fullDescription"]["text"], help_text=rule["help"]["text"],
+                     default_level=rule["defaultConfiguration"]["level"], properties=rule.get("properties", {}))

@@ -4,6 +4,7 @@
 import argparse
 import json
 import sys
+import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -16,16 +17,18 @@ from rich.rule import Rule
 from aws_logging_baseline import PROJECT_URL, policy_help_url
 from aws_logging_baseline.access.plan import from_run
 from aws_logging_baseline.access.proofs import Proofs, delivery_lines, prove
-from aws_logging_baseline.cli import sarif
+from aws_logging_baseline.cli import check_exceptions, sarif
 from aws_logging_baseline.cli.main import add_report_options, check_report_options
-from aws_logging_baseline.offline.crossguard import CheckResult, PolicyPackProcess, load_policy_config, reconcile_config
+from aws_logging_baseline.offline.crossguard import (CALL_TIMEOUT, CheckResult, PolicyPackProcess, load_policy_config,
+                                                    reconcile_config)
+from aws_logging_baseline.offline.account_facts import with_account_facts
 from aws_logging_baseline.offline.engine import Registration, RunResult
 from aws_logging_baseline.errors import EXIT_FINDINGS, EXIT_OK, UserError
 from aws_logging_baseline.cli.output_files import write_json_atomically
 from aws_logging_baseline.cli.preview_command import add_program_options, check_program_options, run_and_print, write_export
 from aws_logging_baseline.offline.project import stack_file
 from aws_logging_baseline.offline.stacks import fixture_for, is_pattern, matching_stacks
-from aws_logging_baseline.cli.report import wide_console
+from aws_logging_baseline.cli.report import _fit, wide_console
 from aws_logging_baseline.cost import review as cost_review
 
 POLICY_PACK_DIR = Path(__file__).resolve().parents[1] / "policies"  # installed with the package
@@ -53,14 +56,19 @@ def run_check(args: argparse.Namespace, console: Console) -> tuple[RunResult, Ch
     overrides = check_program_options(args)
     source = f"--policy-config {args.policy_config}"
     user_config = load_policy_config(args.policy_config) if args.policy_config is not None else None
-    pack = PolicyPackProcess(args.policy_pack)  # checks PulumiPolicy.yaml before anything starts
+    exception_entries = check_exceptions.collect(args, user_config, source)  # governed exceptions, read up front
+    pack = PolicyPackProcess(args.policy_pack, call_timeout=args.pack_timeout)  # checks PulumiPolicy.yaml first
     started = time.perf_counter()
+    preload = threading.Thread(target=_preload_components, daemon=True)
+    preload.start()  # while the pack process boots (it waits on I/O here), not after it
     with pack:
         reconcile_config(pack.analyzer_info(), user_config, source)  # the same check pack.check makes, up front
+        preload.join()
         engine_started = time.perf_counter()
         run = _run_engine(args, console, overrides)
         engine_seconds = time.perf_counter() - engine_started
-        result = pack.check(run, user_config, source)
+        result = pack.check(run, with_account_facts(user_config, run.fixture, run.stack_outputs), source)
+    result = check_exceptions.apply(result, exception_entries)
     timings = {
         "engine": engine_seconds,
         "packStart": result.start_seconds,
@@ -68,6 +76,18 @@ def run_check(args: argparse.Namespace, console: Console) -> tuple[RunResult, Ch
         "total": time.perf_counter() - started,
     }
     return run, result, timings
+
+
+def _preload_components() -> None:
+    """Import the component modules (and the pulumi-aws modules they use) the program will import anyway: the
+    import costs about as long as the pack takes to start, so doing it meanwhile takes the pack start off the
+    command's wall time. A failure is left for the program run to report."""
+    try:
+        from aws_logging_baseline.components.roles import role_components
+
+        role_components()  # imports every role's composition
+    except Exception:  # noqa: BLE001
+        pass
 
 
 def _run_engine(args: argparse.Namespace, console: Console, overrides: dict) -> RunResult:
@@ -108,6 +128,7 @@ def print_text(result: CheckResult, console: Console) -> None:
             console.print(f"          {escape(violation.message)}")
         if name in meta and meta[name].remediation:
             console.print(f"        remediation: {escape(meta[name].remediation)}", style="cyan")
+    check_exceptions.print_excepted(result, console)
 
 
 def access_proofs(run: RunResult) -> tuple[Proofs, float]:
@@ -118,19 +139,31 @@ def access_proofs(run: RunResult) -> tuple[Proofs, float]:
     return proofs, time.perf_counter() - started
 
 
-def print_proofs(proofs: Proofs, console: Console) -> None:
-    """The delivery paths (writer -> store: allowed, or DENIED and why) and one exposure line per store."""
+def print_proofs(proofs: Proofs, console: Console, detail: bool = False) -> None:
+    """The delivery paths (writer -> store: allowed, or DENIED and why) and one exposure line per store; the
+    actions of each path with `detail` (--tree full or none: only the collapsed default is compact), and always
+    for a denial."""
     console.print()
-    console.print("[bold]Delivery paths[/] (each request AWS makes, evaluated against the plan's documents)")
+    allowed = sum(row.allowed for row in proofs.deliveries)
+    console.print(f"[bold]Delivery paths[/]: {allowed} of {len(proofs.deliveries)} requests AWS makes are allowed by the "
+                  "plan's documents", width=min(console.width, 100))
     if not proofs.deliveries:
         console.print("    none in this stack (its writers deliver to another stack's stores)")
+    shown = set()
     for path, actions, verdict in delivery_lines(proofs):
         style = "green" if verdict == "allowed" else "red"
-        console.print(f"    {escape(path)}  [dim]{escape(actions)}[/]  [{style}]{escape(verdict)}[/]")
+        if detail or verdict != "allowed":
+            console.print(f"    {escape(path)}  [dim]{escape(actions)}[/]  [{style}]{escape(verdict)}[/]")
+        elif path not in shown:  # one line per writer and store; its actions are in --tree full and the JSON
+            shown.add(path)
+            console.print(f"    {escape(_fit(path, 100 - 4 - 9))}  [{style}]allowed[/]")
     console.print("[bold]Exposure[/] (anonymous, another account, another organization, this account without a grant)")
     for exposure in proofs.exposures:
-        style = "green" if not exposure.open else "red"
-        console.print(f"    {escape(exposure.store)}: [{style}]{escape(exposure.summary())}[/]")
+        if exposure.open or detail or exposure.named:
+            style = "green" if not exposure.open else "red"
+            console.print(f"    {escape(exposure.store)}: [{style}]{escape(exposure.summary())}[/]")
+        else:
+            console.print(f"    {escape(exposure.store)}: [green]refuses outsiders ({len(exposure.attempts)} denied)[/]")
 
 
 def summary(result: CheckResult) -> dict[str, int]:
@@ -138,6 +171,7 @@ def summary(result: CheckResult) -> dict[str, int]:
         "policies": len(result.policies),
         "mandatory": len(result.mandatory),
         "advisory": len([v for v in result.violations if v.enforcement == "advisory"]),
+        "excepted": len(getattr(result, "excepted", [])),
     }
 
 
@@ -160,6 +194,7 @@ def json_document(run: RunResult, result: CheckResult, timings: dict[str, float]
             for p in result.policies
         ],
         "timings": {k: round(v, 3) for k, v in timings.items()},
+        **check_exceptions.json_section(result),
     }
 
 
@@ -218,6 +253,12 @@ def sarif_document(run: RunResult, result: CheckResult, repo_root: Path | None =
             start_line=start_line,
             properties={"enforcementLevel": v.enforcement, "severity": v.severity},
         ))
+
+    def location(v):
+        artifact_uri, start_line = source_location(run, by_urn.get(v.urn) if v.urn else None, repo_root)
+        return artifact_uri, start_line, v.urn or run.stack_urn or None
+
+    results += check_exceptions.sarif_results(result, location)
     return sarif.build_sarif(result.pack_name, result.pack_version, PROJECT_URL, rules, results)
 
 
@@ -232,7 +273,7 @@ def handler(args: argparse.Namespace) -> int:
     write_export(args, run)
     cost = cost_review.review(cost_baseline, run, args.max_monthly_increase)
     if args.format == "text":
-        print_proofs(proofs, console)
+        print_proofs(proofs, console, detail=args.tree != "collapsed")
         print_text(result, console)
         cost_review.print_text(cost, console)
     else:
@@ -240,7 +281,7 @@ def handler(args: argparse.Namespace) -> int:
         cost_review.add_to_document(document, args.format, cost, source_location(run, None, args.repo_root)[0], run.stack_urn)
         if args.output is not None:
             write_json_atomically(args.output, document, "--output")
-            print_proofs(proofs, console)
+            print_proofs(proofs, console, detail=args.tree != "collapsed")
             print_text(result, console)
             cost_review.print_text(cost, console)
             console.print(f"{args.format} report written to {args.output}")
@@ -258,7 +299,8 @@ def handler(args: argparse.Namespace) -> int:
 
 
 def verdict(counts: dict[str, int]) -> str:
-    return f"{counts['mandatory']} mandatory and {counts['advisory']} advisory violation(s) from {counts['policies']} policies"
+    excepted = f"; {counts['excepted']} excepted" if counts.get("excepted") else ""
+    return f"{counts['mandatory']} mandatory and {counts['advisory']} advisory violation(s) from {counts['policies']} policies{excepted}"
 
 
 def handle_many(args: argparse.Namespace) -> int:
@@ -275,8 +317,9 @@ def handle_many(args: argparse.Namespace) -> int:
     console = wide_console(stderr=machine)
     source = f"--policy-config {args.policy_config}"
     user_config = load_policy_config(args.policy_config) if args.policy_config is not None else None
+    exception_entries = check_exceptions.collect(args, user_config, source)
     checked: list[tuple[RunResult, CheckResult, dict[str, float], Proofs]] = []
-    with PolicyPackProcess(args.policy_pack) as pack:
+    with PolicyPackProcess(args.policy_pack, call_timeout=args.pack_timeout) as pack:
         reconcile_config(pack.analyzer_info(), user_config, source)
         for stack in stacks:
             one = argparse.Namespace(**{**vars(args), "stack": stack, "account": fixtures[stack]})
@@ -284,11 +327,12 @@ def handle_many(args: argparse.Namespace) -> int:
             started = time.perf_counter()
             run = _run_engine(one, console, overrides)
             engine_seconds = time.perf_counter() - started
-            result = pack.check(run, user_config, source)
+            result = pack.check(run, with_account_facts(user_config, run.fixture, run.stack_outputs), source)
+            result = check_exceptions.apply(result, exception_entries)
             timings = {"engine": engine_seconds, "packStart": result.start_seconds,
                        "policies": result.analyze_seconds, "total": time.perf_counter() - started}
             proofs, timings["access"] = access_proofs(run)
-            print_proofs(proofs, console)
+            print_proofs(proofs, console, detail=args.tree != "collapsed")
             print_text(result, console)
             console.print(f"stack {stack}: {verdict(summary(result))}", style="bold")
             checked.append((run, result, timings, proofs))
@@ -332,9 +376,23 @@ def register(subparsers) -> None:
                         help="policy pack directory (default: the installed package's policies/)")
     parser.add_argument("--policy-config", metavar="FILE",
                         help="policy config JSON, as `pulumi preview --policy-pack-config`: {\"all\": level, \"<policy>\": level | {...}}")
+    parser.add_argument("--pack-timeout", type=_seconds, default=CALL_TIMEOUT, metavar="SECONDS",
+                        help=f"longest wait for one answer from the pack (one resource analyzed), then exit 2 naming "
+                             f"what it was analyzing (default: {CALL_TIMEOUT:g})")
     add_report_options(parser)
     parser.add_argument("--repo-root", type=Path, metavar="DIR",
                         help="SARIF paths are relative to DIR (default: the git work tree holding the program, "
                              "as code scanning resolves them)")
     cost_review.add_options(parser)
+    check_exceptions.add_option(parser)
     parser.set_defaults(handler=handler)
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {value[:40]!r}") from None
+    if not 0 < seconds <= 86_400:
+        raise argparse.ArgumentTypeError(f"expected seconds between 0 and 86400, got {value[:40]!r}")
+    return seconds

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 CATALOG = Path(__file__).resolve().parents[1] / "policies" / "controls.yaml"
+CIS_CATALOG = Path(__file__).resolve().parents[1] / "components" / "catalog" / "cis_alarms.yaml"
 
 HEADER = """# Compliance matrix
 
@@ -43,12 +44,17 @@ def render(catalog_path: Path = CATALOG) -> str:
         for key, spec in (c.get("config") or {}).items():
             default = spec.get("default")
             lines.append(f"| `{c['name']}` | `{key}` | {spec['type']} | `{default}` | {spec.get('description', '')} |")
-    lines += ["", "## CIS monitoring filters recognised by `cis-metric-filters-and-alarms`", "",
-              "A filter counts for a control when its pattern (whitespace and quotes ignored) contains every term.", "",
-              "| CIS v1.4.0 | Monitors | Terms |", "|---|---|---|"]
-    for control_id, spec in document["cisAlarms"].items():
-        terms = list(spec.get("terms", [])) + [f"$.eventName={e}" for e in spec.get("events", [])]
-        lines.append(f"| {control_id} | {spec['title']} | {', '.join('`' + t + '`' for t in terms)} |")
+    alarms = yaml.safe_load(CIS_CATALOG.read_text(encoding="utf-8"))
+    parameters = ", ".join(f"{k} {v}" for k, v in alarms["alarm"].items())
+    lines += ["", "## CIS monitoring alarms judged by `cis-metric-filters-and-alarms`", "",
+              "A control is met when a metric filter on the trail's log group has a pattern that parses to the same "
+              "clauses as the reference below (clause order, parentheses, whitespace and quotes do not matter; `&&` "
+              "for `||` does), and an alarm on exactly its metric and namespace notifies this stack's alert topic "
+              f"with: {parameters}.", "",
+              "| CIS v1.4.0 | Monitors | Security Hub | Reference pattern |", "|---|---|---|---|"]
+    for entry in alarms["alarms"]:
+        pattern = entry["pattern"].replace("|", "\\|")
+        lines.append(f"| {entry['cis']['1.4.0']} | {entry['title']} | {entry['security_hub'] or ''} | `{pattern}` |")
     return "\n".join(lines) + "\n"
 
 

@@ -79,15 +79,37 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command. Run as a program (`argv` None), Ctrl-C also arms a watchdog and ends the process at once
+    after cleanup, without waiting for threads still in a call (see interrupts.py)."""
+    from aws_logging_baseline.cli import interrupts
+
+    as_program = argv is None
+    if as_program:
+        interrupts.install()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
     except UserError as exc:
+        if interrupts.caused_by_interrupt(exc):
+            return _interrupted(as_program)
         if args.debug:
             traceback.print_exc()
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+        return _interrupted(as_program)
+    except Exception as exc:
+        # asyncio can turn an interrupt inside the program's event loop into another error; it is still Ctrl-C.
+        if interrupts.caused_by_interrupt(exc):
+            return _interrupted(as_program)
+        raise
+
+
+def _interrupted(as_program: bool) -> int:
+    from aws_logging_baseline.cli import interrupts
+
+    if as_program:
+        interrupts.exit_now(interrupts.EXIT_INTERRUPTED)  # no waiting for threads still in a call
+    print("interrupted", file=sys.stderr)
+    return interrupts.EXIT_INTERRUPTED

@@ -1,6 +1,7 @@
 """`pulumi-baseline preview`: run a program offline and print the plan (and optionally export it)."""
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -8,11 +9,13 @@ from rich.console import Console
 
 from aws_logging_baseline.offline.engine import RunResult, run_program
 from aws_logging_baseline.offline.fixture import AccountFixture, generated_fixture
+from aws_logging_baseline.offline.stacks import is_pattern
 from aws_logging_baseline.offline.export import export_document
 from aws_logging_baseline.cli.main import command_name
 from aws_logging_baseline.errors import UserError
 from aws_logging_baseline.cli.output_files import check_output_path, write_json_atomically
 from aws_logging_baseline.offline.project import parse_override
+from aws_logging_baseline.echo import echo
 from aws_logging_baseline.cli.report import TREE_VIEWS, print_plan, wide_console
 
 JSON_HELP = "write the plan export (the shape of `pulumi stack export`) to FILE (written whole or not at all)"
@@ -94,6 +97,11 @@ def check_program_options(args: argparse.Namespace) -> dict:
     fails now, not after the run) and the -c overrides. Returns the overrides. Also settles --program."""
     if args.program is None:
         args.program = default_program()
+    # A stack name becomes part of a file name (Pulumi.<stack>.yaml): Pulumi's characters only, no path; check and
+    # cost also take a glob of them (* ? [ ]), matched against the program's stack files (offline/stacks.py).
+    if not re.fullmatch(r"[A-Za-z0-9_*?\[\]-][A-Za-z0-9_.*?\[\]-]{0,99}", args.stack):
+        raise UserError(f"--stack {echo(args.stack)}: a stack name is 1 to 100 letters, digits, - _ . "
+                        "(not starting with .), or with check and cost a glob of them")
     check_output_path(args.json, "--json")
     return dict(parse_override(item) for item in args.config)
 
@@ -116,6 +124,8 @@ def write_export(args: argparse.Namespace, result: RunResult) -> None:
 
 
 def handler(args: argparse.Namespace) -> int:
+    if is_pattern(args.stack):
+        raise UserError(f"--stack {echo(args.stack)}: preview takes one stack; `check --stack PATTERN` checks many")
     overrides = check_program_options(args)
     console = wide_console()
     result = run_and_print(args, console, overrides)

@@ -81,8 +81,13 @@ def _declares(resources: list[Registration]) -> str:
     return "; ".join(f"{', '.join(types)} {where}" for where, types in clauses.items())
 
 
-def build_collapsed_tree(result: RunResult) -> Tree:
-    """Components only, like siblings (same type) as one node, each with one line saying what it declares."""
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def build_collapsed_tree(result: RunResult, width: int = LINE_WIDTH) -> Tree:
+    """Components only, one line each (like siblings of one type as one line, e.g. "ConfigRecording ×17"), saying
+    what they declare, cut to the width: `--tree full` has every resource."""
     children: dict[str, list[Registration]] = defaultdict(list)
     for resource in result.resources:
         children[resource.parent].append(resource)
@@ -93,11 +98,12 @@ def build_collapsed_tree(result: RunResult) -> Tree:
             found.extend([kid] if kid.custom else resources_under(kid.urn))
         return found
 
-    def add(node: Tree, parent_urn: str) -> None:
+    def add(node: Tree, parent_urn: str, depth: int) -> None:
         kids = children.get(parent_urn, [])
+        room = width - 4 * (depth + 1)
         own = [k for k in kids if k.custom]
         if own and parent_urn != result.stack_urn:
-            node.add(escape(_declares(own)))
+            node.add(escape(_fit(_declares(own), room)))
         groups: dict[str, list[Registration]] = defaultdict(list)
         for component in (k for k in kids if not k.custom):
             groups[component.type].append(component)
@@ -105,40 +111,24 @@ def build_collapsed_tree(result: RunResult) -> Tree:
             label = type_.rsplit(":", 1)[-1]
             inner = [r for c in group for r in resources_under(c.urn)]
             head = f"{label} {group[0].name}" if len(group) == 1 else f"{label} ×{len(group)}"
-            branch = node.add(f"[cyan]{escape(head)}[/] [dim]({len(inner)} resources)[/]")
             if len(group) == 1 and any(not k.custom for k in children.get(group[0].urn, [])):
-                add(branch, group[0].urn)
-            else:
-                branch.add(escape(_declares(inner)))
+                add(node.add(f"[cyan]{escape(head)}[/] [dim]({len(inner)} resources)[/]"), group[0].urn, depth + 1)
+                continue
+            line = _fit(f"{head} ({len(inner)}): {_declares(inner)}", room)
+            name, _, rest = line.partition(" (")
+            node.add(f"[cyan]{escape(name)}[/] [dim]({escape(rest)}[/]")
 
     root = Tree(f"[bold]{result.project.name}[/] stack [bold]{result.stack}[/]")
-    add(root, result.stack_urn)
+    add(root, result.stack_urn, 0)
     return root
 
 
-def build_service_table(result: RunResult) -> Table:
-    """Resources by service: total, home region, each other region, global. Narrow whatever the region count."""
+def plan_totals(result: RunResult) -> str:
     custom = [r for r in result.resources if r.custom]
+    regions = {region_of(r) for r in custom} - {GLOBAL}
     home = result.stack_outputs.get("homeRegion")
-    counts: dict[str, Counter] = defaultdict(Counter)
-    for r in custom:
-        counts[service_of(r.type)][region_of(r)] += 1
-    others = sorted({region_of(r) for r in custom} - {home, GLOBAL})
-    table = Table(title=f"{len(custom)} resources in {len(result.resources) - len(custom)} components, "
-                        f"{len(others) + (home is not None)} regions")
-    table.add_column("service")
-    table.add_column("total", justify="right", style="bold")
-    table.add_column(f"{home} (home)" if home else "home", justify="right")
-    table.add_column(f"other {len(others)} regions", justify="right")
-    table.add_column(GLOBAL, justify="right")
-    for service in sorted(counts):
-        c = counts[service]
-        spread = [c[r] for r in others if c[r]]
-        other = "" if not spread else (f"{spread[0]} each" if len(set(spread)) == 1 and len(spread) == len(others)
-                                        else f"{sum(spread)} in {len(spread)} ({min(spread)}-{max(spread)} each)"
-                                        if len(set(spread)) > 1 else f"{sum(spread)} in {len(spread)}")
-        table.add_row(service, str(sum(c.values())), str(c[home] or ""), other, str(c[GLOBAL] or ""))
-    return table
+    return (f"{len(custom)} resources in {len(result.resources) - len(custom)} components, {len(regions)} region(s)"
+            + (f", home {home}" if home else "") + " (`--tree full`: every resource; `--no-tree`: tables by region and type)")
 
 
 def service_of(type_: str) -> str:
@@ -198,8 +188,8 @@ def print_plan(result: RunResult, console: Console | None = None, view: str = "c
     console = console or wide_console()
     if view == "collapsed":
         width = min(console.width, LINE_WIDTH)
-        console.print(build_collapsed_tree(result), width=width)
-        console.print(build_service_table(result), width=width)
+        console.print(build_collapsed_tree(result, width), width=width)
+        console.print(plan_totals(result), width=width, style="dim")
         return
     if view == "full":
         console.print(build_tree(result))

@@ -53,6 +53,7 @@ class SarifResult:
     start_line: int | None = None
     kind: str = "fail"  # SARIF result.kind: fail | open (could not decide) | review | pass | ...
     properties: dict[str, Any] = field(default_factory=dict)
+    suppressions: list[dict[str, Any]] | None = None  # e.g. a governed exception: kind external, status accepted
 
 
 def relative_uri(path: str | os.PathLike, root: str | os.PathLike, must_exist: bool = True) -> str | None:
@@ -147,6 +148,8 @@ def build_sarif(tool_name: str, tool_version: str, information_uri: str | None,
             document["partialFingerprints"] = {"primaryLocationLineHash": fingerprint(result)}
         if result.properties:
             document["properties"] = result.properties
+        if result.suppressions:
+            document["suppressions"] = result.suppressions
         sarif_results.append(document)
     driver: dict[str, Any] = {"name": tool_name, "version": tool_version}
     if information_uri:

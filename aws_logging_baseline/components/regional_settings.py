@@ -26,10 +26,11 @@ INSPECTOR_RESOURCE_TYPES = ("EC2", "ECR", "LAMBDA", "LAMBDA_CODE", "CODE_REPOSIT
 TRIGGERS = ("change", "periodic", "change-and-periodic")
 MAX_REQUIRED_TAGS = 6  # REQUIRED_TAGS: tag1Key .. tag6Key
 MAX_BLOCKED_PORTS = 5  # RESTRICTED_INCOMING_TRAFFIC: blockedPort1 .. blockedPort5
-_VPC_ENTRY = re.compile(r"^([a-z]{2}(?:-[a-z]+)+-\d+):(vpc-[0-9a-f]{8,17})$")
-_SNS_ARN = re.compile(r"^arn:aws[\w-]*:sns:[a-z]{2}(?:-[a-z]+)+-\d+:\d{12}:[\w-]{1,256}$")
-_TAG_KEY = re.compile(r"^[\w .:/=+\-@]{1,128}$")
-_RULE_PARAMETER = re.compile(r"^([a-z0-9-]+)\.([A-Za-z0-9]+)=(.+)$")
+# ASCII digits ([0-9], not \d) and \Z (not $, which matches before a trailing newline) wherever an id is checked.
+_VPC_ENTRY = re.compile(r"([a-z]{2}(?:-[a-z]+)+-[0-9]{1,2}):(vpc-[0-9a-f]{8,17})\Z")
+_SNS_ARN = re.compile(r"arn:aws[a-z-]*:sns:[a-z]{2}(?:-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:[A-Za-z0-9_-]{1,256}\Z")
+_TAG_KEY = re.compile(r"[\w .:/=+\-@]{1,128}\Z")
+_RULE_PARAMETER = re.compile(r"([a-z0-9-]+)\.([A-Za-z0-9]+)=(.+)\Z")
 
 
 # --- catalogs -----------------------------------------------------------------------------------------

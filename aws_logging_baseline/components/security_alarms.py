@@ -23,16 +23,21 @@ from aws_logging_baseline.components.options import child
 
 CATALOG = Path(__file__).parent / "catalog" / "cis_alarms.yaml"
 
-# The alarm parameters the CIS remediation text and Security Hub's CloudWatch.x remediation prescribe.
-ALARM_PARAMETERS = {
-    "statistic": "Sum",
-    "period": 300,
-    "threshold": 1,
-    "comparison_operator": "GreaterThanOrEqualToThreshold",
-    "evaluation_periods": 1,
-    "treat_missing_data": "notBreaching",
-    "actions_enabled": True,
-}
+
+@lru_cache(maxsize=1)
+def alarm_parameters() -> dict:
+    """Every CIS alarm's parameters (statistic, period, threshold, ...), from the catalog's `alarm` block: the
+    values the CIS remediation text and Security Hub's CloudWatch.x remediation prescribe."""
+    parameters = dict(yaml.safe_load(CATALOG.read_text(encoding="utf-8"))["alarm"])
+    parameters.pop("metric_value")  # the filter's, not the alarm's
+    return parameters
+
+
+def metric_value() -> str:
+    """What a filter adds to its metric per matching event."""
+    return str(yaml.safe_load(CATALOG.read_text(encoding="utf-8"))["alarm"]["metric_value"])
+
+
 REJECT_METRIC = "VpcFlowLogRejects"
 
 
@@ -105,7 +110,7 @@ class SecurityAlarms(pulumi.ComponentResource):
                 region=args.region,
                 log_group_name=args.log_group_name,
                 pattern=alarm.pattern,
-                metric_transformation={"name": alarm.metric, "namespace": args.namespace, "value": "1"},
+                metric_transformation={"name": alarm.metric, "namespace": args.namespace, "value": metric_value()},
                 opts=child(self),
             )
             self.alarms[alarm.id] = aws.cloudwatch.MetricAlarm(
@@ -118,7 +123,7 @@ class SecurityAlarms(pulumi.ComponentResource):
                 alarm_actions=[args.alarm_action_arn],
                 tags=args.tags,
                 opts=child(self, [self.filters[alarm.id]]),
-                **ALARM_PARAMETERS,
+                **alarm_parameters(),
             )
         self.register_outputs({"alarmNames": {i: a.name for i, a in self.alarms.items()}})
 
@@ -176,6 +181,6 @@ class RejectSpikeAlarms(pulumi.ComponentResource):
                 alarm_actions=[args.alarm_action_arn] if region == args.home_region else [],
                 tags=args.tags,
                 opts=child(self, [self.filters[region]]),
-                **{**ALARM_PARAMETERS, "threshold": args.threshold},
+                **{**alarm_parameters(), "threshold": args.threshold},
             )
         self.register_outputs({"alarmNames": {r: a.name for r, a in self.alarms.items()}})

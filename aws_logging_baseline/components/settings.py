@@ -13,6 +13,8 @@ from typing import Any, Callable, Mapping
 import pulumi
 
 from aws_logging_baseline.components.regions import default_enabled_regions, partition_of
+from aws_logging_baseline.components.tag_rules import tag_problems
+from aws_logging_baseline.echo import echo
 from aws_logging_baseline.components.regional_settings import check_config, check_flow_logs, check_inspector, default_flow_log_fields
 from aws_logging_baseline.components.analytics_settings import check_analytics
 from aws_logging_baseline.components.detective_settings import check_detective_services
@@ -25,16 +27,17 @@ ROLES = ("standalone", "log-archive", "management", "security", "member")
 ORG_ROLES = ROLES[1:]
 OBJECT_LOCK_MODES = ("GOVERNANCE", "COMPLIANCE")
 STORAGE_CLASSES = ("STANDARD_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE")
-_TAG = re.compile(r"^([\w .:/=+\-@]{1,128})=([\w .:/=+\-@]{0,256})$")
-_ACCOUNT_ID = re.compile(r"^\d{12}$")
+_ACCOUNT_ID = re.compile(r"[0-9]{12}\Z")  # ASCII digits; \Z, not $ (which matches before a trailing newline)
+MAX_PROBLEM_LINE = 300  # characters of one problem line (values are echoed cut; this bounds the rest)
 
 
 class SettingsError(pulumi.RunError):
     """All stack-config problems at once; each line names its key. Pulumi prints a RunError without a traceback."""
 
     def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
+        self.problems = [p if len(p) <= MAX_PROBLEM_LINE else f"{p[:MAX_PROBLEM_LINE]}... ({len(p)} characters)"
+                         for p in problems]
+        super().__init__("\n".join(self.problems))
 
 
 def setting(type_: str, default: Any, description: str, items: str | None = None) -> Any:
@@ -286,19 +289,21 @@ def _parse(raw: str, type_: str, items: str | None) -> Any:
         return raw
     if type_ == "integer":
         try:
+            if not re.fullmatch(r"[+-]?[0-9]{1,18}", raw.strip()):  # ASCII, and no int() of 5000 digits
+                raise ValueError
             return int(raw)
         except ValueError:
-            raise ValueError(f"expected an integer, got {raw!r}") from None
+            raise ValueError(f"expected an integer, got {echo(raw)}") from None
     if type_ == "boolean":
         if raw.lower() in ("true", "false"):
             return raw.lower() == "true"
-        raise ValueError(f"expected true or false, got {raw!r}")
+        raise ValueError(f"expected true or false, got {echo(raw)}")
     try:
         value = json.loads(raw)
-    except json.JSONDecodeError:
-        raise ValueError(f"expected a list, got {raw!r}") from None
+    except (json.JSONDecodeError, RecursionError, ValueError):
+        raise ValueError(f"expected a list, got {echo(raw)}") from None
     if not isinstance(value, list) or (items == "string" and not all(isinstance(v, str) for v in value)):
-        raise ValueError(f"expected a list of {items or 'values'}, got {raw!r}")
+        raise ValueError(f"expected a list of {items or 'values'}, got {echo(raw)}")
     return tuple(value)
 
 
@@ -319,11 +324,31 @@ def load_settings(config: Mapping[str, str] | None = None) -> Settings:
             values[f.name] = _parse(raw, meta["type"], meta["items"])
         except ValueError as exc:
             problems.append(f"{key}: {exc}")
+    problems += unknown_setting_problems(config)
     settings = Settings(**values)
     problems += [p for check in CHECKS for p in check(settings)]
     if problems:
         raise SettingsError(problems)
     return settings
+
+
+def unknown_setting_problems(config: Mapping[str, str] | None = None) -> list[str]:
+    """Keys of the `baseline:` namespace that are no setting (a typo such as baseline:namePrefx), with a
+    did-you-mean: whatever the program's project is called, the components check their own namespace, so a
+    misspelled key is never silently ignored. `config`: the stack's config; None reads the running program's."""
+    import difflib
+
+    if config is None:
+        from pulumi.runtime.config import CONFIG  # every key of the stack's config, as the engine passed it
+
+        config = CONFIG.get()
+    known = [key for _, key, _ in settings_fields()]
+    problems = []
+    for key in sorted(k for k in config if isinstance(k, str) and k.startswith(NAMESPACE + ":") and k not in known):
+        close = difflib.get_close_matches(key, known, n=1)
+        hint = f"; did you mean {close[0]}?" if close else " (see the configuration reference in the README)"
+        problems.append(f"{echo(key) if len(key) > 80 else key}: not a baseline setting{hint}")
+    return problems
 
 
 # --- checks: each returns a list of "key: problem" strings -------------------------------------------
@@ -337,10 +362,8 @@ def _check_identity(s: Settings) -> list[str]:
     if s.role not in ROLES:
         problems.append(f"{_k('role')}: must be one of {', '.join(ROLES)}, got {s.role!r}")
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,19}", s.name_prefix):
-        problems.append(f"{_k('name_prefix')}: 1 to 20 lower-case letters, digits or hyphens, got {s.name_prefix!r}")
-    for tag in s.tags:
-        if not _TAG.match(tag):
-            problems.append(f"{_k('tags')}: {tag!r} is not Key=Value")
+        problems.append(f"{_k('name_prefix')}: 1 to 20 lower-case letters, digits or hyphens, got {echo(s.name_prefix)}")
+    problems += tag_problems(_k("tags"), s.tags)
     return problems
 
 
@@ -412,19 +435,19 @@ def _check_replica_account(s: Settings) -> list[str]:
         problems.append(f"{_k('replica_account_id')}: must be a 12-digit account id")
     if not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", s.replica_bucket_name):
         problems.append(f"{_k('replica_bucket_name')}: a valid S3 bucket name is required with replicaAccountId")
-    if not re.fullmatch(rf"arn:aws[\w-]*:kms:{re.escape(s.replica_region)}:{s.replica_account_id}:key/[\w-]+", s.replica_kms_key_arn):
+    if not re.fullmatch(rf"arn:aws[a-z-]*:kms:{re.escape(s.replica_region)}:{re.escape(s.replica_account_id)}:key/[A-Za-z0-9-]+", s.replica_kms_key_arn):
         problems.append(
             f"{_k('replica_kms_key_arn')}: the ARN of a key in account {s.replica_account_id or '?'} and region {s.replica_region} is required"
         )
     return problems
 
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-zA-Z]{2,}$")
-_HTTPS = re.compile(r"^https://[^\s/]+\.[^\s/]+(/\S*)?$")
-_NAMESPACE = re.compile(r"^[\w.#:/ -]{1,255}$")
+_EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,250}\.[a-zA-Z]{2,63}\Z")
+_HTTPS = re.compile(r"https://[^\s/]{1,253}\.[^\s/]+(/\S{0,2000})?\Z")
+_NAMESPACE = re.compile(r"[A-Za-z0-9_.#:/ -]{1,255}\Z")
 INSTANCE_STATES = ("pending", "running", "shutting-down", "stopping", "stopped", "terminated")
-_RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
-_CRON = re.compile(r"^cron\((\S+ ){5}\S+\)$")
+_RATE = re.compile(r"rate\(([0-9]{1,9}) (minute|minutes|hour|hours|day|days)\)\Z")
+_CRON = re.compile(r"cron\(([!-~]+ ){5}[!-~]+\)\Z")
 
 
 def _check_detection(s: Settings) -> list[str]:
@@ -484,8 +507,8 @@ def alert_subscription_problems(s: Settings) -> list[str]:
     ]
 
 
-_ORG_ID = re.compile(r"^o-[a-z0-9]{10,32}$")
-_STACK_NAME = re.compile(r"^[\w.-]+/[\w.-]+/[\w.-]+$")
+_ORG_ID = re.compile(r"o-[a-z0-9]{10,32}\Z")
+_STACK_NAME = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+\Z")
 
 
 def _check_organization(s: Settings) -> list[str]:
@@ -526,7 +549,7 @@ def _check_organization(s: Settings) -> list[str]:
                 "set logArchiveStack or logArchiveBucket and logArchiveKeyArn"
             )
         if s.log_archive_key_arn and not re.fullmatch(
-            rf"arn:aws[\w-]*:kms:{re.escape(s.home_region)}:\d{{12}}:key/[\w-]+", s.log_archive_key_arn
+            rf"arn:aws[a-z-]*:kms:{re.escape(s.home_region)}:[0-9]{{12}}:key/[A-Za-z0-9-]+", s.log_archive_key_arn
         ):
             problems.append(f"{_k('log_archive_key_arn')}: must be the ARN of a KMS key in homeRegion {s.home_region}")
     else:

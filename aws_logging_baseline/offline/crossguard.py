@@ -7,13 +7,13 @@ once (outputs, parents, dependencies). `PolicyPack` does the same with an engine
 process is always stopped: on success, on errors, on Ctrl-C and on SIGTERM.
 """
 
+import difflib
 import json
 import os
 import queue
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -28,6 +28,8 @@ from pulumi.runtime import proto
 from pulumi.runtime.proto import analyzer_pb2_grpc
 
 from aws_logging_baseline.offline.engine import STACK_TYPE, Registration, RunResult
+from aws_logging_baseline.offline import safe_yaml
+from aws_logging_baseline.offline.pack_process import OutputTail, forget_child, start_child
 from aws_logging_baseline.errors import UserError
 
 LEVELS = {"advisory": proto.ADVISORY, "mandatory": proto.MANDATORY, "disabled": proto.DISABLED, "remediate": proto.REMEDIATE}
@@ -38,6 +40,9 @@ SEVERITIES = {
 }
 POLICY_TYPES = {proto.POLICY_TYPE_RESOURCE: "resource", proto.POLICY_TYPE_STACK: "stack"}
 START_TIMEOUT = 60.0
+# Every gRPC call to the pack has a deadline (check --pack-timeout): a policy that never returns ends the check
+# with a message naming the resource it was analyzing, instead of hanging a CI job until it is killed.
+CALL_TIMEOUT = 300.0
 ENGINE_ADDRESS = "127.0.0.1:0"  # the Python analyzer host does not call back into the engine
 
 
@@ -89,14 +94,11 @@ def read_pack_project(pack_dir: Path) -> dict[str, Any]:
     project_file = pack_dir / "PulumiPolicy.yaml"
     if not project_file.is_file():
         raise UserError(f"--policy-pack {pack_dir}: no PulumiPolicy.yaml (not a policy pack directory)")
-    try:
-        project = yaml.safe_load(project_file.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise UserError(f"{project_file}: malformed YAML: {exc}") from exc
+    project = safe_yaml.load(project_file, "pack project file (PulumiPolicy.yaml)") or {}  # no aliases, bounded
     runtime = project.get("runtime") if isinstance(project, dict) else None
     runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
     if runtime_name != "python":
-        raise UserError(f"{project_file}: runtime is {runtime_name!r}; only Python packs can run here")
+        raise UserError(f"{project_file}: runtime is {_prefix(repr(runtime_name), 60)}; only Python packs can run here")
     if not isinstance(project.get("version"), (str, int, float)) or not str(project["version"]).strip():
         raise UserError(f"{project_file}: `version` is required")
     if not (pack_dir / "__main__.py").is_file():
@@ -107,15 +109,17 @@ def read_pack_project(pack_dir: Path) -> dict[str, Any]:
 class PolicyPackProcess:
     """The pack running in its own process, as the CLI starts it. Use as a context manager."""
 
-    def __init__(self, pack_dir: Path | str, python: str = sys.executable):
+    def __init__(self, pack_dir: Path | str, python: str = sys.executable, call_timeout: float = CALL_TIMEOUT):
         self.pack_dir = Path(pack_dir).resolve()
         self.python = python
+        self.call_timeout = call_timeout
         self.project = read_pack_project(self.pack_dir)
         self.version = str(self.project["version"])
         self.process: subprocess.Popen | None = None
         self.channel: grpc.Channel | None = None
         self.stub: analyzer_pb2_grpc.AnalyzerStub | None = None
-        self._stderr = None
+        self._stdout: OutputTail | None = None
+        self._stderr: OutputTail | None = None
         self._previous_sigterm: Any = None
         self.start_seconds = 0.0
 
@@ -141,17 +145,10 @@ class PolicyPackProcess:
 
     def start(self) -> None:
         started = time.perf_counter()
-        self._stderr = tempfile.TemporaryFile()
         env = dict(os.environ, PYTHONUNBUFFERED="1")
-        self.process = subprocess.Popen(
-            [self.python, "-u", "-m", "pulumi.policy", ENGINE_ADDRESS, str(self.pack_dir)],
-            cwd=self.pack_dir,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=self._stderr,
-            env=env,
-            start_new_session=True,  # Ctrl-C reaches us, not the pack; we stop it ourselves
-        )
+        # Drained stdout/stderr and a pack that dies with us (even on SIGKILL): see pack_process.
+        self.process, self._stdout, self._stderr = start_child(
+            [self.python, "-u", "-m", "pulumi.policy", ENGINE_ADDRESS, str(self.pack_dir)], str(self.pack_dir), env)
         port = self._read_port()
         self.channel = grpc.insecure_channel(
             f"127.0.0.1:{port}", options=[("grpc.max_receive_message_length", 400 * 1024 * 1024),
@@ -165,44 +162,68 @@ class PolicyPackProcess:
         self.start_seconds = time.perf_counter() - started
 
     def _read_port(self) -> int:
-        assert self.process is not None and self.process.stdout is not None
-        lines: queue.Queue = queue.Queue()
-        stdout = self.process.stdout
-        threading.Thread(target=lambda: lines.put(stdout.readline()), daemon=True).start()
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            try:
-                line = lines.get(timeout=0.05)
-            except queue.Empty:
-                if self.process.poll() is not None and lines.empty():
-                    time.sleep(0.05)
-                    if lines.empty():
-                        raise self._crashed("exited") from None
-                continue
-            text = line.decode("utf-8", "replace").strip()
-            if text.isdigit():
-                return int(text)
-            raise self._crashed(f"printed {text!r} instead of its port" if text else "exited")
-        raise self._crashed(f"did not print its port within {START_TIMEOUT:.0f}s")
+        assert self.process is not None and self._stdout is not None
+        try:
+            line = self._stdout.first_line.get(timeout=START_TIMEOUT)
+        except queue.Empty:
+            raise self._crashed(f"did not print its port within {START_TIMEOUT:.0f}s") from None
+        text = (line or "").strip()
+        if text.isascii() and text.isdigit():
+            return int(text)
+        raise self._crashed(f"printed {_prefix(text)!r} instead of its port" if text else "exited")
 
     def stderr_tail(self, lines: int = 12) -> str:
+        """The last lines the pack wrote to stderr (and, after them, to stdout beyond its port line)."""
         if self._stderr is None:
             return ""
-        self._stderr.seek(0)
-        text = self._stderr.read().decode("utf-8", "replace").strip().splitlines()
-        return "\n".join(text[-lines:])
+        if self.process is not None and self.process.poll() is not None:
+            self._stderr.join(1.0)  # the pipe is at its end: read what is left
+        parts = [self._stderr.tail(lines)]
+        if self._stdout is not None:
+            stdout = self._stdout.tail(lines).splitlines()
+            if stdout and stdout[0].strip().isdigit():
+                stdout = stdout[1:]
+            if stdout:
+                parts.append("(stdout)\n" + "\n".join(stdout))
+        return "\n".join(p for p in parts if p)
+
+    def _indented_tail(self) -> str:
+        tail = self.stderr_tail()
+        return (":\n" + "\n".join("    " + line for line in tail.splitlines())) if tail else ""
 
     def _crashed(self, what: str) -> UserError:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait()
         code = self.process.returncode if self.process is not None else None
-        tail = self.stderr_tail()
         detail = f" (exit code {code})" if code is not None and what == "exited" else ""
         message = f"--policy-pack {self.pack_dir}: the pack {what}{detail} before it started serving"
-        if tail:
-            message += ":\n" + "\n".join("    " + line for line in tail.splitlines())
-        return UserError(message)
+        return UserError(message + self._indented_tail())
+
+    def call_failed(self, exc: grpc.RpcError, doing: str) -> UserError:
+        """One message for a failed call: a deadline names what was being analyzed; a dead pack its exit
+        status; a policy that raised its error; each with the tail of the pack's output."""
+        code = exc.code() if hasattr(exc, "code") else None
+        if code == grpc.StatusCode.DEADLINE_EXCEEDED:
+            return UserError(f"--policy-pack {self.pack_dir}: no answer within {self.call_timeout:g}s while {doing} "
+                             "(a policy hangs or is too slow; --pack-timeout sets the limit)" + self._indented_tail())
+        exited = self._exit_status(wait=1.0 if code == grpc.StatusCode.UNAVAILABLE else 0.0)
+        if exited is not None:
+            how = f"was killed by signal {-exited}" if exited < 0 else f"exited with status {exited}"
+            return UserError(f"--policy-pack {self.pack_dir}: the pack {how} while {doing}" + self._indented_tail())
+        details = exc.details() if hasattr(exc, "details") else str(exc)
+        lines = (details or "").strip().splitlines()
+        last = _prefix(lines[-1] if lines else str(exc))
+        return UserError(f"--policy-pack {self.pack_dir}: a policy failed while {doing}: {last}"
+                         + (f"\n{self.stderr_tail()}" if self.stderr_tail() else ""))
+
+    def _exit_status(self, wait: float) -> int | None:
+        if self.process is None:
+            return None
+        try:
+            return self.process.wait(timeout=wait) if wait else self.process.poll()
+        except subprocess.TimeoutExpired:
+            return None
 
     def stop(self) -> None:
         """Stop the pack (terminate, then kill) and release everything; safe to call more than once."""
@@ -218,20 +239,28 @@ class PolicyPackProcess:
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait()
-            if process.stdout is not None:
-                process.stdout.close()
-        if self._stderr is not None:
-            self._stderr.close()
-            self._stderr = None
+            forget_child(process)  # its pipes are closed by their drain threads at end of output
         if self._previous_sigterm is not None:
             signal.signal(signal.SIGTERM, self._previous_sigterm)
             self._previous_sigterm = None
+
+    def _call(self, method, request, doing: str):
+        try:
+            return method(request, timeout=self.call_timeout)
+        except grpc.RpcError as exc:
+            raise self.call_failed(exc, doing) from None
+
+    def _result(self, future, doing: str) -> Any:
+        try:
+            return future.result()
+        except grpc.RpcError as exc:
+            raise self.call_failed(exc, doing) from None
 
     # --- protocol ---------------------------------------------------------------------------------------
 
     def analyzer_info(self) -> proto.AnalyzerInfo:
         assert self.stub is not None
-        return self.stub.GetAnalyzerInfo(empty_pb2.Empty())
+        return self._call(self.stub.GetAnalyzerInfo, empty_pb2.Empty(), "listing its policies")
 
     def check(self, run: RunResult, user_config: dict[str, Any] | None = None, config_source: str = "policy config",
               dry_run: bool = True) -> CheckResult:
@@ -240,23 +269,27 @@ class PolicyPackProcess:
         info = self.analyzer_info()
         policies = [_policy_info(p) for p in info.policies]
         config = reconcile_config(info, user_config, config_source)
-        self.stub.Configure(_configure_request(config))
-        self.stub.ConfigureStack(
-            proto.AnalyzerStackConfigureRequest(
-                stack=run.stack, project=run.project.name, organization="organization", dry_run=dry_run,
-                config={k: str(v) for k, v in run.config.items()}, tags={},
-            )
-        )
+        self._call(self.stub.Configure, _configure_request(config), "configuring its policies")
+        self._call(self.stub.ConfigureStack, proto.AnalyzerStackConfigureRequest(
+            stack=run.stack, project=run.project.name, organization="organization", dry_run=dry_run,
+            config={k: str(v) for k, v in run.config.items()}, tags={},
+        ), "configuring the stack")
         started = time.perf_counter()
         bridge = _Bridge(run)
         violations: list[Violation] = []
         not_applicable: dict[str, str] = {}
         meta = {p.name: p for p in policies}
-        futures = [(request.urn, self.stub.Analyze.future(request)) for request in bridge.analyze_requests()]
-        for urn, future in futures:
-            _collect(_result(future, self.pack_dir, self.stderr_tail), urn, meta, violations, not_applicable)
-        stack_response = _result(self.stub.AnalyzeStack.future(bridge.analyze_stack_request()), self.pack_dir, self.stderr_tail)
-        _collect(stack_response, "", meta, violations, not_applicable)
+        futures = [(request.urn, self.stub.Analyze.future(request, timeout=self.call_timeout))
+                   for request in bridge.analyze_requests()]
+        try:
+            for urn, future in futures:
+                _collect(self._result(future, f"analyzing {urn}"), urn, meta, violations, not_applicable)
+            stack_future = self.stub.AnalyzeStack.future(bridge.analyze_stack_request(), timeout=self.call_timeout)
+            _collect(self._result(stack_future, "running the stack policies (AnalyzeStack)"), "", meta, violations,
+                     not_applicable)
+        finally:
+            for _, future in futures:
+                future.cancel()  # nothing left in flight once the verdict is in or the check failed
         return CheckResult(
             pack_name=info.name, pack_version=self.version, pack_dir=self.pack_dir, policies=policies, config=config,
             violations=violations, not_applicable=not_applicable, start_seconds=self.start_seconds,
@@ -264,16 +297,8 @@ class PolicyPackProcess:
         )
 
 
-def _result(future, pack_dir: Path, stderr_tail) -> Any:
-    try:
-        return future.result()
-    except grpc.RpcError as exc:
-        details = exc.details() if hasattr(exc, "details") else str(exc)
-        first = (details or "").strip().splitlines()
-        raise UserError(
-            f"--policy-pack {pack_dir}: a policy failed: {first[-1] if first else exc}"
-            + (f"\n{stderr_tail()}" if stderr_tail() else "")
-        ) from exc
+def _prefix(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
 
 
 def _policy_info(policy: Any) -> PolicyInfo:
@@ -332,10 +357,14 @@ def load_policy_config(path: str | Path) -> dict[str, Any]:
                         "save it as UTF-8 JSON") from None
     except OSError as exc:
         raise UserError(f"--policy-config {path}: cannot read it: {exc.strerror or exc}") from None
+    if len(text) > safe_yaml.MAX_BYTES:
+        raise UserError(f"--policy-config {path}: {len(text)} characters; limited to {safe_yaml.MAX_BYTES // 1024} KiB")
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UserError(f"--policy-config {path}: not JSON (line {exc.lineno}: {exc.msg})") from None
+    except (RecursionError, ValueError) as exc:  # nested thousands deep; an integer of thousands of digits
+        raise UserError(f"--policy-config {path}: cannot be read: {_prefix(str(exc), 120)}") from None
     if not isinstance(document, dict):
         raise UserError(f"--policy-config {path}: expected a JSON object of policy name -> level or settings")
     return document
@@ -343,7 +372,7 @@ def load_policy_config(path: str | Path) -> dict[str, Any]:
 
 def _level(value: Any, where: str) -> int:
     if not isinstance(value, str) or value not in LEVELS:
-        raise UserError(f"{where}: enforcement level must be one of {', '.join(LEVELS)}, got {value!r}")
+        raise UserError(f"{where}: enforcement level must be one of {', '.join(LEVELS)}, got {_prefix(repr(value), 80)}")
     return LEVELS[value]
 
 
@@ -367,7 +396,9 @@ def reconcile_config(info: Any, user_config: dict[str, Any] | None, source: str)
             entry["enforcementLevel"] = level
     for name, value in user_config.items():
         if name not in result:
-            raise UserError(f"{source}: unknown policy {name!r} (the pack {info.name} has: {', '.join(sorted(result))})")
+            close = difflib.get_close_matches(str(name), list(result), n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"the pack {info.name} has {len(result)} policies"
+            raise UserError(f"{source}: unknown policy {_prefix(repr(name), 80)} ({hint})")
         if isinstance(value, str):
             result[name]["enforcementLevel"] = _level(value, f"{source}: {name}")
         elif isinstance(value, dict):
@@ -376,7 +407,7 @@ def reconcile_config(info: Any, user_config: dict[str, Any] | None, source: str)
                 result[name]["enforcementLevel"] = _level(value.pop("enforcementLevel"), f"{source}: {name}.enforcementLevel")
             result[name]["properties"].update(value)
         else:
-            raise UserError(f"{source}: {name}: expected an enforcement level or an object, got {value!r}")
+            raise UserError(f"{source}: {name}: expected an enforcement level or an object, got {_prefix(repr(value), 80)}")
     for name, entry in result.items():
         policy = policies[name]
         schema = {
@@ -391,7 +422,7 @@ def reconcile_config(info: Any, user_config: dict[str, Any] | None, source: str)
         if error is not None:
             path = ".".join(str(p) for p in error.absolute_path)
             where = f"{name}.{path}" if path else name
-            raise UserError(f"{source}: {where}: {error.message}")
+            raise UserError(f"{source}: {where}: {_prefix(error.message, 300)}")
     return {name: {"enforcementLevel": LEVEL_NAMES[e["enforcementLevel"]], "properties": e["properties"]}
             for name, e in result.items()}
 

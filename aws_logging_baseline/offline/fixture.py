@@ -13,13 +13,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Callable
 
+from aws_logging_baseline.echo import echo, got
 from aws_logging_baseline.errors import UserError
 from aws_logging_baseline.offline.project import read_yaml
 
-_ACCOUNT_ID = re.compile(r"^\d{12}$")
-_ORG_ID = re.compile(r"^o-[a-z0-9]{10,32}$")
-_VPC_ID = re.compile(r"^vpc-[0-9a-f]{8,17}$")
-_ARN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:\S+$")
+# ASCII only and anchored at the very end (fullmatch): `\d` also matches other scripts' digits, and `$` matches
+# before a trailing newline.
+_ACCOUNT_ID = re.compile(r"[0-9]{12}")
+_ORG_ID = re.compile(r"o-[a-z0-9]{10,32}")
+_VPC_ID = re.compile(r"vpc-[0-9a-f]{8,17}")
+_ARN = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]{12}:[!-~]{1,1000}")
 _PARTITIONS = {"aws": "amazonaws.com", "aws-cn": "amazonaws.com.cn", "aws-us-gov": "amazonaws.com"}
 
 
@@ -64,7 +67,12 @@ def regions_of(partition: str) -> frozenset[str]:
 
 
 def _got(value: Any) -> str:
-    return f"got {type(value).__name__} {value!r}" if value is not None else "got nothing"
+    return got(value)
+
+
+def _name(key: Any) -> str:
+    """A key as a message names it: itself when a short string, else a bounded echo."""
+    return key if isinstance(key, str) and len(key) <= 60 else echo(key)
 
 
 # --- one validator per kind of field: (value) -> problem or None ---------------------------------------
@@ -74,7 +82,7 @@ Check = Callable[[Any], str | None]
 
 def _matching(pattern: re.Pattern, what: str) -> Check:
     def check(value: Any) -> str | None:
-        if isinstance(value, str) and pattern.match(value):
+        if isinstance(value, str) and pattern.fullmatch(value):
             return None
         return f"must be {what}, {_got(value)}"
     return check
@@ -125,7 +133,8 @@ class _Problems:
         known = (*fields, *also)
         for key in doc:
             if key not in known:
-                self.add(f"{prefix}{key}", f"unknown key (expected one of {', '.join(sorted(known))})")
+                self.add(f"{prefix}{_name(key)}",
+                         f"unknown key (expected one of {', '.join(sorted(known))})")
         for key, (required, check) in fields.items():
             if key in doc and doc[key] is not None:
                 problem = check(doc[key])
@@ -164,9 +173,9 @@ def _load_vpcs(doc: Any, partition: str | None, problems: _Problems) -> dict[str
     vpcs: dict[str, list[str]] = {}
     for region, ids in doc.items():
         if partition is not None and region not in regions_of(partition):
-            problems.add(f"vpcs.{region}", f"unknown region {region!r} for partition {partition}")
+            problems.add(f"vpcs.{_name(region)}", f"unknown region {echo(region)} for partition {partition}")
             continue
-        if not isinstance(ids, list) or not all(isinstance(i, str) and _VPC_ID.match(i) for i in ids):
+        if not isinstance(ids, list) or not all(isinstance(i, str) and _VPC_ID.fullmatch(i) for i in ids):
             problems.add(f"vpcs.{region}", f"must be a list of VPC ids like vpc-0123456789abcdef0, {_got(ids)}")
             continue
         vpcs[region] = ids
@@ -206,7 +215,7 @@ def _load_stack_outputs(doc: Any, problems: _Problems) -> dict[str, dict[str, An
     outputs: dict[str, dict[str, Any]] = {}
     for name, values in doc.items():
         if not isinstance(name, str):
-            problems.add(f"stackOutputs.{name}", f"a stack name is a string (org/project/stack), {_got(name)}")
+            problems.add(f"stackOutputs.{_name(name)}", f"a stack name is a string (org/project/stack), {_got(name)}")
         elif not isinstance(values, dict):
             problems.add(f"stackOutputs.{name}", f"must be a mapping of output name -> value, {_got(values)}")
         else:

@@ -1,4 +1,4 @@
-"""The policy pack's entry point: only the PolicyPack call (it starts the analyzer server and blocks)."""
+"""The policy pack's entry point: the PolicyPack call (it starts the analyzer server and blocks)."""
 
 import sys
 from pathlib import Path
@@ -10,7 +10,9 @@ try:  # the access proofs live in the package; run from a checkout where it is n
 except ImportError:
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from baseline_policies import ALL_POLICIES, PACK_DESCRIPTION, PACK_NAME
+from baseline_policies import ALL_POLICIES, PACK_DESCRIPTION, PACK_NAME, sdk_memo
+
+sdk_memo.install()  # each resource's properties deserialized once per request, not once per policy
 
 PolicyPack(
     name=PACK_NAME,

@@ -416,3 +416,11 @@ def statuses(report) -> dict[str, set[str]]:
 def failing(report) -> set[str]:
     return {f.control for f in report.findings if f.status != "pass"}
 
+
+
+def reset_moto(url: str) -> None:
+    """A moto server shares its backends with every other moto server of this process: start from nothing, so
+    one module's account does not meet another's bucket (BucketAlreadyOwnedByYou)."""
+    import urllib.request
+
+    urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"), timeout=30).close()

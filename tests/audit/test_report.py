@@ -3,6 +3,7 @@
 import argparse
 import io
 import json
+import re
 from pathlib import Path
 
 import jsonschema
@@ -95,7 +96,7 @@ def test_text_report_lists_failures_first_without_colour_when_piped(noncompliant
 
 def _args(**overrides):
     defaults = dict(profile=None, regions=HOME, endpoint_url=None, format="json", output=None, archive_bucket=[],
-                    log_key=[], workers=4)
+                    log_key=[], workers=4, deadline=300.0)
     defaults.update(overrides)
     return argparse.Namespace(**defaults)
 
@@ -118,7 +119,10 @@ def test_handler_writes_the_report_file_whole_and_exits_1_on_failure(build, monk
     assert_every_result_points_at_a_repository_file(document["runs"][0]["results"])
     [result] = document["runs"][0]["results"]
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "aws_logging_baseline/components/catalog/config_rules.yaml"
-    assert capsys.readouterr().out == ""
+    # --output still says, on one line, what the audit found and where the report went
+    out = capsys.readouterr().out
+    assert re.fullmatch(rf"account {ACCOUNT}, 1 region\(s\): [0-9]+ pass, 1 fail, 0 unknown; "
+                        rf"sarif report written to {re.escape(str(target))}\n", out), out
 
 
 def test_handler_exits_0_when_everything_passes(build, monkeypatch, capsys):

@@ -7,6 +7,7 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from aws_logging_baseline.audit.controls import CONTROLS
+from tests.audit.conftest import reset_moto
 from tests.audit.test_server import fake_env, free_port
 from tests.engine_helpers import REPO
 
@@ -23,6 +24,7 @@ def empty_account():
         server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
         server.start()
         try:
+            reset_moto(f"http://127.0.0.1:{port}")
             yield f"http://127.0.0.1:{port}"
         finally:
             server.stop()

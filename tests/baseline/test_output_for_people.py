@@ -36,10 +36,18 @@ def test_make_preview_ends_with_the_verdict_and_a_next_step(make_preview):
 
 def test_collapsed_tree_groups_like_components_and_counts_per_region(make_preview):
     out = make_preview.stdout
-    assert "ConfigRecording ×17 (51 resources)" in out
+    assert "ConfigRecording ×17 (51): cfg.Recorder, cfg.DeliveryChannel, cfg.RecorderStatus in each of" in out
     assert re.search(r"cfg\.Rule ×[0-9]+ in 17 regions \([0-9]+-[0-9]+ each\)", out)
     assert "inspector2.Enabler in each of 17 regions" in out
-    assert "kms.Key" in out and "kms.Alias in each of 2 regions" in out
+    assert "LogKey ×2 (4): kms.Key, kms.Alias in each of 2 regions" in out
+
+
+def test_make_preview_shows_each_delivery_path_and_exposure_once(make_preview):
+    out = make_preview.stdout
+    paths = out[out.index("Delivery paths"):out.index("Exposure")].splitlines()[1:]
+    assert paths and len(paths) == len(set(paths)) and all(line.endswith("  allowed") for line in paths)
+    assert "    S3 replication -> replica key (us-west-2)  allowed" in paths
+    assert "archive key (us-east-1): refuses outsiders (" in out
 
 
 def test_full_tree_lists_every_resource_and_both_tables():

@@ -36,8 +36,9 @@ def test_security_controls_are_mandatory_cost_and_hygiene_advisory():
     advisory = sorted(c["name"] for c in CATALOG["policies"] if c["enforcement"] == "advisory")
     # log-store-erasure-denied needs a break-glass role the baseline cannot choose for you (never lock everyone
     # out); cloudtrail-archive-data-events follows a cost switch (archiveDataEvents): both advise, neither blocks.
+    # log-destination-declared-in-stack: what the pack cannot see it cannot call a violation of a security control.
     assert advisory == ["cloudtrail-archive-data-events", "cloudtrail-single-management-events-copy", "dashboard-shows-every-cis-alarm",
-                        "log-store-erasure-denied", "s3-bucket-default-lock-enabled"]
+                        "log-destination-declared-in-stack", "log-store-erasure-denied", "s3-bucket-default-lock-enabled"]
 
 
 def test_the_pack_process_is_stopped_on_exit():

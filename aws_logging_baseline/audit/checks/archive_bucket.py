@@ -76,7 +76,7 @@ def check_bucket(ctx: AwsContext, bucket: str) -> tuple[list[Finding], list[str]
     return guarded(BUCKET_CONTROLS, GLOBAL, f"arn:aws:s3:::{bucket}", run), keys
 
 
-def no_bucket() -> list[Finding]:
+def no_bucket(controls: list[str] = BUCKET_CONTROLS) -> list[Finding]:
     return [unknown(control, GLOBAL, "account", "no archive bucket found: the account has no multi-region trail; "
                                                 "create one, or name the bucket with --archive-bucket")
-            for control in BUCKET_CONTROLS]
+            for control in controls]

@@ -50,7 +50,9 @@ def find_trails(ctx: AwsContext) -> list[Trail]:
         # Status and selectors are answered by the trail's home region.
         client = ctx.client("cloudtrail", description.get("HomeRegion") or ctx.home_region)
         arn = description["TrailARN"]
-        trail = Trail(arn, description, client.get_trail_status(Name=arn))
+        status = client.get_trail_status(Name=arn)
+        status["IsLogging"]  # always answered: without it the trail's state is unknown, not "not logging"
+        trail = Trail(arn, description, status)
         trail.selectors = client.get_event_selectors(TrailName=arn)
         trail.management_events = _has_management_events(trail.selectors)
         trails.append(trail)

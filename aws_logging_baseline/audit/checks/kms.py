@@ -22,7 +22,8 @@ def check_key(ctx, key: str, default_region: str) -> list[Finding]:
         if metadata.get("KeySpec", "SYMMETRIC_DEFAULT") != "SYMMETRIC_DEFAULT" or metadata.get("Origin") != "AWS_KMS":
             return [failed(CONTROL, GLOBAL, arn, "key cannot rotate automatically (asymmetric, HMAC, imported or "
                                                  "custom key store); use a symmetric AWS_KMS key")]
-        if kms.get_key_rotation_status(KeyId=metadata["KeyId"]).get("KeyRotationEnabled"):
+        # Always in AWS's answer: a missing field is a malformed answer ("unknown"), not "rotation is off".
+        if kms.get_key_rotation_status(KeyId=metadata["KeyId"])["KeyRotationEnabled"]:
             return [passed(CONTROL, GLOBAL, arn, "automatic rotation is enabled")]
         return [failed(CONTROL, GLOBAL, arn, "automatic rotation is off; run EnableKeyRotation")]
 

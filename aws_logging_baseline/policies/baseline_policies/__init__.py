@@ -1,6 +1,7 @@
 """The pack's policies, one module per concern; metadata comes from ../controls.yaml."""
 
 from . import access_proofs, alarms, analytics, aws_config, cloudtrail, detective, flow_logs, iam, inspector, kms, logs, org_roles, s3, sns, tamper
+from . import iam_admin, stack_context
 from .catalog import CONTROLS
 
 PACK_NAME = "aws-logging-baseline"
@@ -25,6 +26,8 @@ ALL_POLICIES = [
     *detective.POLICIES,
     *access_proofs.POLICIES,
     *tamper.POLICIES,
+    *iam_admin.POLICIES,
+    *stack_context.POLICIES,
 ]
 
 _names = [p.name for p in ALL_POLICIES]

@@ -1,9 +1,8 @@
-"""CIS monitoring: metric filters and alarms on the trail's log group, and alarm topics with subscribers."""
+"""CIS monitoring: metric filters and alarms on the trail's log group (judged by alarm_semantics.py), and alarm
+topics with subscribers."""
 
-import re
-from typing import Any
-
-from .catalog import CIS_ALARMS, stack_policy
+from .alarm_semantics import control_problem, title
+from .catalog import stack_policy
 from .common import StackView, as_list, setting
 from .org_context import organization_trail_coverage
 
@@ -12,21 +11,6 @@ METRIC_FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 TOPIC = "aws:sns/topic:Topic"
 SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
-
-
-def _normalize(pattern: str) -> str:
-    return re.sub(r"[\s\"]", "", pattern)
-
-
-def _terms(control_id: str) -> list[str]:
-    spec = CIS_ALARMS[control_id]
-    return list(spec.get("terms", [])) + [f"$.eventName={event}" for event in spec.get("events", [])]
-
-
-def matches(control_id: str, pattern: str) -> bool:
-    """True when the filter pattern contains every term of the CIS control (a term ends at a non-alphanumeric)."""
-    text = _normalize(pattern)
-    return all(re.search(re.escape(term) + r"(?![A-Za-z0-9])", text) for term in _terms(control_id))
 
 
 def trail_log_groups(view: StackView) -> set[str]:
@@ -38,13 +22,6 @@ def trail_log_groups(view: StackView) -> set[str]:
             name = arn.split(":log-group:", 1)[1]
             names.add(name[:-2] if name.endswith(":*") else name)
     return names
-
-
-def _metric(filter_resource: Any) -> tuple[Any, Any]:
-    transformation = filter_resource.props.get("metricTransformation") or {}
-    if isinstance(transformation, list):  # older shapes: a one-element list
-        transformation = transformation[0] if transformation else {}
-    return transformation.get("name"), transformation.get("namespace")
 
 
 def _filters_and_alarms(args, report_violation):
@@ -60,23 +37,21 @@ def _filters_and_alarms(args, report_violation):
         return
     filters = [f for f in view.of(METRIC_FILTER) if f.props.get("logGroupName") in groups]
     alarms = view.of(METRIC_ALARM)
+    topic_arns = {t.props["arn"] for t in view.of(TOPIC) if isinstance(t.props.get("arn"), str)}
+    alert_topic = view.outputs.get("alertTopicArn")
+    if isinstance(alert_topic, str) and alert_topic in topic_arns:  # the stack names its alert topic: that one
+        topic_arns = {alert_topic}
     problems = []
     for control_id in setting(args, "cis-metric-filters-and-alarms", "requiredAlarms"):
-        title = CIS_ALARMS[control_id]["title"]
-        matching = [f for f in filters if isinstance(f.props.get("pattern"), str) and matches(control_id, f.props["pattern"])]
-        if not matching:
-            problems.append(f"{control_id} ({title}): no metric filter with the CIS pattern")
-            continue
-        alarmed = any(
-            (a.props.get("metricName"), a.props.get("namespace")) == _metric(f) and as_list(a.props.get("alarmActions"))
-            for f in matching for a in alarms
-        )
-        if not alarmed:
-            problems.append(f"{control_id} ({title}): filter {matching[0].name} has no alarm with an alarm action on its metric")
+        problem = control_problem(control_id, filters, alarms, topic_arns)
+        if problem:
+            problems.append(f"{control_id} ({title(control_id)}): {problem}")
     if problems:
         report_violation(
             f"on log group {', '.join(sorted(groups))}: " + "; ".join(problems)
-            + ". Add the LogMetricFilter and a MetricAlarm (same metric name and namespace, alarm_actions = an SNS topic).",
+            + ". Use the SecurityAlarms component, or a LogMetricFilter with the reference pattern and metric value 1 "
+            "and a MetricAlarm on its metric (Sum, 300 s, >= 1, one period, actions enabled, alarm_actions = this "
+            "stack's alert topic).",
             view.stack_urn,
         )
 

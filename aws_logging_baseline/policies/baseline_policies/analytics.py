@@ -4,8 +4,9 @@ bucket, and posture dashboards that show every CIS alarm the stack deploys."""
 import json
 from typing import Any, Mapping
 
-from .alarms import METRIC_ALARM, METRIC_FILTER, _metric, matches, trail_log_groups
-from .catalog import CIS_ALARMS, stack_policy
+from .alarm_semantics import control_ids, is_reference_pattern, metric_of
+from .alarms import METRIC_ALARM, METRIC_FILTER, trail_log_groups
+from .catalog import stack_policy
 from .common import StackView, as_list
 
 WORKGROUP = "aws:athena/workgroup:Workgroup"
@@ -70,9 +71,9 @@ def _cis_alarm_arns(view: StackView) -> dict[str, str]:
     """ARN -> name of every alarm on the metric of a CIS metric filter on a trail's log group."""
     groups = trail_log_groups(view)
     metrics = {
-        _metric(f) for f in view.of(METRIC_FILTER)
-        if f.props.get("logGroupName") in groups and isinstance(f.props.get("pattern"), str)
-        and any(matches(control, f.props["pattern"]) for control in CIS_ALARMS)
+        metric_of(f)[:2] for f in view.of(METRIC_FILTER)
+        if f.props.get("logGroupName") in groups
+        and any(is_reference_pattern(control, f.props.get("pattern")) for control in control_ids())
     }
     return {
         a.props["arn"]: a.name for a in view.of(METRIC_ALARM)

@@ -21,7 +21,6 @@ with CATALOG_FILE.open(encoding="utf-8") as _handle:
     _DOCUMENT = yaml.safe_load(_handle)
 
 CONTROLS: dict[str, dict[str, Any]] = {entry["name"]: entry for entry in _DOCUMENT["policies"]}
-CIS_ALARMS: dict[str, dict[str, Any]] = _DOCUMENT["cisAlarms"]
 
 
 def reference(entry: dict[str, Any]) -> str:

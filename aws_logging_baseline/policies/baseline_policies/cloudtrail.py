@@ -33,7 +33,9 @@ def management_event_problems(props: Mapping) -> list[str]:
 
 
 def _advanced_problems(selectors: list) -> list[str]:
-    problems, management = [], False
+    """Management selectors together must record reads and writes: one without a readOnly filter, or selectors
+    whose readOnly values cover both true and false (AWS's own console writes it that way)."""
+    problems, read_only_values, unfiltered, management = [], set(), False, False
     for selector in selectors:
         fields = {f.get("field"): f for f in as_list(selector.get("fieldSelectors"))}
         category = fields.get("eventCategory")
@@ -41,12 +43,20 @@ def _advanced_problems(selectors: list) -> list[str]:
             continue
         management = True
         label = selector.get("name") or "advancedEventSelectors"
-        if "readOnly" in fields:
-            problems.append(f"advanced selector {label!r} filters on readOnly; remove it to record reads and writes")
         if "eventSource" in fields:
             problems.append(f"advanced selector {label!r} filters on eventSource; remove it so no event source is excluded")
+        read_only = fields.get("readOnly")
+        if read_only is None:
+            unfiltered = True
+        elif set(read_only) - {"field", "equals"}:  # notEquals, startsWith, ...: not a plain choice of reads or writes
+            problems.append(f"advanced selector {label!r} filters readOnly with {sorted(set(read_only) - {'field', 'equals'})}")
+        else:
+            read_only_values |= {str(v).lower() for v in as_list(read_only.get("equals"))}
     if not management:
         problems.append("no advancedEventSelectors entry selects eventCategory Management")
+    elif not unfiltered and not {"true", "false"} <= read_only_values:
+        problems.append(f"advanced selectors filter on readOnly ({', '.join(sorted(read_only_values))} only); "
+                        "remove the filter, or add a selector for the other value, to record reads and writes")
     return problems
 
 
@@ -70,7 +80,7 @@ def _trail(validate):
 
 @_trail
 def _multi_region(props, report):
-    if props.get("isMultiRegionTrail") is not True:
+    if props.get("isMultiRegionTrail") is not True and records_management_events(props):  # data-only trails may be regional
         report("isMultiRegionTrail is not true (provider default false): set is_multi_region_trail=True so every region is recorded.")
 
 
@@ -101,12 +111,14 @@ def _cloudwatch(props, report):
 
 @_trail
 def _global_events(props, report):
-    if props.get("includeGlobalServiceEvents") is False:
+    if props.get("includeGlobalServiceEvents") is False and records_management_events(props):  # global events are management events
         report("includeGlobalServiceEvents is false: IAM, STS and CloudFront events are lost; remove it or set it to true.")
 
 
 @_trail
 def _management(props, report):
+    if not records_management_events(props):
+        return  # a data-events-only trail (the cost advice); multi-region-cloud-trail-enabled needs a management trail
     for problem in management_event_problems(props):
         report(problem)
 

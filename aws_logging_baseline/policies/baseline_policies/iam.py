@@ -3,6 +3,7 @@
 from .catalog import resource_policy
 from aws_logging_baseline.access.open_grants import open_grants
 
+from .component_data import services_without_source_keys
 from .common import as_list, policy_document, setting, statements
 
 IDENTITY_POLICIES = {
@@ -55,7 +56,7 @@ def _service_conditions(args, report):
     if key is None:
         return
     kind = {ROLE: "trust"}.get(args.resource_type, "key" if "kms" in args.resource_type else "resource")
-    exempt = set(setting(args, "iam-service-principal-source-conditions", "exemptServices"))
+    exempt = set(setting(args, "iam-service-principal-source-conditions", "exemptServices")) | services_without_source_keys()
     reported = set()
     for grant in open_grants(policy_document(args.props.get(key)), kind, services_only=True, name=key):
         if grant.service in exempt or (grant.statement, grant.service) in reported:

@@ -145,8 +145,18 @@ def _protections(args, report_violation):
         inline = bucket.props.get("versioning")
         if isinstance(inline, Mapping) and inline.get("enabled") is True:  # deprecated inline versioning
             missing = [m for m in missing if m != "aws.s3.BucketVersioning"]
+        if policy_document(bucket.props.get("policy")) is not None:  # deprecated inline policy (v7 still applies it)
+            missing = [m for m in missing if m != "aws.s3.BucketPolicy"]
         if missing:
             report_violation(f"bucket {name} has no {', '.join(missing)}: add them (or build it with SecureBucket).", bucket.urn)
+
+
+def _inline_encryption_rules(bucket: Any) -> list:
+    """The deprecated inline serverSideEncryptionConfiguration of a v7 Bucket (still applied): its rule(s)."""
+    inline = bucket.props.get("serverSideEncryptionConfiguration")
+    if not isinstance(inline, Mapping):
+        return []
+    return [r for r in as_list(inline.get("rule")) + as_list(inline.get("rules")) if isinstance(r, Mapping)]
 
 
 def _sse_kms(args, report_violation):
@@ -155,7 +165,8 @@ def _sse_kms(args, report_violation):
     log_targets = {bucket_name_from_arn(r.props.get("targetBucket")) for r in view.of(*LOGGING)}
     for name, bucket in _buckets(view).items():
         configs = encryption.get(name, [])
-        if not configs:
+        inline_rules = _inline_encryption_rules(bucket)
+        if not configs and not inline_rules:
             report_violation(
                 f"bucket {name} has no aws.s3.BucketServerSideEncryptionConfiguration (S3 falls back to SSE-S3): "
                 "add one with sse_algorithm \"aws:kms\" and a customer managed kms_master_key_id.",
@@ -163,7 +174,8 @@ def _sse_kms(args, report_violation):
             )
             continue
         defaults = [
-            (r.get("applyServerSideEncryptionByDefault") or {}) for c in configs for r in as_list(c.props.get("rules"))
+            (r.get("applyServerSideEncryptionByDefault") or {})
+            for r in [*(r for c in configs for r in as_list(c.props.get("rules"))), *inline_rules]
         ]
         algorithms = {d.get("sseAlgorithm") for d in defaults}
         if name in log_targets and algorithms <= {"AES256", "aws:kms", "aws:kms:dsse"} and algorithms:
