@@ -163,7 +163,9 @@ def print_proofs(proofs: Proofs, console: Console, detail: bool = False) -> None
             style = "green" if not exposure.open else "red"
             console.print(f"    {escape(exposure.store)}: [{style}]{escape(exposure.summary())}[/]")
         else:
-            console.print(f"    {escape(exposure.store)}: [green]refuses outsiders ({len(exposure.attempts)} denied)[/]")
+            verdict = f"refuses outsiders ({len(exposure.attempts)} denied)"
+            store = _fit(exposure.store, 100 - 4 - 2 - len(verdict))
+            console.print(f"    {escape(store)}: [green]{verdict}[/]")
 
 
 def summary(result: CheckResult) -> dict[str, int]:
