@@ -57,13 +57,14 @@ def test_valid_exception_excepts_and_unused_is_reported_text(tmp_path, capsys, v
     assert ("excepted: owner platform-security@example.com, reason Deploy role of the legacy pipeline, replaced in "
             "SEC-123, 30 day(s) left") in out
     assert "[advisory]  policy-exception-unused" in out and "entry 2 (policy cloud-trail-encryption-enabled" in out
-    assert "0 mandatory and 2 advisory violation(s)" in out and "1 excepted" in out  # + the undeclared archive
+    # + the undeclared archive, and its deletions not recorded (cloudtrail-archive-data-events)
+    assert "0 mandatory and 3 advisory violation(s)" in out and "1 excepted" in out
 
 
 def test_valid_and_unused_exception_json(tmp_path, capsys):
     code, _, verdict = _check(tmp_path, capsys, [VALID, UNUSED], fmt="json")
     assert code == 0
-    assert sorted(v["policy"] for v in verdict["violations"]) == ["log-destination-declared-in-stack", "policy-exception-unused"]
+    assert sorted(v["policy"] for v in verdict["violations"]) == ["cloudtrail-archive-data-events", "log-destination-declared-in-stack", "policy-exception-unused"]
     [excepted] = verdict["excepted"]
     assert excepted["policy"] == POLICY and excepted["urn"].endswith("::worker-policy")
     assert excepted["exception"] == {**VALID, "daysLeft": 30, "source": "exceptions.yaml entry 1"}
@@ -81,7 +82,7 @@ def test_valid_exception_sarif_is_suppressed_with_the_justification(tmp_path, ca
         "Deploy role of the legacy pipeline, replaced in SEC-123 (owner platform-security@example.com; expires "
         f"{VALID['expires']}, 30 day(s) left; exceptions.yaml entry 1)")}]
     assert sorted(r["ruleId"] for r in results if not r.get("suppressions")) == [
-        "log-destination-declared-in-stack", "policy-exception-unused"]
+        "cloudtrail-archive-data-events", "log-destination-declared-in-stack", "policy-exception-unused"]
 
 
 def test_expired_and_malformed_exceptions_are_violations_text(tmp_path, capsys):

@@ -47,6 +47,10 @@ def cis_alarms(patterns=None, value="1", action=None, export_alert_topic=False, 
     trail()
     topic = aws.sns.Topic("alerts", region=HOME, kms_master_key_id=KEY_ARN)
     aws.sns.TopicSubscription("alerts-email", region=HOME, topic=topic.arn, protocol="email", endpoint="sec@example.com")
+    # The alarms may publish (as the baseline's topic policy allows them): the access proofs check that delivery.
+    aws.sns.TopicPolicy("alerts-policy", region=HOME, arn=topic.arn, policy=topic.arn.apply(lambda arn: doc({
+        "Sid": "AllowCloudWatchAlarms", "Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"},
+        "Action": "sns:Publish", "Resource": arn, "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}})))
     if export_alert_topic:
         pulumi.export("alertTopicArn", topic.arn)
     catalog = yaml.safe_load(CATALOG.read_text(encoding="utf-8"))
