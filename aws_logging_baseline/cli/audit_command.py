@@ -8,7 +8,7 @@ import sys
 from rich.console import Console
 
 from aws_logging_baseline.cli import audit_exceptions
-from aws_logging_baseline.cli.main import add_report_options, check_report_options
+from aws_logging_baseline.cli.main import add_report_options, check_report_options, seconds_argument
 from aws_logging_baseline.errors import EXIT_FINDINGS, EXIT_OK, UserError
 from aws_logging_baseline.cli.output_files import write_json_atomically
 
@@ -35,20 +35,10 @@ def register(subparsers) -> None:
     parser.add_argument("--log-key", action="append", default=[], metavar="KEY_ARN",
                         help="also check rotation of this KMS key")
     parser.add_argument("--workers", type=int, default=16, help="regions audited at once (default 16)")
-    parser.add_argument("--deadline", type=_seconds, default=300.0, metavar="SECONDS",
+    parser.add_argument("--deadline", type=seconds_argument, default=300.0, metavar="SECONDS",
                         help="end the audit after SECONDS; checks still waiting on AWS are reported unknown (default 300)")
     audit_exceptions.add_option(parser)
     parser.set_defaults(handler=handle)
-
-
-def _seconds(value: str) -> float:
-    try:
-        seconds = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {value[:40]!r}") from None
-    if not 0 < seconds <= 86_400:
-        raise argparse.ArgumentTypeError(f"expected seconds between 0 and 86400, got {value[:40]!r}")
-    return seconds
 
 
 def handle(args: argparse.Namespace) -> int:

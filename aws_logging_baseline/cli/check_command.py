@@ -18,7 +18,7 @@ from aws_logging_baseline import PROJECT_URL, policy_help_url
 from aws_logging_baseline.access.plan import from_run
 from aws_logging_baseline.access.proofs import Proofs, delivery_lines, prove
 from aws_logging_baseline.cli import check_exceptions, sarif
-from aws_logging_baseline.cli.main import add_report_options, check_report_options
+from aws_logging_baseline.cli.main import add_report_options, check_report_options, seconds_argument
 from aws_logging_baseline.offline.crossguard import (CALL_TIMEOUT, CheckResult, PolicyPackProcess, load_policy_config,
                                                     reconcile_config)
 from aws_logging_baseline.offline.account_facts import with_account_facts
@@ -378,7 +378,7 @@ def register(subparsers) -> None:
                         help="policy pack directory (default: the installed package's policies/)")
     parser.add_argument("--policy-config", metavar="FILE",
                         help="policy config JSON, as `pulumi preview --policy-pack-config`: {\"all\": level, \"<policy>\": level | {...}}")
-    parser.add_argument("--pack-timeout", type=_seconds, default=CALL_TIMEOUT, metavar="SECONDS",
+    parser.add_argument("--pack-timeout", type=seconds_argument, default=CALL_TIMEOUT, metavar="SECONDS",
                         help=f"longest wait for one answer from the pack (one resource analyzed), then exit 2 naming "
                              f"what it was analyzing (default: {CALL_TIMEOUT:g})")
     add_report_options(parser)
@@ -388,13 +388,3 @@ def register(subparsers) -> None:
     cost_review.add_options(parser)
     check_exceptions.add_option(parser)
     parser.set_defaults(handler=handler)
-
-
-def _seconds(value: str) -> float:
-    try:
-        seconds = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {value[:40]!r}") from None
-    if not 0 < seconds <= 86_400:
-        raise argparse.ArgumentTypeError(f"expected seconds between 0 and 86400, got {value[:40]!r}")
-    return seconds

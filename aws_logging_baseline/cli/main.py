@@ -49,6 +49,17 @@ def command_name() -> str:
     return "pulumi-baseline" if Path(sys.argv[0]).name == "pulumi-baseline" else "python -m aws_logging_baseline"
 
 
+def seconds_argument(value: str) -> float:
+    """A time limit flag (--deadline, --pack-timeout): more than 0, at most a day; one line naming the value."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {value[:40]!r}") from None
+    if not 0 < seconds <= 86_400:
+        raise argparse.ArgumentTypeError(f"expected seconds between 0 and 86400, got {value[:40]!r}")
+    return seconds
+
+
 def add_report_options(parser: argparse.ArgumentParser) -> None:
     """--format and --output, as check and audit both take them."""
     parser.add_argument("--format", choices=REPORT_FORMATS, default="text", help=FORMAT_HELP)
