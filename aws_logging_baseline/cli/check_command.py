@@ -321,8 +321,11 @@ def handle_many(args: argparse.Namespace) -> int:
     user_config = load_policy_config(args.policy_config) if args.policy_config is not None else None
     exception_entries = check_exceptions.collect(args, user_config, source)
     checked: list[tuple[RunResult, CheckResult, dict[str, float], Proofs]] = []
+    preload = threading.Thread(target=_preload_components, daemon=True)
+    preload.start()  # while the pack process boots, as run_check does
     with PolicyPackProcess(args.policy_pack, call_timeout=args.pack_timeout) as pack:
         reconcile_config(pack.analyzer_info(), user_config, source)
+        preload.join()
         for stack in stacks:
             one = argparse.Namespace(**{**vars(args), "stack": stack, "account": fixtures[stack]})
             console.print(Rule(f"stack {stack}"), width=min(console.width, 100))
