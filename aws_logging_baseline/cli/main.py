@@ -80,7 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = _Parser(
         prog=command_name(),
-        description="Offline preview, offline policy check and read-only live audit of the AWS logging & monitoring baseline.",
+        description="Offline preview, offline policy check, offline cost estimate and read-only live audit of the AWS "
+                    "logging & monitoring baseline.",
     )
     parser.add_argument("--debug", action="store_true", help=f"{DEBUG_HELP} (also accepted after the command)")
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_SubcommandParser, metavar="COMMAND")
