@@ -11,31 +11,13 @@ import tempfile
 import pytest
 
 from aws_logging_baseline.cli import config_reference
-from aws_logging_baseline.cli.main import build_parser, main
+from aws_logging_baseline.cli.main import build_parser
 from aws_logging_baseline.offline.fixture import load_fixture
+from tests.cli_helpers import assert_one_line_error, cli
 from tests.engine_helpers import REPO
 
 GOOD_FIXTURE = 'accountId: "111111111111"\n'
 ORG = 'organization:\n  id: o-a1b2c3d4e5\n  managementAccountId: "111111111111"\n'
-
-
-def cli(capsys, *argv: str) -> tuple[int, str, str]:
-    """main() in this process; argparse's own errors exit through SystemExit."""
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def assert_one_line_error(code: int, err: str, *expected: str) -> None:
-    assert code == 2, err
-    assert "Traceback" not in err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, lines
-    for text in expected:
-        assert text in lines[0], lines[0]
 
 
 # --- 1. account fixture field types ----------------------------------------------------------------------

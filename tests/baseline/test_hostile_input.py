@@ -9,25 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from aws_logging_baseline.cli.main import main
 from aws_logging_baseline.components.settings import SettingsError, load_settings, unknown_setting_problems
 from aws_logging_baseline.echo import echo
 from aws_logging_baseline.offline.crossguard import load_policy_config, read_pack_project
+from tests.cli_helpers import cli
 from tests.engine_helpers import REPO
 from tests.settings_helpers import settings_problems
 
 FIXTURE = REPO / "examples" / "account.yaml"
 BILLION_LAUGHS = "config:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
     f"  a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]\n" for n in range(1, 9)) + "  baseline:namePrefix: *a8\n"
-
-
-def cli(capsys, *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.baseline.test_bad_input import assert_one_line_error, cli
+from tests.cli_helpers import assert_one_line_error, cli
 from tests.engine_helpers import REPO
 
 ORG = REPO / "examples" / "org"

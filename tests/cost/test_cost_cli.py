@@ -12,28 +12,11 @@ from aws_logging_baseline.cli.main import main
 from aws_logging_baseline.components.regions import default_enabled_regions
 from aws_logging_baseline.cost.prices import PRICES, load_prices
 from aws_logging_baseline.cost.usage import load_usage
+from tests.cli_helpers import assert_one_line_error, cli
 from tests.cost.helpers import one_region_fixture
 from tests.engine_helpers import REPO
 
 ONE_REGION = ("-c", "baseline:regions=[us-east-1]")
-
-
-def cli(capsys, *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def assert_one_line_error(code: int, err: str, *expected: str) -> None:
-    assert code == 2, err
-    assert "Traceback" not in err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, lines
-    for text in expected:
-        assert text in lines[0], lines[0]
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from aws_logging_baseline.offline import crossguard
 from aws_logging_baseline.offline.crossguard import PolicyPackProcess
 from aws_logging_baseline.offline.engine import RunResult, run_program
 
@@ -24,3 +25,20 @@ def run_case(case: str) -> RunResult:
 def pack():
     with PolicyPackProcess(PACK_DIR) as process:
         yield process
+
+
+@pytest.fixture
+def started(monkeypatch):
+    """Every pack process the command starts, to prove none outlives it."""
+    processes = []
+    original = crossguard.PolicyPackProcess.start
+
+    def start(self):
+        try:
+            original(self)
+        finally:
+            processes.append(self.process)
+    monkeypatch.setattr(crossguard.PolicyPackProcess, "start", start)
+    yield processes
+    for process in processes:
+        assert process is None or process.poll() is not None

@@ -12,28 +12,10 @@ from pathlib import Path
 import pytest
 
 from aws_logging_baseline.cli.main import main
-from aws_logging_baseline.offline import crossguard
 from tests.policies.conftest import CASES_PROGRAM, FIXTURE, REPO
 
 CASE_ARGS = ["--program", str(CASES_PROGRAM), "--stack", "test", "--account", str(FIXTURE), "--no-tree",
              "-c", "policy-cases:case=trail-good"]
-
-
-@pytest.fixture
-def started(monkeypatch):
-    """Every pack process the command starts; each must be gone when the test ends."""
-    processes = []
-    original = crossguard.PolicyPackProcess.start
-
-    def start(self):
-        try:
-            original(self)
-        finally:
-            processes.append(self.process)
-    monkeypatch.setattr(crossguard.PolicyPackProcess, "start", start)
-    yield processes
-    for process in processes:
-        assert process is None or process.poll() is not None
 
 
 def _pack(directory: Path, validate_body: str) -> Path:

@@ -28,23 +28,6 @@ def wide_terminal(monkeypatch):
     monkeypatch.setenv("COLUMNS", "400")  # one report line per line, as in a wide CI log
 
 
-@pytest.fixture
-def started(monkeypatch):
-    """Every pack process the command starts, to prove none outlives it."""
-    processes = []
-    original = crossguard.PolicyPackProcess.start
-
-    def start(self):
-        try:
-            original(self)
-        finally:
-            processes.append(self.process)
-    monkeypatch.setattr(crossguard.PolicyPackProcess, "start", start)
-    yield processes
-    for process in processes:
-        assert process is None or process.poll() is not None
-
-
 def check(capsys, *args):
     code = main(["check", *args])
     out, err = capsys.readouterr()
