@@ -111,17 +111,23 @@ def _violations(pack, case, policy, config=None):
     return [v for v in result.violations if v.policy == policy], result
 
 
+def assert_verdict(found, policy: str, violates: bool, fragment: str) -> None:
+    """A case's verdict: nothing reported when it passes; when it violates, a message with the fragment, at the
+    policy's default level from the catalog."""
+    if not violates:
+        assert found == [], [v.message for v in found]
+        return
+    assert found, f"{policy} reported nothing"
+    assert any(fragment in v.message for v in found), [v.message for v in found]
+    assert {v.enforcement for v in found} == {CONTROLS[policy]["enforcement"]}
+
+
 @pytest.mark.parametrize(("policy", "case", "violates", "fragment", "config"), CASES,
                          ids=[f"{c[0]}-{c[1]}-{'fail' if c[2] else 'pass'}{'-config' if c[4] else ''}" for c in CASES])
 def test_policy(pack, policy, case, violates, fragment, config):
     found, _ = _violations(pack, case, policy, config)
-    if not violates:
-        assert found == [], [v.message for v in found]
-        return
-    assert found, f"{policy} reported nothing for {case}"
-    assert any(fragment in v.message for v in found), [v.message for v in found]
-    # the default level from the catalog, and every violation points at a resource or the stack
-    assert {v.enforcement for v in found} == {CONTROLS[policy]["enforcement"]}
+    assert_verdict(found, policy, violates, fragment)
+    # every violation points at a resource or the stack
     assert all(v.urn.startswith("urn:pulumi:test::policy-cases::") for v in found)
 
 
