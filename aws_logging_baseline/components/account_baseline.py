@@ -16,7 +16,8 @@ from aws_logging_baseline.components.regional_coverage import RegionalCoverageAr
 from aws_logging_baseline.components.regional_coverage import access_analyzer, detective_outputs, guardduty, security_hub
 from aws_logging_baseline.components.regions import default_enabled_regions
 from aws_logging_baseline.components.security_alarms import RejectSpikeAlarms, RejectSpikeAlarmsArgs
-from aws_logging_baseline.components.trail import Trail, TrailArgs
+from aws_logging_baseline.components.from_settings import trail_args
+from aws_logging_baseline.components.trail import Trail
 
 # Writers that use the home-region key: the trail and its log group, the archive's SSE, AWS Config and
 # VPC Flow Logs delivering into the archive from every region, and the alert topic.
@@ -70,17 +71,17 @@ class AccountBaseline(pulumi.ComponentResource):
         )
         self.trail = Trail(
             f"{name}-cloudtrail",
-            TrailArgs(
-                settings=s,
+            trail_args(
+                s,
                 account_id=account_id,
                 trail_name=trail_name,
                 bucket_name=self.archive.archive.name,
                 s3_key_prefix=TRAIL_PREFIX,
                 kms_key_arn=self.home_key.arn,
-                depends_on=[self.archive.archive.policy, self.home_key.key],
                 tags=tags,
             ),
             opts=child(self),
+            depends_on=[self.archive.archive.policy, self.home_key.key],
         )
         self._regional_coverage(name, s, account_id, tags)
         self._detection(name, s, account_id, tags)

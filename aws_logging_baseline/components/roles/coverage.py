@@ -19,7 +19,8 @@ from aws_logging_baseline.components.regional_coverage import RegionalCoverageAr
 from aws_logging_baseline.components.regional_coverage import access_analyzer
 from aws_logging_baseline.components.roles.archive_reference import ArchiveDestination
 from aws_logging_baseline.components.settings import Settings
-from aws_logging_baseline.components.trail import Trail, TrailArgs
+from aws_logging_baseline.components.from_settings import trail_args
+from aws_logging_baseline.components.trail import Trail
 
 # The account's own key (home region): its CloudWatch Logs groups (trail, flow logs, Lambda) and the alert
 # topic. Deliveries into the archive use the log-archive account's key instead.
@@ -50,8 +51,8 @@ def archive_trail(
     with its CloudWatch Logs group under this account's own key."""
     return Trail(
         name,
-        TrailArgs(
-            settings=s,
+        trail_args(
+            s,
             account_id=account_id,
             trail_name=trail_name,
             bucket_name=archive.bucket_name,
@@ -59,10 +60,10 @@ def archive_trail(
             kms_key_arn=archive.key_arn,
             log_group_kms_key_arn=local_key.arn,
             is_organization_trail=is_organization_trail,
-            depends_on=[local_key.key],
             tags=tags,
         ),
         opts=child(parent),
+        depends_on=[local_key.key],
     )
 
 

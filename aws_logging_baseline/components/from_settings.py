@@ -1,0 +1,24 @@
+"""The stack configuration mapped to each component's own arguments: the one place a component's Args are
+built from `Settings` (the validated `baseline:*` keys). Components never see `Settings`; the compositions
+(AccountBaseline, the organization roles) call these with the wiring only they know (account, ARNs, names)."""
+
+from typing import Any
+
+from aws_logging_baseline.components.settings import Settings
+from aws_logging_baseline.components.trail import TrailArgs
+
+
+def trail_args(s: Settings, **wiring: Any) -> TrailArgs:
+    """`wiring`: account_id, trail_name, bucket_name, s3_key_prefix, kms_key_arn and the optional
+    log_group_kms_key_arn, is_organization_trail, sns_topic_name, tags."""
+    return TrailArgs(
+        home_region=s.home_region,
+        name_prefix=s.name_prefix,
+        log_retention_days=s.log_retention_days,
+        archive_data_events=s.archive_data_events,
+        s3_data_events=s.trail_s3_data_events,
+        lambda_data_events=s.trail_lambda_data_events,
+        insights=s.trail_insights,
+        protect=s.protect_resources,
+        **wiring,  # type: ignore[typeddict-item]
+    )
