@@ -116,7 +116,7 @@ _RECORDING = "aws_logging_baseline/components/config_recording.py"
 DEPLOYED_BY: dict[str, Deployment] = {
     "multi-region-cloud-trail-enabled": Deployment(_TRAIL, "is_multi_region_trail=True"),
     "cloud-trail-log-file-validation-enabled": Deployment(_TRAIL, "enable_log_file_validation=True"),
-    "cloud-trail-encryption-enabled": Deployment(_TRAIL, "kms_key_id=args.kms_key_arn,"),
+    "cloud-trail-encryption-enabled": Deployment(_TRAIL, "kms_key_id=kms_key_arn,"),
     "cloud-trail-cloud-watch-logs-enabled": Deployment(_TRAIL, "cloud_watch_logs_group_arn="),
     "cloud-trail-delivery-healthy": Deployment(_TRAIL, "self.trail = aws.cloudtrail.Trail("),
     "s3-bucket-versioning-enabled": Deployment(_BUCKET, "aws.s3.BucketVersioning("),
