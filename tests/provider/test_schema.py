@@ -1,0 +1,59 @@
+"""The schema other languages see: every public component and input typed and documented, and equal to the snapshot.
+
+Iterates over PUBLIC_COMPONENTS (aws_logging_baseline/provider.py), so a component added there is held to the
+same rules without touching this file.
+"""
+
+import difflib
+import json
+
+import pytest
+from pulumi.provider.experimental.analyzer import Analyzer
+
+from aws_logging_baseline.provider import PROVIDER_NAME, PUBLIC_COMPONENTS, provider_version, schema_json
+from tests.engine_helpers import REPO
+
+SNAPSHOT = REPO / "tests" / "data" / "provider-schema.json"
+REGENERATE = "python -m aws_logging_baseline.provider --schema > tests/data/provider-schema.json"
+ANALYZED = Analyzer(PROVIDER_NAME).analyze(PUBLIC_COMPONENTS)["component_definitions"]
+
+
+def test_every_public_component_is_in_the_schema_with_a_description():
+    assert PUBLIC_COMPONENTS, "PUBLIC_COMPONENTS is empty"
+    assert sorted(ANALYZED) == sorted(c.__name__ for c in PUBLIC_COMPONENTS)
+    undocumented = [name for name, component in ANALYZED.items() if not (component.description or "").strip()]
+    assert not undocumented, f"components without a class docstring (their schema description): {undocumented}"
+
+
+@pytest.mark.parametrize("component", sorted(ANALYZED))
+def test_every_input_has_a_type_and_a_description_and_optional_ones_say_their_default(component):
+    inputs = ANALYZED[component].inputs
+    assert inputs, f"{component} has no inputs: is its __init__ argument named `args` and annotated?"
+    problems = []
+    for name, prop in inputs.items():
+        python_name = ANALYZED[component].inputs_mapping[name]
+        if prop.type is None and prop.ref is None:
+            problems.append(f"{python_name}: no type")
+        description = (prop.description or "").strip()
+        if not description:
+            problems.append(f"{python_name}: no docstring (a string literal right after the annotation)")
+        elif prop.optional and "Default:" not in description:
+            problems.append(f"{python_name}: NotRequired but its docstring does not end with 'Default: <value>.'")
+    assert not problems, f"{component}Args:\n  " + "\n  ".join(problems)
+
+
+def test_schema_equals_the_snapshot():
+    generated = schema_json()
+    checked_in = SNAPSHOT.read_text()
+    if generated != checked_in:
+        diff = "".join(difflib.unified_diff(checked_in.splitlines(True), generated.splitlines(True),
+                                            "tests/data/provider-schema.json (checked in)", "generated"))
+        pytest.fail(f"The provider schema changed. If intended, regenerate it with\n    {REGENERATE}\n"
+                    f"and review the diff (what TypeScript/YAML callers see):\n{diff}")
+
+
+def test_schema_names_the_package_and_its_version_and_tokens():
+    schema = json.loads(schema_json())
+    assert (schema["name"], schema["version"]) == (PROVIDER_NAME, provider_version())
+    assert sorted(schema["resources"]) == sorted(f"{PROVIDER_NAME}:index:{c.__name__}" for c in PUBLIC_COMPONENTS)
+    assert all(resource["isComponent"] for resource in schema["resources"].values())
