@@ -71,3 +71,7 @@ def test_wheel_installs_into_a_fresh_venv_and_runs_the_org_program(tmp_path):
         "--account", account_fixture("management"), "--no-tree", "--format", "json", "--output", report, cwd=tmp_path)
     checked = json.loads(report.read_text())
     assert checked["summary"]["mandatory"] == 0 and checked["pack"]["dir"] == where[2]
+
+    # The provider for other languages ships as the pulumi-resource-<package> script, serving the snapshot's schema.
+    schema = run(env_dir / "bin" / "pulumi-resource-aws-logging-baseline", "--schema", cwd=tmp_path).stdout
+    assert json.loads(schema) == json.loads((REPO / "tests" / "data" / "provider-schema.json").read_text())

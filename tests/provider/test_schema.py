@@ -6,9 +6,11 @@ same rules without touching this file.
 
 import difflib
 import json
+from typing import NotRequired, TypedDict
 
+import pulumi
 import pytest
-from pulumi.provider.experimental.analyzer import Analyzer
+from pulumi.provider.experimental.analyzer import Analyzer, ComponentDefinition
 
 from aws_logging_baseline.provider import PROVIDER_NAME, PUBLIC_COMPONENTS, provider_version, schema_json
 from tests.engine_helpers import REPO
@@ -25,13 +27,11 @@ def test_every_public_component_is_in_the_schema_with_a_description():
     assert not undocumented, f"components without a class docstring (their schema description): {undocumented}"
 
 
-@pytest.mark.parametrize("component", sorted(ANALYZED))
-def test_every_input_has_a_type_and_a_description_and_optional_ones_say_their_default(component):
-    inputs = ANALYZED[component].inputs
-    assert inputs, f"{component} has no inputs: is its __init__ argument named `args` and annotated?"
+def input_problems(component: ComponentDefinition) -> list[str]:
+    """Each input without a type, without a description, or NotRequired without its default: one line each."""
     problems = []
-    for name, prop in inputs.items():
-        python_name = ANALYZED[component].inputs_mapping[name]
+    for name, prop in component.inputs.items():
+        python_name = component.inputs_mapping[name]
         if prop.type is None and prop.ref is None:
             problems.append(f"{python_name}: no type")
         description = (prop.description or "").strip()
@@ -39,7 +39,39 @@ def test_every_input_has_a_type_and_a_description_and_optional_ones_say_their_de
             problems.append(f"{python_name}: no docstring (a string literal right after the annotation)")
         elif prop.optional and "Default:" not in description:
             problems.append(f"{python_name}: NotRequired but its docstring does not end with 'Default: <value>.'")
+    return problems
+
+
+@pytest.mark.parametrize("component", sorted(ANALYZED))
+def test_every_input_has_a_type_and_a_description_and_optional_ones_say_their_default(component):
+    assert ANALYZED[component].inputs, f"{component} has no inputs: is its __init__ argument named `args` and annotated?"
+    problems = input_problems(ANALYZED[component])
     assert not problems, f"{component}Args:\n  " + "\n  ".join(problems)
+
+
+class CarelessArgs(TypedDict):
+    documented: str
+    """A documented required input."""
+    undocumented: str
+    optional_without_default: NotRequired[int]
+    """An optional input that does not say what happens when it is left out."""
+    optional_with_default: NotRequired[bool]
+    """An optional input. Default: true."""
+
+
+class Careless(pulumi.ComponentResource):
+    """A component that breaks the rules, to prove the rules catch it."""
+
+    def __init__(self, name: str, args: CarelessArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("test:index:Careless", name, None, opts)
+
+
+def test_the_rules_catch_an_undocumented_input_and_an_optional_input_without_its_default():
+    careless = Analyzer(PROVIDER_NAME).analyze([Careless])["component_definitions"]["Careless"]
+    assert input_problems(careless) == [
+        "undocumented: no docstring (a string literal right after the annotation)",
+        "optional_without_default: NotRequired but its docstring does not end with 'Default: <value>.'",
+    ]
 
 
 def test_schema_equals_the_snapshot():
