@@ -22,6 +22,7 @@ class Registered:
     parent: str
     protect: bool
     inputs: dict[str, Any]
+    dependencies: list[str]
 
 
 class _Mocks(pulumi.runtime.Mocks):
@@ -41,7 +42,8 @@ class _Monitor:
 
     def RegisterResource(self, request, context):
         inputs = json_format.MessageToDict(request.object)
-        self.registered.append(Registered(request.type, request.name, request.parent, bool(request.protect), inputs))
+        self.registered.append(
+            Registered(request.type, request.name, request.parent, bool(request.protect), inputs, list(request.dependencies)))
         return self.mock.RegisterResource(request)
 
     def SupportsFeature(self, request, context):

@@ -54,13 +54,13 @@ def provider(monitor):
         process.wait(timeout=30)
 
 
-def construct(provider, monitor, name: str, inputs: dict):
+def construct(provider, monitor, name: str, inputs: dict, **request_fields):
     struct = struct_pb2.Struct()
     struct.update(inputs)
     request = provider_pb2.ConstructRequest(
         project="caller", stack="dev", organization="organization", dryRun=True, parallel=4,
         monitorEndpoint=monitor.address, type="aws-logging-baseline:index:Trail", name=name,
-        parent=STACK_URN, inputs=struct)
+        parent=STACK_URN, inputs=struct, **request_fields)
     return provider.Construct(request, timeout=120)
 
 
@@ -118,3 +118,18 @@ def test_a_missing_required_input_is_refused_naming_it(provider, monitor):
     assert [(e.property_path, e.reason) for e in errors.errors] == [
         ("bucketName", "Missing required input 'bucketName' on 'Trail'")]
     assert not any(r.name.startswith("incomplete") for r in monitor.registered)
+
+
+def test_an_input_from_another_resource_orders_the_trail_after_it_where_component_depends_on_does_not(provider, monitor):
+    """Trail's Python-only `depends_on` (the trail waits for the bucket and key policies, which CloudTrail checks
+    at creation) has no schema counterpart. A caller that passes the bucket policy's output as bucketName gets the
+    same ordering: the engine sends that input's dependency (inputDependencies), and the inner trail carries it.
+    The component-level `dependsOn` option stays on the component and is not copied onto the inner trail."""
+    bucket_policy = "urn:pulumi:dev::caller::aws:s3/bucketPolicy:BucketPolicy::archive-policy"
+    key_policy = "urn:pulumi:dev::caller::aws:kms/keyPolicy:KeyPolicy::key-policy"
+    construct(provider, monitor, "ordered", CALLER_INPUTS, dependencies=[key_policy], inputDependencies={
+        "bucketName": provider_pb2.ConstructRequest.PropertyDependencies(urns=[bucket_policy])})
+    registered = {(r.type, r.name): r for r in monitor.registered}
+    trail = registered[("aws:cloudtrail/trail:Trail", "ordered-trail")]
+    assert bucket_policy in trail.dependencies and key_policy not in trail.dependencies
+    assert registered[("baseline:cloudtrail:Trail", "ordered")].dependencies == [key_policy]
