@@ -9,9 +9,10 @@ import sys
 
 import grpc
 import pytest
-from google.protobuf import struct_pb2
+from google.protobuf import empty_pb2, struct_pb2
 from pulumi.runtime.proto import errors_pb2, provider_pb2, provider_pb2_grpc, status_pb2
 
+from aws_logging_baseline.provider import provider_version
 from tests.engine_helpers import REPO
 from tests.provider.monitor_server import MonitorServer
 
@@ -40,18 +41,21 @@ def monitor():
 
 
 @pytest.fixture(scope="module")
-def provider(monitor):
-    process = subprocess.Popen([sys.executable, str(REPO / "plugin"), monitor.address], cwd=REPO,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def provider(monitor, tmp_path_factory):
+    stderr_path = tmp_path_factory.mktemp("plugin") / "stderr.txt"
+    with stderr_path.open("w") as stderr:  # a file, not a pipe: a chatty plugin can never block on it
+        process = subprocess.Popen([sys.executable, str(REPO / "plugin"), monitor.address], cwd=REPO,
+                                   stdout=subprocess.PIPE, stderr=stderr, text=True)
     try:
         port = process.stdout.readline().strip()
-        assert port.isdigit(), f"the plugin printed no port: {port!r}\n{process.stderr.read() if process.poll() is not None else ''}"
+        assert port.isdigit(), f"the plugin printed no port: {port!r}\n{stderr_path.read_text()}"
         channel = grpc.insecure_channel(f"127.0.0.1:{port}")
         yield provider_pb2_grpc.ResourceProviderStub(channel)
         channel.close()
     finally:
         process.terminate()
         process.wait(timeout=30)
+        process.stdout.close()
 
 
 def construct(provider, monitor, name: str, inputs: dict, **request_fields):
@@ -70,9 +74,10 @@ def constructed(provider, monitor):
     return response, {(r.type, r.name): r for r in monitor.registered}
 
 
-def test_get_schema_over_grpc_is_the_snapshot(provider):
+def test_get_schema_over_grpc_is_the_snapshot_and_the_plugin_reports_the_distribution_version(provider):
     served = provider.GetSchema(provider_pb2.GetSchemaRequest(version=0), timeout=60).schema
     assert json.loads(served) == json.loads((REPO / "tests" / "data" / "provider-schema.json").read_text())
+    assert provider.GetPluginInfo(empty_pb2.Empty(), timeout=60).version == provider_version()
 
 
 def test_camel_case_inputs_reach_the_trail(constructed):

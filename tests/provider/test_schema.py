@@ -12,7 +12,7 @@ import pulumi
 import pytest
 from pulumi.provider.experimental.analyzer import Analyzer, ComponentDefinition
 
-from aws_logging_baseline.provider import PROVIDER_NAME, PUBLIC_COMPONENTS, provider_version, schema_json
+from aws_logging_baseline.provider import PROVIDER_NAME, PUBLIC_COMPONENTS, main, provider_version, schema_json
 from tests.engine_helpers import REPO
 
 SNAPSHOT = REPO / "tests" / "data" / "provider-schema.json"
@@ -82,6 +82,11 @@ def test_schema_equals_the_snapshot():
                                             "tests/data/provider-schema.json (checked in)", "generated"))
         pytest.fail(f"The provider schema changed. If intended, regenerate it with\n    {REGENERATE}\n"
                     f"and review the diff (what TypeScript/YAML callers see):\n{diff}")
+
+
+def test_the_regenerate_command_prints_the_schema(capsys):
+    assert main(["--schema"]) == 0
+    assert capsys.readouterr().out == schema_json()
 
 
 def test_schema_names_the_package_and_its_version_and_tokens():
