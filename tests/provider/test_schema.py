@@ -5,6 +5,7 @@ same rules without touching this file.
 """
 
 import difflib
+import functools
 import json
 from typing import NotRequired, TypedDict
 
@@ -17,13 +18,19 @@ from tests.engine_helpers import REPO
 
 SNAPSHOT = REPO / "tests" / "data" / "provider-schema.json"
 REGENERATE = "python -m aws_logging_baseline.provider --schema > tests/data/provider-schema.json"
-ANALYZED = Analyzer(PROVIDER_NAME).analyze(PUBLIC_COMPONENTS)["component_definitions"]
+PUBLIC_NAMES = sorted(c.__name__ for c in PUBLIC_COMPONENTS)
+
+
+@functools.cache
+def analyzed() -> dict[str, ComponentDefinition]:
+    """What the provider infers (a failure here names the component and field it cannot type)."""
+    return Analyzer(PROVIDER_NAME).analyze(PUBLIC_COMPONENTS)["component_definitions"]
 
 
 def test_every_public_component_is_in_the_schema_with_a_description():
     assert PUBLIC_COMPONENTS, "PUBLIC_COMPONENTS is empty"
-    assert sorted(ANALYZED) == sorted(c.__name__ for c in PUBLIC_COMPONENTS)
-    undocumented = [name for name, component in ANALYZED.items() if not (component.description or "").strip()]
+    assert sorted(analyzed()) == PUBLIC_NAMES
+    undocumented = [name for name, component in analyzed().items() if not (component.description or "").strip()]
     assert not undocumented, f"components without a class docstring (their schema description): {undocumented}"
 
 
@@ -34,6 +41,9 @@ def input_problems(component: ComponentDefinition) -> list[str]:
         python_name = component.inputs_mapping[name]
         if prop.type is None and prop.ref is None:
             problems.append(f"{python_name}: no type")
+        for element, what in ((prop.items, "elements"), (prop.additional_properties, "values")):
+            if element is not None and element.type is None and element.ref is None:
+                problems.append(f"{python_name}: its {what} have no type")
         description = (prop.description or "").strip()
         if not description:
             problems.append(f"{python_name}: no docstring (a string literal right after the annotation)")
@@ -42,10 +52,11 @@ def input_problems(component: ComponentDefinition) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("component", sorted(ANALYZED))
+@pytest.mark.parametrize("component", PUBLIC_NAMES)
 def test_every_input_has_a_type_and_a_description_and_optional_ones_say_their_default(component):
-    assert ANALYZED[component].inputs, f"{component} has no inputs: is its __init__ argument named `args` and annotated?"
-    problems = input_problems(ANALYZED[component])
+    definition = analyzed()[component]
+    assert definition.inputs, f"{component} has no inputs: is its __init__ argument named `args` and annotated?"
+    problems = input_problems(definition)
     assert not problems, f"{component}Args:\n  " + "\n  ".join(problems)
 
 
