@@ -6,6 +6,7 @@ same rules without touching this file.
 
 import difflib
 import functools
+import inspect
 import json
 from typing import NotRequired, TypedDict
 
@@ -32,6 +33,19 @@ def test_every_public_component_is_in_the_schema_with_a_description():
     assert sorted(analyzed()) == PUBLIC_NAMES
     undocumented = [name for name, component in analyzed().items() if not (component.description or "").strip()]
     assert not undocumented, f"components without a class docstring (their schema description): {undocumented}"
+
+
+@pytest.mark.parametrize("component", PUBLIC_COMPONENTS, ids=lambda c: c.__name__)
+def test_the_provider_can_call_every_public_component_and_the_docs_name_its_python_only_hooks(component):
+    """The provider calls `Xxx(name, args, opts)`: anything after `opts` must be keyword-only with a default
+    (a Python-only hook), and docs/other-languages.md must say what other languages do instead."""
+    parameters = list(inspect.signature(component.__init__).parameters.values())[1:]
+    assert [p.name for p in parameters[:3]] == ["name", "args", "opts"], parameters
+    hooks = parameters[3:]
+    assert all(p.kind is p.KEYWORD_ONLY and p.default is not p.empty for p in hooks), hooks
+    docs = (REPO / "docs" / "other-languages.md").read_text()
+    missing = [p.name for p in hooks if f"`{component.__name__}`'s keyword-only `{p.name}`" not in docs]
+    assert not missing, f"docs/other-languages.md does not say how other languages replace {component.__name__}'s {missing}"
 
 
 def input_problems(component: ComponentDefinition) -> list[str]:
