@@ -140,11 +140,12 @@ def handle(args: argparse.Namespace) -> int:
 
 
 def exceptions_location(path: Path, config, args: argparse.Namespace) -> tuple[str | None, int | None]:
-    """Where an exception problem points: the exceptions file when it is in the user's repository, else the stack
-    file's `config:` line (the default exceptions file is the installed package's, in nobody's repository)."""
+    """Where an exception problem points: the --exceptions file when it is in the user's repository, else the stack
+    file's `config:` line. The default file is the installed package's: in nobody's repository, even when a
+    virtualenv inside the repository holds it."""
     if config is None:
         return None, None
     from aws_logging_baseline.cli.sarif import relative_uri
 
-    uri = relative_uri(path, config.repo_root)
+    uri = relative_uri(path, config.repo_root) if getattr(args, "exceptions", None) else None
     return (uri, None) if uri else (config.uri, config.config_line)

@@ -150,6 +150,17 @@ def test_exception_problems_point_at_the_exceptions_file_in_the_repository(user_
         document, _ = audited("--program", str(user_repo / "infra"), "--stack", "prod", "--exceptions", str(path))
         [problem] = [r for r in document["runs"][0]["results"] if r["ruleId"] == "policy-exception-valid"]
         assert problem["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == uri
+    # the package's default file, even where a virtualenv in the repository holds it, is not the user's file
+    import aws_logging_baseline.policy_exceptions as pe
+
+    installed = user_repo / ".venv" / "site-packages" / "exceptions.yaml"
+    installed.parent.mkdir(parents=True)
+    installed.write_text(yaml.safe_dump(expired))
+    monkeypatch.setattr(pe, "DEFAULT_FILE", installed)
+    document, _ = audited("--program", str(user_repo / "infra"), "--stack", "prod")
+    [problem] = [r for r in document["runs"][0]["results"] if r["ruleId"] == "policy-exception-valid"]
+    assert problem["locations"][0]["physicalLocation"] == {"artifactLocation": {"uri": "infra/Pulumi.prod.yaml"},
+                                                           "region": {"startLine": 3}}
 
 
 def test_an_excepted_finding_points_where_the_finding_would(user_repo, audited, monkeypatch, tmp_path):
