@@ -7,7 +7,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from aws_logging_baseline.cli.sarif import SarifResult, SarifRule, build_sarif, level_for_severity, relative_uri
+from aws_logging_baseline.cli.sarif import (SarifResult, SarifRule, build_sarif, level_for_severity, relative_uri,
+                                             repository_root)
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
 
@@ -81,6 +82,31 @@ def test_a_result_without_a_file_is_refused():
     with pytest.raises(ValueError, match="needs an artifact_uri"):
         build_sarif("t", "1", None, RULES, [SarifResult(rule_id="cloud-trail-encryption-enabled", level="error",
                                                         message="x", logical_location="urn:pulumi:dev::p::t::n")])
+
+
+def test_a_logical_location_alone_only_when_asked_and_never_a_bad_uri():
+    """require_artifact=False (an audit without a program): valid SARIF, a result with its logical location
+    alone; a result with no location at all, or with a URI leaving the repository, is still refused."""
+    alone = SarifResult(rule_id="cloud-trail-encryption-enabled", level="error", message="x",
+                        logical_location="123456789012/global/arn:aws:cloudtrail:us-east-1:123456789012:trail/t")
+    log = build_sarif("t", "1", None, RULES, [alone], require_artifact=False)
+    jsonschema.validate(log, SCHEMA)
+    assert log["runs"][0]["results"][0]["locations"] == [{"logicalLocations": [
+        {"name": alone.logical_location, "fullyQualifiedName": alone.logical_location, "kind": "resource"}]}]
+    with pytest.raises(ValueError, match="needs a location"):
+        build_sarif("t", "1", None, RULES, [SarifResult(rule_id="cloud-trail-encryption-enabled", level="error",
+                                                        message="x")], require_artifact=False)
+    with pytest.raises(ValueError, match="relative to the repository root"):
+        build_sarif("t", "1", None, RULES, [SarifResult(rule_id="cloud-trail-encryption-enabled", level="error",
+                                                        message="x", artifact_uri="/etc/passwd")], require_artifact=False)
+
+
+def test_repository_root_is_the_git_work_tree(tmp_path):
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    (tmp_path / "repo" / "infra").mkdir()
+    assert repository_root(tmp_path / "repo" / "infra") == (tmp_path / "repo").resolve()
+    (tmp_path / "plain").mkdir()
+    assert repository_root(tmp_path / "plain") == (tmp_path / "plain").resolve()
 
 
 @pytest.mark.parametrize("uri", ["file:///work/main/components/trail.py", "/work/main/components/trail.py",

@@ -6,6 +6,8 @@ Severity follows Security Hub's for the mapped control. CIS numbers are CIS AWS 
 
 from dataclasses import dataclass, field
 
+from aws_logging_baseline import PROJECT_URL
+
 
 @dataclass(frozen=True)
 class Control:
@@ -90,60 +92,52 @@ CONTROLS: dict[str, Control] = {c.id: c for c in [
 ]}
 
 
-# --- where each control is deployed: the physical location of `baseline audit --format sarif` results ----------
-# Code scanning needs every result to point at a file in the repository. A finding describes a live resource, so it
-# points at the code in this repository that deploys the control (what should have made it pass): a path relative
-# to the repository root and a text found on exactly one line of that file, which becomes the result's line when
-# the report is written (tests/audit/test_report.py checks both). A control the baseline does not deploy points at
-# its row in AUDIT_DOC, the documented fallback.
-
-AUDIT_DOC = "docs/audit.md"
+def help_url(control: str) -> str:
+    """The control's row in docs/audit.md (each row carries an anchor named after the control)."""
+    return f"{PROJECT_URL}/blob/main/docs/audit.md#{control}"
 
 
-@dataclass(frozen=True)
-class Deployment:
-    path: str  # relative to the repository root, '/'-separated
-    anchor: str  # text on exactly one line of the file: the line the result points at
+# --- the settings that govern each control: where `audit --format sarif` points in the user's repository -------
+# A finding is about a live resource, but code scanning places an alert on a file of the repository it was uploaded
+# to. The file that decides what the baseline deploys in an account is the stack file of the program deploying it,
+# Pulumi.<stack>.yaml: a result points at the first of its control's settings that the stack sets (most specific
+# first), else at the stack's `config:` line (audit/locations.py). An empty tuple: no setting governs the control
+# (the baseline cannot fix it). Keys are `baseline:` settings (components/settings.py; tests/audit/test_report.py
+# checks each is one, and that a Config rule named here exists in components/catalog/config_rules.yaml).
 
+_TRAIL = ("baseline:orgTrailExists", "baseline:role")  # members rely on the organization trail, the others deploy one
+_ARCHIVE = ("baseline:logArchiveBucket", "baseline:logArchiveStack", "baseline:role")
+_CONFIG_RULE = ("baseline:configRulesDisabled",)  # the account hygiene the baseline watches with an AWS Config rule
 
-def _documented_only(control_id: str) -> Deployment:
-    return Deployment(AUDIT_DOC, f"| `{control_id}` |")
-
-
-_TRAIL, _BUCKET, _RULES = "aws_logging_baseline/components/trail.py", "aws_logging_baseline/components/secure_bucket.py", "aws_logging_baseline/components/catalog/config_rules.yaml"
-_RECORDING = "aws_logging_baseline/components/config_recording.py"
-
-DEPLOYED_BY: dict[str, Deployment] = {
-    "multi-region-cloud-trail-enabled": Deployment(_TRAIL, "is_multi_region_trail=True"),
-    "cloud-trail-log-file-validation-enabled": Deployment(_TRAIL, "enable_log_file_validation=True"),
-    "cloud-trail-encryption-enabled": Deployment(_TRAIL, "kms_key_id=kms_key_arn,"),
-    "cloud-trail-cloud-watch-logs-enabled": Deployment(_TRAIL, "cloud_watch_logs_group_arn="),
-    "cloud-trail-delivery-healthy": Deployment(_TRAIL, "self.trail = aws.cloudtrail.Trail("),
-    "s3-bucket-versioning-enabled": Deployment(_BUCKET, "aws.s3.BucketVersioning("),
-    "s3-default-encryption-kms": Deployment(_BUCKET, "aws.s3.BucketServerSideEncryptionConfiguration("),
-    "s3-bucket-level-public-access-prohibited": Deployment(_BUCKET, "aws.s3.BucketPublicAccessBlock("),
-    "s3-bucket-replication-enabled": Deployment("aws_logging_baseline/components/log_archive.py", "aws.s3.BucketReplicationConfig("),
-    "s3-bucket-default-lock-enabled": Deployment(_BUCKET, "aws.s3.BucketObjectLockConfiguration("),
-    "cmk-backing-key-rotation-enabled": Deployment("aws_logging_baseline/components/log_key.py", "enable_key_rotation=True"),
-    "config-recorder-enabled": Deployment(_RECORDING, "aws.cfg.Recorder("),
-    "config-delivery-channel-healthy": Deployment(_RECORDING, "aws.cfg.DeliveryChannel("),
-    "vpc-flow-logs-enabled": Deployment("aws_logging_baseline/components/flow_logs.py", "aws.ec2.FlowLog("),
-    "cis-metric-filters-and-alarms": Deployment("aws_logging_baseline/components/security_alarms.py",
-                                                "self.filters[alarm.id] = aws.cloudwatch.LogMetricFilter("),
-    "alarm-topic-has-confirmed-subscription": Deployment("aws_logging_baseline/components/alert_topic.py", "aws.sns.TopicSubscription("),
-    "inspector-enabled": Deployment("aws_logging_baseline/components/inspector.py", "aws.inspector2.Enabler("),
-    "guardduty-enabled": Deployment("aws_logging_baseline/components/guardduty.py", "detector = aws.guardduty.Detector("),
-    "securityhub-enabled": Deployment("aws_logging_baseline/components/security_hub.py", "account = aws.securityhub.Account("),
-    "iam-external-access-analyzer-enabled": Deployment("aws_logging_baseline/components/access_analyzer.py", "region: aws.accessanalyzer.Analyzer("),
-    "securityhub-findings-aggregated": Deployment("aws_logging_baseline/components/security_hub.py", "self.aggregator = aws.securityhub.FindingAggregator("),
-    "log-store-erasure-denied": Deployment("aws_logging_baseline/components/policy_documents.py", "def deny_log_store_erasure("),
-    "archive-deletions-recorded": Deployment(_TRAIL, '"name": "Archive deletions and retention changes",'),
-    "tamper-events-alerted": Deployment("aws_logging_baseline/components/catalog/security_events.yaml", "- id: log-store-tampering"),
-    # Account hygiene the baseline cannot fix, only watch: the AWS Config rule it deploys for the same check.
-    "root-account-mfa-enabled": Deployment(_RULES, "- name: root-account-mfa-enabled"),
-    "iam-root-access-key-check": _documented_only("iam-root-access-key-check"),  # no Config rule in the catalog
-    "mfa-enabled-for-iam-console-access": Deployment(_RULES, "- name: mfa-enabled-for-iam-console-access"),
-    "access-keys-rotated": Deployment(_RULES, "- name: access-keys-rotated"),
-    "iam-user-unused-credentials-check": Deployment(_RULES, "- name: iam-user-unused-credentials-check"),
-    "iam-password-policy": Deployment(_RULES, "- name: iam-password-policy"),
+GOVERNED_BY: dict[str, tuple[str, ...]] = {
+    "multi-region-cloud-trail-enabled": _TRAIL,
+    "cloud-trail-log-file-validation-enabled": _TRAIL,
+    "cloud-trail-encryption-enabled": ("baseline:logArchiveKeyArn", *_TRAIL),
+    "cloud-trail-cloud-watch-logs-enabled": ("baseline:logRetentionDays", *_TRAIL),
+    "cloud-trail-delivery-healthy": ("baseline:logArchiveBucket", "baseline:logArchiveKeyArn", "baseline:logArchiveStack", *_TRAIL),
+    "s3-bucket-versioning-enabled": _ARCHIVE,
+    "s3-default-encryption-kms": ("baseline:logArchiveKeyArn", *_ARCHIVE),
+    "s3-bucket-level-public-access-prohibited": _ARCHIVE,
+    "s3-bucket-replication-enabled": ("baseline:replicaAccountId", "baseline:replicaBucketName", "baseline:replicaRegion"),
+    "s3-bucket-default-lock-enabled": ("baseline:objectLockEnabled", "baseline:objectLockMode", "baseline:objectLockDays"),
+    "cmk-backing-key-rotation-enabled": ("baseline:logArchiveKeyArn", "baseline:role"),
+    "config-recorder-enabled": ("baseline:regions", "baseline:configRecordingFrequency"),
+    "config-delivery-channel-healthy": ("baseline:configSnapshotFrequency", "baseline:regions"),
+    "vpc-flow-logs-enabled": ("baseline:flowLogVpcIds", "baseline:regions", "baseline:flowLogTrafficType"),
+    "cis-metric-filters-and-alarms": ("baseline:disabledCisAlarms", "baseline:cisAlarmNamespace"),
+    "alarm-topic-has-confirmed-subscription": ("baseline:alertEmails", "baseline:alertHttpsEndpoints"),
+    "inspector-enabled": ("baseline:inspectorEnabled", "baseline:inspectorResourceTypes", "baseline:regions"),
+    "guardduty-enabled": ("baseline:guardDutyEnabled", "baseline:regions"),
+    "securityhub-enabled": ("baseline:securityHubEnabled", "baseline:securityHubStandards", "baseline:regions"),
+    "iam-external-access-analyzer-enabled": ("baseline:accessAnalyzerEnabled", "baseline:accessAnalyzerZoneOfTrust", "baseline:regions"),
+    "securityhub-findings-aggregated": ("baseline:securityHubEnabled", "baseline:homeRegion", "baseline:regions"),
+    "log-store-erasure-denied": ("baseline:breakGlassPrincipalArn",),
+    "archive-deletions-recorded": ("baseline:archiveDataEvents",),
+    "tamper-events-alerted": ("baseline:disabledSecurityEvents", "baseline:regions"),
+    "root-account-mfa-enabled": _CONFIG_RULE,
+    "iam-root-access-key-check": (),  # no setting, and no Config rule in the catalog: the root user's own business
+    "mfa-enabled-for-iam-console-access": _CONFIG_RULE,
+    "access-keys-rotated": _CONFIG_RULE,
+    "iam-user-unused-credentials-check": _CONFIG_RULE,
+    "iam-password-policy": _CONFIG_RULE,
 }

@@ -1,7 +1,5 @@
 """Render an audit report as text (terminal or pipe), JSON, or SARIF 2.1.0."""
 
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from rich import box
@@ -10,12 +8,13 @@ from rich.table import Table
 from rich.markup import escape
 
 from aws_logging_baseline.audit import AuditReport
-from aws_logging_baseline.audit.controls import CONTROLS, DEPLOYED_BY, Deployment
+from aws_logging_baseline import PROJECT_URL
+from aws_logging_baseline.audit.controls import CONTROLS, help_url
+from aws_logging_baseline.audit.locations import ConfigFile
 from aws_logging_baseline.cli.sarif import SarifResult, SarifRule, build_sarif, level_for_severity, security_severity
 
 TOOL_NAME = "baseline-audit"
 TOOL_VERSION = "0.1.0"
-REPO_ROOT = Path(__file__).resolve().parents[2]
 _STYLE = {"pass": "green", "fail": "bold red", "unknown": "yellow"}
 
 
@@ -24,35 +23,45 @@ def to_json(report: AuditReport) -> dict[str, Any]:
             "summary": report.counts(), "findings": [f.to_dict() for f in report.findings]}
 
 
-@lru_cache(maxsize=None)
-def deployment_line(deployment: Deployment) -> int | None:
-    """The line of the repository file that deploys a control (the one line holding its anchor), or None when
-    the file is not there (an installed package without the repository) or the anchor is not on exactly one line."""
-    try:
-        text = (REPO_ROOT / deployment.path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    lines = [number for number, line in enumerate(text.splitlines(), 1) if deployment.anchor in line]
-    return lines[0] if len(lines) == 1 else None
+def logical_location(account: str, region: str, resource: str) -> str:
+    """A finding's logical location: the account, the region ('global' for account-wide) and the resource. The
+    account makes the alerts of several accounts uploaded to one repository distinct (fingerprints derive from it)."""
+    return f"{account}/{region}/{resource}"
 
 
-def to_sarif(report: AuditReport) -> dict[str, Any]:
-    rules = [SarifRule(id=c.id, name=c.id, short_description=c.title, full_description=c.title, help_text=c.remediation,
-                       default_level=level_for_severity(c.severity),
-                       properties={"tags": ["security", "aws", "logging-and-monitoring"], "severity": c.severity,
-                                   "security-severity": security_severity(c.severity), "frameworks": c.frameworks})
-             for c in CONTROLS.values()]
-    # Passing checks are left out: every SARIF result is an alert to a consumer such as code scanning.
-    results = [SarifResult(rule_id=f.control, message=f.message, logical_location=f"{f.region}/{f.resource}",
-                           logical_name=f.resource,
-                           artifact_uri=DEPLOYED_BY[f.control].path,
-                           start_line=deployment_line(DEPLOYED_BY[f.control]),
-                           kind="fail" if f.status == "fail" else "open",
-                           level=level_for_severity(CONTROLS[f.control].severity) if f.status == "fail" else "none",
-                           properties={"status": f.status, "region": f.region, "resource": f.resource,
-                                       "account": report.account_id})
-               for f in report.findings if f.status != "pass"]
-    return build_sarif(TOOL_NAME, TOOL_VERSION, None, rules, results)
+def place(control: str, config: ConfigFile | None) -> tuple[str | None, int | None, str | None]:
+    """Where a finding of `control` points: (uri, line, the setting on that line) in the user's stack file
+    (audit/locations.py), or nothing without one."""
+    if config is None:
+        return None, None, None
+    line, setting = config.locate(control)
+    return config.uri, line, setting
+
+
+def sarif_rules() -> list[SarifRule]:
+    return [SarifRule(id=c.id, name=c.id, short_description=c.title, full_description=c.title, help_text=c.remediation,
+                      default_level=level_for_severity(c.severity), help_uri=help_url(c.id),
+                      properties={"tags": ["security", "aws", "logging-and-monitoring"], "severity": c.severity,
+                                  "security-severity": security_severity(c.severity), "frameworks": c.frameworks})
+            for c in CONTROLS.values()]
+
+
+def to_sarif(report: AuditReport, config: ConfigFile | None = None) -> dict[str, Any]:
+    """One rule per control, one result per failed or unknown finding, pointing into `config` (the user's stack
+    file) when given; without it, results have only their logical location (not for code scanning)."""
+    results = []
+    for f in report.findings:
+        if f.status == "pass":  # every SARIF result is an alert to a consumer such as code scanning
+            continue
+        uri, line, setting = place(f.control, config)
+        results.append(SarifResult(
+            rule_id=f.control, message=f.message, logical_location=logical_location(report.account_id, f.region, f.resource),
+            logical_name=f.resource, artifact_uri=uri, start_line=line,
+            kind="fail" if f.status == "fail" else "open",
+            level=level_for_severity(CONTROLS[f.control].severity) if f.status == "fail" else "none",
+            properties={"status": f.status, "region": f.region, "resource": f.resource, "account": report.account_id,
+                        **({"setting": setting} if setting else {})}))
+    return build_sarif(TOOL_NAME, TOOL_VERSION, PROJECT_URL, sarif_rules(), results, require_artifact=config is not None)
 
 
 WIDTH = 100

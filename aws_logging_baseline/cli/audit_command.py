@@ -4,6 +4,7 @@ import argparse
 import json
 import re
 import sys
+from pathlib import Path
 
 from rich.console import Console
 
@@ -38,14 +39,60 @@ def register(subparsers) -> None:
     parser.add_argument("--deadline", type=seconds_argument, default=300.0, metavar="SECONDS",
                         help="end the audit after SECONDS; checks still waiting on AWS are reported unknown (default 300)")
     audit_exceptions.add_option(parser)
+    parser.add_argument("--program", type=Path, metavar="DIR",
+                        help="the Pulumi program that deploys the baseline to this account: SARIF results point at the "
+                             "line of its stack file that sets the control's baseline: setting (default: the current "
+                             "directory if it has a Pulumi.yaml; without a program, results have only a logical location, "
+                             "which GitHub code scanning does not accept)")
+    parser.add_argument("--stack", metavar="NAME",
+                        help="the stack deployed to this account: SARIF points into PROGRAM's Pulumi.NAME.yaml (default: "
+                             "the program's only stack file; with several, its Pulumi.yaml)")
+    parser.add_argument("--repo-root", type=Path, metavar="DIR",
+                        help="SARIF paths are relative to DIR (default: the git work tree holding the program, "
+                             "as code scanning resolves them)")
     parser.set_defaults(handler=handle)
+
+
+STACK_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}")
+
+
+def config_file(args: argparse.Namespace):
+    """The user's stack file SARIF results point into (audit/locations.py), checked before any AWS call; None when
+    there is no program (then a notice says what code scanning needs). Given flags are checked whatever the format."""
+    from aws_logging_baseline.audit.locations import find_config_file
+
+    program, stack, repo_root = args.program, args.stack, args.repo_root
+    if stack is not None and not STACK_NAME.fullmatch(stack):
+        raise UserError(f"--stack {stack[:100]!r}: a stack name is 1 to 100 letters, digits, - _ . (not starting with .)")
+    if repo_root is not None and not repo_root.is_dir():
+        raise UserError(f"--repo-root {repo_root}: not a directory")
+    if program is not None and not (program / "Pulumi.yaml").is_file():
+        raise UserError(f"--program {program}: no Pulumi.yaml there; name the directory of the Pulumi program that "
+                        "deploys the baseline")
+    if program is None and (Path.cwd() / "Pulumi.yaml").is_file():
+        if args.format != "sarif" and stack is None and repo_root is None:
+            return None  # nothing asks for it: a broken Pulumi.yaml here does not fail a text or json audit
+        program = Path.cwd()
+    if program is None:
+        if stack is not None or repo_root is not None:
+            raise UserError(f"{'--stack' if stack is not None else '--repo-root'}: the current directory has no "
+                            "Pulumi.yaml; add --program DIR, the program that deploys the baseline")
+        if args.format == "sarif":
+            print("audit: no --program and no Pulumi.yaml in the current directory: SARIF results have only a logical "
+                  "location (account/region/resource); GitHub code scanning needs --program DIR [--stack NAME]",
+                  file=sys.stderr)
+        return None
+    found, notice = find_config_file(program, stack, repo_root)
+    if notice and args.format == "sarif":
+        print(notice, file=sys.stderr)
+    return found
 
 
 def handle(args: argparse.Namespace) -> int:
     # Imported here so `pulumi-baseline preview` does not pay for boto3.
     from aws_logging_baseline.audit import AuditOptions, run_audit
     from aws_logging_baseline.audit.regions import parse_regions
-    from aws_logging_baseline.audit.report import print_text, to_json, to_sarif
+    from aws_logging_baseline.audit.report import place, print_text, sarif_rules, to_json, to_sarif
     from aws_logging_baseline.audit.session import parse_endpoint_url
 
     if args.workers < 1:
@@ -58,12 +105,12 @@ def handle(args: argparse.Namespace) -> int:
             raise UserError(f"--log-key {key!r}: expected a KMS key ARN, arn:<partition>:kms:<region>:<account>:key/<id>")
     check_report_options(args)  # the --output path too, before the regions are audited
     exceptions_file, exception_entries = audit_exceptions.read(args)  # governed exceptions, before any AWS call
+    config = config_file(args)  # where SARIF points in the user's repository, before any AWS call too
     options = AuditOptions(profile=args.profile, regions=parse_regions(args.regions),
                            endpoint_url=parse_endpoint_url(args.endpoint_url), archive_buckets=args.archive_bucket,
                            log_keys=args.log_key, workers=args.workers, deadline=args.deadline,
                            progress=sys.stderr.isatty() and sys.stdout.isatty())
-    from aws_logging_baseline.audit.controls import CONTROLS, DEPLOYED_BY
-    from aws_logging_baseline.audit.report import deployment_line
+    from aws_logging_baseline.audit.controls import CONTROLS
 
     excepted = audit_exceptions.apply(run_audit(options), exceptions_file, exception_entries, CONTROLS)
     report = excepted.report
@@ -75,12 +122,12 @@ def handle(args: argparse.Namespace) -> int:
         if args.format == "json":
             document = {**to_json(report), **audit_exceptions.json_section(excepted)}
         else:
-            document = to_sarif(report)
-            rules = {r["id"]: r for r in document["runs"][0]["tool"]["driver"]["rules"]}
+            document = to_sarif(report, config)
+            rules = {rule.id: rule for rule in sarif_rules()}
             audit_exceptions.extend_sarif(
-                document, excepted,
-                rule_for=lambda control: _sarif_rule(rules[control]),
-                artifact_for=lambda f: (DEPLOYED_BY[f.control].path, deployment_line(DEPLOYED_BY[f.control])))
+                document, excepted, rule_for=rules.__getitem__,
+                place_for=lambda finding: place(finding.control, config)[:2],
+                exceptions_location=exceptions_location(exceptions_file, config, args))
         if args.output is not None:
             write_json_atomically(args.output, document, "--output")
             counts = report.counts()  # a CI log shows the outcome and where the details are
@@ -92,10 +139,13 @@ def handle(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failed else EXIT_OK
 
 
-def _sarif_rule(rule: dict):
-    """A SARIF rule document back as a SarifRule (to add results for it)."""
-    from aws_logging_baseline.cli.sarif import SarifRule
+def exceptions_location(path: Path, config, args: argparse.Namespace) -> tuple[str | None, int | None]:
+    """Where an exception problem points: the --exceptions file when it is in the user's repository, else the stack
+    file's `config:` line. The default file is the installed package's: in nobody's repository, even when a
+    virtualenv inside the repository holds it."""
+    if config is None:
+        return None, None
+    from aws_logging_baseline.cli.sarif import relative_uri
 
-    return SarifRule(id=rule["id"], name=rule["name"], short_description=rule["shortDescription"]["text"],
-                     full_description=rule["fullDescription"]["text"], help_text=rule["help"]["text"],
-                     default_level=rule["defaultConfiguration"]["level"], properties=rule.get("properties", {}))
+    uri = relative_uri(path, config.repo_root) if getattr(args, "exceptions", None) else None
+    return (uri, None) if uri else (config.uri, config.config_line)

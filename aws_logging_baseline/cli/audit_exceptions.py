@@ -18,7 +18,6 @@ from aws_logging_baseline.cli import sarif
 FLAG = "--exceptions"
 HELP = ("governed exceptions (YAML, `exceptions:` list of control, resource, owner, reason, expires under the keys "
         "policy, resource, owner, reason, expires); default: aws_logging_baseline/policies/exceptions.yaml")
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -81,10 +80,14 @@ def json_section(result: AuditExceptions) -> dict[str, Any]:
     }
 
 
-def extend_sarif(document: dict[str, Any], result: AuditExceptions, rule_for, artifact_for) -> None:
+def extend_sarif(document: dict[str, Any], result: AuditExceptions, rule_for, place_for,
+                 exceptions_location: tuple[str | None, int | None]) -> None:
     """Adds excepted findings (suppressed, with the justification) and exception problems to the audit's SARIF log.
-    `rule_for(control)` gives a finding's SarifRule, `artifact_for(finding)` its (uri, line)."""
-    uri = sarif.relative_uri(result.source_path, REPO_ROOT) or "aws_logging_baseline/policies/exceptions.yaml"
+    `rule_for(control)` gives a finding's SarifRule, `place_for(finding)` its (uri, line) in the user's repository
+    and `exceptions_location` the exceptions file's; a None uri leaves the result its logical location alone."""
+    from aws_logging_baseline.audit.report import logical_location
+
+    account = result.report.account_id
     rules = {r.id: r for r in (rule_for(f.control) for f, _ in result.excepted)}
     for rule, (enforcement, severity, description, remediation) in pe.RULES.items():
         rules[rule] = sarif.SarifRule(id=rule, name=rule, short_description=description, full_description=description,
@@ -92,20 +95,21 @@ def extend_sarif(document: dict[str, Any], result: AuditExceptions, rule_for, ar
                                       properties={"tags": ["governance"], "severity": severity})
     results = []
     for finding, exception in result.excepted:
-        artifact, line = artifact_for(finding)
+        artifact, line = place_for(finding)
         results.append(sarif.SarifResult(
             rule_id=finding.control, level=sarif.level_for_severity(rules[finding.control].properties.get("severity", "medium")),
-            message=finding.message, logical_location=f"{finding.region}/{finding.resource}", logical_name=finding.resource,
-            artifact_uri=artifact, start_line=line,
-            properties={"status": finding.status, "region": finding.region, "resource": finding.resource,
+            message=finding.message, logical_location=logical_location(account, finding.region, finding.resource),
+            logical_name=finding.resource, artifact_uri=artifact, start_line=line,
+            properties={"status": finding.status, "region": finding.region, "resource": finding.resource, "account": account,
                         "exception": exception.describe(result.today)},
             suppressions=[{"kind": "external", "status": "accepted", "justification": pe.justification(exception, result.today)}]))
+    uri, line = exceptions_location
     for problem in result.problems:
         results.append(sarif.SarifResult(
             rule_id=problem.rule, level="error" if problem.enforcement == "mandatory" else "note", message=problem.message,
-            logical_location=problem.source, logical_kind="module", artifact_uri=uri,
+            logical_location=problem.source, logical_kind="module", artifact_uri=uri, start_line=line,
             properties={"source": problem.source}))
-    extra = sarif.build_sarif("extra", "0", None, list(rules.values()), results)
+    extra = sarif.build_sarif("extra", "0", None, list(rules.values()), results, require_artifact=uri is not None)
     driver = document["runs"][0]["tool"]["driver"]
     known = {r["id"] for r in driver["rules"]}
     driver["rules"] += [r for r in extra["runs"][0]["tool"]["driver"]["rules"] if r["id"] not in known]

@@ -200,13 +200,7 @@ def json_document(run: RunResult, result: CheckResult, timings: dict[str, float]
     }
 
 
-def repository_root(directory: Path) -> Path:
-    """The git work tree holding `directory` (where GitHub resolves SARIF paths), else `directory` itself."""
-    directory = Path(directory).resolve()
-    for candidate in (directory, *directory.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return directory
+repository_root = sarif.repository_root  # shared with audit's SARIF (cli/sarif.py)
 
 
 def source_location(run: RunResult, registration: Registration | None, repo_root: Path | None = None) -> tuple[str, int | None]:

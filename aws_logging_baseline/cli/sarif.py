@@ -3,7 +3,8 @@
 One rule per control or policy, one result per finding or violation. Every result points at a file (an artifact
 URI relative to the repository, optionally a line): GitHub code scanning rejects an upload with a result that has
 no `physicalLocation.artifactLocation.uri`. A result may also name a logical location (an AWS resource, a Pulumi
-URN).
+URN). Only a log built with `require_artifact=False` (an audit that was given no program to point at) may hold
+results with a logical location alone: valid SARIF 2.1.0, but not for code scanning.
 """
 
 import hashlib
@@ -72,6 +73,15 @@ def relative_uri(path: str | os.PathLike, root: str | os.PathLike, must_exist: b
     return None
 
 
+def repository_root(directory: str | os.PathLike) -> Path:
+    """The git work tree holding `directory` (where GitHub resolves SARIF paths), else `directory` itself."""
+    directory = Path(directory).resolve()
+    for candidate in (directory, *directory.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return directory
+
+
 def check_artifact_uri(uri: str | None) -> None:
     """Refuse what code scanning cannot place in a checkout (or that would leak a machine's paths): no URI, a
     scheme (file://), an absolute path, a backslash, or a '..' segment."""
@@ -123,8 +133,10 @@ def fingerprint(result: SarifResult) -> str:
 
 
 def build_sarif(tool_name: str, tool_version: str, information_uri: str | None,
-                rules: list[SarifRule], results: list[SarifResult]) -> dict[str, Any]:
-    """Return a SARIF 2.1.0 log (a dict ready for json.dump) with one run."""
+                rules: list[SarifRule], results: list[SarifResult], require_artifact: bool = True) -> dict[str, Any]:
+    """Return a SARIF 2.1.0 log (a dict ready for json.dump) with one run. With `require_artifact` (the default,
+    what code scanning needs) every result must have an artifact_uri; without it, a result may have only a
+    logical location, but every artifact_uri given is still checked."""
     index = {rule.id: position for position, rule in enumerate(rules)}
     if len(index) != len(rules):
         raise ValueError("SARIF rules must have unique ids")
@@ -138,7 +150,10 @@ def build_sarif(tool_name: str, tool_version: str, information_uri: str | None,
             raise ValueError("SARIF 2.1.0 (3.27.9): a result whose kind is not 'fail' must have level 'none'")
         if result.start_line is not None and result.start_line < 1:
             raise ValueError(f"SARIF startLine is 1-based, not {result.start_line}")
-        check_artifact_uri(result.artifact_uri)
+        if require_artifact or result.artifact_uri is not None:
+            check_artifact_uri(result.artifact_uri)
+        if result.artifact_uri is None and not result.logical_location:
+            raise ValueError("SARIF result needs a location: an artifact_uri or a logical location")
         document: dict[str, Any] = {"ruleId": result.rule_id, "ruleIndex": index[result.rule_id], "kind": result.kind,
                                     "level": result.level, "message": {"text": result.message}}
         location = _location(result)

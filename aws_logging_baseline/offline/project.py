@@ -75,14 +75,15 @@ def qualify(project_name: str, key: str) -> str:
     return key if ":" in key else f"{project_name}:{key}"
 
 
-def load_project(directory: Path) -> Project:
+def load_project(directory: Path, python_only: bool = True) -> Project:
+    """Pulumi.yaml of `directory`. `python_only=False` (audit, which only reads the stack files) takes any runtime."""
     path = directory / "Pulumi.yaml"
     doc = read_yaml(path, "project file (Pulumi.yaml)")
     if not isinstance(doc, dict) or not isinstance(doc.get("name"), str) or not doc["name"].strip():
         raise UserError(f"{path}: a Pulumi project file needs a string `name`")
     runtime = doc.get("runtime")
     runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
-    if runtime_name != "python":
+    if python_only and runtime_name != "python":
         raise UserError(f"{path}: runtime is {echo(runtime_name)}; the offline engine runs Python programs only")
     project = Project(directory=directory, name=doc["name"], runtime=runtime)
     for attribute, field_name in (("main", "main"), ("stackConfigDir", "stack_config_dir")):

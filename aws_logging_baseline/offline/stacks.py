@@ -5,7 +5,7 @@ import fnmatch
 from pathlib import Path
 
 from aws_logging_baseline.errors import UserError
-from aws_logging_baseline.offline.project import load_project, stack_file
+from aws_logging_baseline.offline.project import Project, load_project, stack_file
 
 GLOB_CHARACTERS = frozenset("*?[")
 
@@ -14,11 +14,16 @@ def is_pattern(stack: str) -> bool:
     return any(c in GLOB_CHARACTERS for c in stack)
 
 
+def stack_names(project: Project) -> list[str]:
+    """Every stack with a Pulumi.<stack>.yaml in the project's stackConfigDir, sorted."""
+    return sorted(p.name[len("Pulumi."):-len(".yaml")] for p in stack_file(project, "x").parent.glob("Pulumi.*.yaml"))
+
+
 def matching_stacks(program: str | Path, pattern: str) -> list[str]:
     """Stack names whose Pulumi.<stack>.yaml (in the program's stackConfigDir) match the glob, sorted."""
     project = load_project(Path(program))
     folder = stack_file(project, "x").parent
-    names = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in folder.glob("Pulumi.*.yaml"))
+    names = stack_names(project)
     found = [name for name in names if fnmatch.fnmatchcase(name, pattern)]
     if not found:
         raise UserError(f"--stack {pattern!r}: no stack file Pulumi.<stack>.yaml in {folder} matches "
