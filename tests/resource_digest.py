@@ -8,6 +8,7 @@ tests/data/resource_digests.json pins it. Regenerate only for an intended change
 import hashlib
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from aws_logging_baseline.offline.engine import Registration, RunResult
@@ -36,8 +37,14 @@ def resource_record(r: Registration) -> dict[str, Any]:
     }
 
 
+REPO = str(Path(__file__).resolve().parent.parent)
+
+
 def digest(data: Any) -> str:
-    return hashlib.sha256(json.dumps(data, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    """sha256 of the canonical JSON; the checkout's path (in asset paths, e.g. Lambda code) as $REPO, so that
+    every clone of the repository gets the same digest."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":")).replace(json.dumps(REPO)[1:-1], "$REPO")
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def stack_digests(result: RunResult) -> dict[str, Any]:
