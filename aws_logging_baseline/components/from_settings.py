@@ -4,6 +4,7 @@ built from `Settings` (the validated `baseline:*` keys). Components never see `S
 
 from typing import Any
 
+from aws_logging_baseline.components.guardduty import GuardDutyArgs
 from aws_logging_baseline.components.settings import Settings
 from aws_logging_baseline.components.trail import TrailArgs
 
@@ -20,5 +21,18 @@ def trail_args(s: Settings, **wiring: Any) -> TrailArgs:
         lambda_data_events=s.trail_lambda_data_events,
         insights=s.trail_insights,
         protect=s.protect_resources,
+        **wiring,  # type: ignore[typeddict-item]
+    )
+
+
+def guardduty_args(s: Settings, **wiring: Any) -> GuardDutyArgs:
+    """`wiring`: the optional export_bucket_arn and export_key_arn (dropped unless guardDutyExportFindings),
+    organization, tags."""
+    if not s.guard_duty_export_findings or wiring.get("export_bucket_arn") is None:
+        wiring = {k: v for k, v in wiring.items() if k not in ("export_bucket_arn", "export_key_arn")}
+    return GuardDutyArgs(
+        regions=list(s.regions),
+        finding_publishing_frequency=s.guard_duty_finding_publishing_frequency,
+        protection_plans=list(s.guard_duty_protection_plans),
         **wiring,  # type: ignore[typeddict-item]
     )

@@ -224,22 +224,16 @@ def guardduty(
     export_depends_on: Sequence[pulumi.Resource] = (), organization: bool = False,
 ):
     """GuardDuty in every covered region (None when switched off); findings exported when a bucket is given."""
-    from aws_logging_baseline.components.guardduty import GuardDuty, GuardDutyArgs
+    from aws_logging_baseline.components.from_settings import guardduty_args
+    from aws_logging_baseline.components.guardduty import GuardDuty
 
     if not s.guard_duty_enabled:
         return None
-    export = s.guard_duty_export_findings and export_bucket_arn is not None
     return GuardDuty(
         f"{name}-guardduty",
-        GuardDutyArgs(
-            settings=s,
-            export_bucket_arn=export_bucket_arn if export else None,
-            export_key_arn=export_key_arn if export else None,
-            export_depends_on=list(export_depends_on),
-            organization=organization,
-            tags=tags,
-        ),
+        guardduty_args(s, export_bucket_arn=export_bucket_arn, export_key_arn=export_key_arn, organization=organization, tags=tags),
         opts=child(parent),
+        export_depends_on=export_depends_on,
     )
 
 

@@ -1,0 +1,38 @@
+"""GuardDuty, SecurityHub, AccessAnalyzer, QueryArchive and LogStreaming built straight from their own typed Args
+(no Settings, no composition) under the engine: the typed API is usable on its own, and its defaults are the
+secure defaults the stack settings have. Each builder below is what a user of the component library writes."""
+
+from aws_logging_baseline.components.guardduty import DEFAULT_PROTECTION_PLANS, GuardDuty, GuardDutyArgs
+from aws_logging_baseline.components.settings import Settings
+from tests.components.direct import run_direct
+
+ACCOUNT = "111111111111"
+BUCKET_ARN = "arn:aws:s3:::team-log-archive"
+KEY_ARN = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+# --- GuardDuty ---------------------------------------------------------------------------------------------
+
+def build_guardduty():
+    GuardDuty(
+        "gd",
+        GuardDutyArgs(regions=["us-east-1", "eu-west-1"], export_bucket_arn=BUCKET_ARN, export_key_arn=KEY_ARN),
+        export_depends_on=[],
+    )
+
+
+def test_guardduty_from_its_args_exports_each_regions_findings_under_guardduty_with_the_key():
+    result = run_direct("test_direct_args:build_guardduty")
+    destinations = {d.inputs["region"]: d.inputs for d in result.of_type("aws:guardduty/publishingDestination:PublishingDestination")}
+    assert sorted(destinations) == ["eu-west-1", "us-east-1"]
+    for inputs in destinations.values():
+        # The folder is part of the destination ARN; without it GuardDuty writes at the bucket root.
+        assert inputs["destinationArn"] == f"{BUCKET_ARN}/guardduty/"
+        assert inputs["destinationType"] == "S3" and inputs["kmsKeyArn"] == KEY_ARN
+    enabled = {f.inputs["name"] for f in result.of_type("aws:guardduty/detectorFeature:DetectorFeature") if f.inputs["status"] == "ENABLED"}
+    assert enabled == {"EKS_AUDIT_LOGS", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS", "LAMBDA_NETWORK_LOGS"}
+    assert list(Settings().guard_duty_protection_plans) == DEFAULT_PROTECTION_PLANS
+    assert {d.inputs["findingPublishingFrequency"] for d in result.of_type("aws:guardduty/detector:Detector")} == {
+        Settings().guard_duty_finding_publishing_frequency
+    }
+    assert not result.of_type("aws:guardduty/organizationConfiguration:OrganizationConfiguration")
