@@ -5,6 +5,7 @@ built from `Settings` (the validated `baseline:*` keys). Components never see `S
 from typing import Any
 
 from aws_logging_baseline.components.guardduty import GuardDutyArgs
+from aws_logging_baseline.components.security_hub import SecurityHubArgs
 from aws_logging_baseline.components.settings import Settings
 from aws_logging_baseline.components.trail import TrailArgs
 
@@ -35,4 +36,15 @@ def guardduty_args(s: Settings, **wiring: Any) -> GuardDutyArgs:
         finding_publishing_frequency=s.guard_duty_finding_publishing_frequency,
         protection_plans=list(s.guard_duty_protection_plans),
         **wiring,  # type: ignore[typeddict-item]
+    )
+
+
+def security_hub_args(s: Settings, **wiring: Any) -> SecurityHubArgs:
+    """`wiring` (security account only): organization_root_id, management_account_id."""
+    return SecurityHubArgs(
+        home_region=s.home_region,
+        regions=list(s.regions),
+        standards=list(s.security_hub_standards),
+        name_prefix=s.name_prefix,
+        **{k: v for k, v in wiring.items() if v is not None},  # type: ignore[typeddict-item]
     )

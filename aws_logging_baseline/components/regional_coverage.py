@@ -238,13 +238,14 @@ def guardduty(
 
 
 def security_hub(name: str, s: Settings, parent: pulumi.Resource, *, organization_root_id=None, management_account_id=None):
-    from aws_logging_baseline.components.security_hub import SecurityHub, SecurityHubArgs
+    from aws_logging_baseline.components.from_settings import security_hub_args
+    from aws_logging_baseline.components.security_hub import SecurityHub
 
     if not s.security_hub_enabled:
         return None
     return SecurityHub(
         f"{name}-security-hub",
-        SecurityHubArgs(settings=s, organization_root_id=organization_root_id, management_account_id=management_account_id),
+        security_hub_args(s, organization_root_id=organization_root_id, management_account_id=management_account_id),
         opts=child(parent),
     )
 

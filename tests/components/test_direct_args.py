@@ -3,6 +3,7 @@
 secure defaults the stack settings have. Each builder below is what a user of the component library writes."""
 
 from aws_logging_baseline.components.guardduty import DEFAULT_PROTECTION_PLANS, GuardDuty, GuardDutyArgs
+from aws_logging_baseline.components.security_hub import DEFAULT_STANDARDS, SecurityHub, SecurityHubArgs
 from aws_logging_baseline.components.settings import Settings
 from tests.components.direct import run_direct
 
@@ -36,3 +37,26 @@ def test_guardduty_from_its_args_exports_each_regions_findings_under_guardduty_w
         Settings().guard_duty_finding_publishing_frequency
     }
     assert not result.of_type("aws:guardduty/organizationConfiguration:OrganizationConfiguration")
+
+
+# --- SecurityHub -------------------------------------------------------------------------------------------
+
+def build_security_hub():
+    SecurityHub("hub", SecurityHubArgs(home_region="us-gov-west-1", regions=["us-gov-west-1", "us-gov-east-1"]))
+
+
+def test_security_hub_from_its_args_subscribes_exactly_the_default_standards_in_the_home_partition():
+    result = run_direct("test_direct_args:build_security_hub")
+    accounts = result.of_type("aws:securityhub/account:Account")
+    assert sorted(a.inputs["region"] for a in accounts) == ["us-gov-east-1", "us-gov-west-1"]
+    assert all(a.inputs["enableDefaultStandards"] is False for a in accounts)  # exactly the chosen standards
+    subscribed = {(s.inputs["region"], s.inputs["standardsArn"]) for s in result.of_type("aws:securityhub/standardsSubscription:StandardsSubscription")}
+    assert subscribed == {
+        (region, f"arn:aws-us-gov:securityhub:{region}::standards/{standard}")
+        for region in ("us-gov-west-1", "us-gov-east-1")
+        for standard in ("cis-aws-foundations-benchmark/v/5.0.0", "aws-foundational-security-best-practices/v/1.0.0")
+    }
+    assert list(Settings().security_hub_standards) == DEFAULT_STANDARDS
+    [aggregator] = result.of_type("aws:securityhub/findingAggregator:FindingAggregator")
+    assert aggregator.inputs["region"] == "us-gov-west-1" and aggregator.inputs["specifiedRegions"] == ["us-gov-east-1"]
+    assert not result.of_type("aws:securityhub/configurationPolicy:ConfigurationPolicy")  # standalone: no central configuration
