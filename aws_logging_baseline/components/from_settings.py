@@ -4,6 +4,7 @@ built from `Settings` (the validated `baseline:*` keys). Components never see `S
 
 from typing import Any
 
+from aws_logging_baseline.components.access_analyzer import AccessAnalyzerArgs
 from aws_logging_baseline.components.guardduty import GuardDutyArgs
 from aws_logging_baseline.components.security_hub import SecurityHubArgs
 from aws_logging_baseline.components.settings import Settings
@@ -47,4 +48,16 @@ def security_hub_args(s: Settings, **wiring: Any) -> SecurityHubArgs:
         standards=list(s.security_hub_standards),
         name_prefix=s.name_prefix,
         **{k: v for k, v in wiring.items() if v is not None},  # type: ignore[typeddict-item]
+    )
+
+
+def access_analyzer_args(s: Settings, *, unused_access: bool = True, **wiring: Any) -> AccessAnalyzerArgs:
+    """`unused_access`: this stack also runs the unused-access analyzer (when accessAnalyzerUnusedAccessDays is
+    set); `wiring`: zone_of_trust, tags."""
+    return AccessAnalyzerArgs(
+        home_region=s.home_region,
+        regions=list(s.regions),
+        unused_access_days=s.access_analyzer_unused_access_days if unused_access else 0,
+        name_prefix=s.name_prefix,
+        **wiring,  # type: ignore[typeddict-item]
     )

@@ -251,13 +251,14 @@ def security_hub(name: str, s: Settings, parent: pulumi.Resource, *, organizatio
 
 
 def access_analyzer(name: str, s: Settings, parent: pulumi.Resource, tags: dict[str, str], zone_of_trust: str = "ACCOUNT", unused_access: bool = True):
-    from aws_logging_baseline.components.access_analyzer import AccessAnalyzer, AccessAnalyzerArgs
+    from aws_logging_baseline.components.access_analyzer import AccessAnalyzer
+    from aws_logging_baseline.components.from_settings import access_analyzer_args
 
     if not s.access_analyzer_enabled:
         return None
     return AccessAnalyzer(
         f"{name}-access-analyzer-{zone_of_trust.lower()}",
-        AccessAnalyzerArgs(settings=s, zone_of_trust=zone_of_trust, unused_access=unused_access, tags=tags),
+        access_analyzer_args(s, unused_access=unused_access, zone_of_trust=zone_of_trust, tags=tags),
         opts=child(parent),
     )
 

@@ -2,6 +2,7 @@
 (no Settings, no composition) under the engine: the typed API is usable on its own, and its defaults are the
 secure defaults the stack settings have. Each builder below is what a user of the component library writes."""
 
+from aws_logging_baseline.components.access_analyzer import AccessAnalyzer, AccessAnalyzerArgs
 from aws_logging_baseline.components.guardduty import DEFAULT_PROTECTION_PLANS, GuardDuty, GuardDutyArgs
 from aws_logging_baseline.components.security_hub import DEFAULT_STANDARDS, SecurityHub, SecurityHubArgs
 from aws_logging_baseline.components.settings import Settings
@@ -60,3 +61,27 @@ def test_security_hub_from_its_args_subscribes_exactly_the_default_standards_in_
     [aggregator] = result.of_type("aws:securityhub/findingAggregator:FindingAggregator")
     assert aggregator.inputs["region"] == "us-gov-west-1" and aggregator.inputs["specifiedRegions"] == ["us-gov-east-1"]
     assert not result.of_type("aws:securityhub/configurationPolicy:ConfigurationPolicy")  # standalone: no central configuration
+
+
+# --- AccessAnalyzer ----------------------------------------------------------------------------------------
+
+def build_access_analyzers():
+    AccessAnalyzer("account", AccessAnalyzerArgs(home_region="eu-west-1", regions=["eu-west-1", "eu-central-1"]))
+    AccessAnalyzer(
+        "org",
+        AccessAnalyzerArgs(home_region="eu-west-1", regions=["eu-west-1"], zone_of_trust="ORGANIZATION", unused_access_days=90, name_prefix="acme"),
+    )
+
+
+def test_access_analyzer_from_its_args_is_external_access_only_by_default_and_analyses_unused_access_when_asked():
+    result = run_direct("test_direct_args:build_access_analyzers")
+    analyzers = {(a.name, a.inputs["region"]): a.inputs for a in result.of_type("aws:accessanalyzer/analyzer:Analyzer")}
+    assert {k: (v["analyzerName"], v["type"]) for k, v in analyzers.items()} == {
+        ("account-eu-west-1", "eu-west-1"): ("baseline-external-access-account", "ACCOUNT"),
+        ("account-eu-central-1", "eu-central-1"): ("baseline-external-access-account", "ACCOUNT"),
+        ("org-eu-west-1", "eu-west-1"): ("acme-external-access-organization", "ORGANIZATION"),
+        ("org-unused", "eu-west-1"): ("acme-unused-access-organization", "ORGANIZATION_UNUSED_ACCESS"),
+    }
+    # Unused access is priced per IAM role and user analysed: off unless days are given (the settings' default, 0).
+    assert analyzers[("org-unused", "eu-west-1")]["configuration"] == {"unusedAccess": {"unusedAccessAge": 90}}
+    assert Settings().access_analyzer_unused_access_days == 0
