@@ -6,6 +6,7 @@ from typing import Any
 
 from aws_logging_baseline.components.access_analyzer import AccessAnalyzerArgs
 from aws_logging_baseline.components.guardduty import GuardDutyArgs
+from aws_logging_baseline.components.log_streaming import LogStreamingArgs
 from aws_logging_baseline.components.security_hub import SecurityHubArgs
 from aws_logging_baseline.components.settings import Settings
 from aws_logging_baseline.components.trail import TrailArgs
@@ -60,4 +61,21 @@ def access_analyzer_args(s: Settings, *, unused_access: bool = True, **wiring: A
         unused_access_days=s.access_analyzer_unused_access_days if unused_access else 0,
         name_prefix=s.name_prefix,
         **wiring,  # type: ignore[typeddict-item]
+    )
+
+
+def log_streaming_args(s: Settings, **wiring: Any) -> LogStreamingArgs:
+    """`wiring`: account_id, log_group_name, key_arn and the optional tags."""
+    destination = (
+        {"opensearch_domain_arn": s.log_streaming_opensearch_domain_arn}
+        if s.log_streaming_opensearch_domain_arn
+        else {"http_endpoint_url": s.log_streaming_http_endpoint_url}
+    )
+    return LogStreamingArgs(
+        home_region=s.home_region,
+        opensearch_index=s.log_streaming_opensearch_index,
+        name_prefix=s.name_prefix,
+        protect=s.protect_resources,
+        **destination,  # type: ignore[typeddict-item]
+        **wiring,
     )

@@ -4,6 +4,7 @@ secure defaults the stack settings have. Each builder below is what a user of th
 
 from aws_logging_baseline.components.access_analyzer import AccessAnalyzer, AccessAnalyzerArgs
 from aws_logging_baseline.components.guardduty import DEFAULT_PROTECTION_PLANS, GuardDuty, GuardDutyArgs
+from aws_logging_baseline.components.log_streaming import LogStreaming, LogStreamingArgs
 from aws_logging_baseline.components.security_hub import DEFAULT_STANDARDS, SecurityHub, SecurityHubArgs
 from aws_logging_baseline.components.settings import Settings
 from tests.components.direct import run_direct
@@ -85,3 +86,30 @@ def test_access_analyzer_from_its_args_is_external_access_only_by_default_and_an
     # Unused access is priced per IAM role and user analysed: off unless days are given (the settings' default, 0).
     assert analyzers[("org-unused", "eu-west-1")]["configuration"] == {"unusedAccess": {"unusedAccessAge": 90}}
     assert Settings().access_analyzer_unused_access_days == 0
+
+
+# --- LogStreaming ------------------------------------------------------------------------------------------
+
+SIEM_URL = "https://siem.example.com/collector"
+
+
+def build_log_streaming():
+    LogStreaming(
+        "stream",
+        LogStreamingArgs(
+            account_id=ACCOUNT, home_region="us-east-1", log_group_name="/team/cloudtrail", key_arn=KEY_ARN, http_endpoint_url=SIEM_URL
+        ),
+    )
+
+
+def test_log_streaming_from_its_args_sends_every_event_of_the_group_to_the_endpoint_through_an_encrypted_stream():
+    result = run_direct("test_direct_args:build_log_streaming")
+    [stream] = result.of_type("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream")
+    assert stream.inputs["name"] == "baseline-trail-stream" and stream.inputs["destination"] == "http_endpoint"
+    assert stream.inputs["serverSideEncryption"] == {"enabled": True, "keyType": "CUSTOMER_MANAGED_CMK", "keyArn": KEY_ARN}
+    http = stream.inputs["httpEndpointConfiguration"]
+    assert http["url"] == SIEM_URL and http["s3Configuration"]["bucketArn"] == f"arn:aws:s3:::baseline-log-stream-failures-{ACCOUNT}-us-east-1"
+    [subscription] = result.of_type("aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter")
+    assert subscription.inputs["logGroup"] == "/team/cloudtrail" and subscription.inputs["filterPattern"] == ""
+    [failures] = [b for b in result.of_type("aws:s3/bucket:Bucket") if "failures" in b.name]
+    assert failures.protect is True  # the default: failed records survive `pulumi destroy`
