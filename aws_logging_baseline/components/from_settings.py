@@ -5,7 +5,9 @@ built from `Settings` (the validated `baseline:*` keys). Components never see `S
 from typing import Any
 
 from aws_logging_baseline.components.access_analyzer import AccessAnalyzerArgs
+from aws_logging_baseline.components.analytics import QueryArchiveArgs
 from aws_logging_baseline.components.guardduty import GuardDutyArgs
+from aws_logging_baseline.components.log_archive import access_log_bucket_name, archive_bucket_name
 from aws_logging_baseline.components.log_streaming import LogStreamingArgs
 from aws_logging_baseline.components.security_hub import SecurityHubArgs
 from aws_logging_baseline.components.settings import Settings
@@ -78,4 +80,23 @@ def log_streaming_args(s: Settings, **wiring: Any) -> LogStreamingArgs:
         protect=s.protect_resources,
         **destination,  # type: ignore[typeddict-item]
         **wiring,
+    )
+
+
+def query_archive_args(s: Settings, **wiring: Any) -> QueryArchiveArgs:
+    """`wiring`: account_id, key_arn and the optional organization_id, account_ids, tags. The tables read the
+    buckets the writers are named by (log_archive.py), never retyped names."""
+    account_id = wiring["account_id"]
+    return QueryArchiveArgs(
+        home_region=s.home_region,
+        archive_bucket_name=archive_bucket_name(s, account_id),
+        access_log_bucket_name=access_log_bucket_name(s, account_id),
+        regions=list(s.regions),
+        flow_log_table=s.flow_log_destination == "s3" and s.flow_log_file_format == "parquet",
+        flow_log_fields=list(s.flow_log_fields),
+        bytes_scanned_cutoff=s.athena_bytes_scanned_cutoff,
+        disabled_queries=list(s.disabled_queries),
+        name_prefix=s.name_prefix,
+        protect=s.protect_resources,
+        **wiring,  # type: ignore[typeddict-item]
     )

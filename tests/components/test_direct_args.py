@@ -3,6 +3,7 @@
 secure defaults the stack settings have. Each builder below is what a user of the component library writes."""
 
 from aws_logging_baseline.components.access_analyzer import AccessAnalyzer, AccessAnalyzerArgs
+from aws_logging_baseline.components.analytics import QueryArchive, QueryArchiveArgs
 from aws_logging_baseline.components.guardduty import DEFAULT_PROTECTION_PLANS, GuardDuty, GuardDutyArgs
 from aws_logging_baseline.components.log_streaming import LogStreaming, LogStreamingArgs
 from aws_logging_baseline.components.security_hub import DEFAULT_STANDARDS, SecurityHub, SecurityHubArgs
@@ -113,3 +114,32 @@ def test_log_streaming_from_its_args_sends_every_event_of_the_group_to_the_endpo
     assert subscription.inputs["logGroup"] == "/team/cloudtrail" and subscription.inputs["filterPattern"] == ""
     [failures] = [b for b in result.of_type("aws:s3/bucket:Bucket") if "failures" in b.name]
     assert failures.protect is True  # the default: failed records survive `pulumi destroy`
+
+
+# --- QueryArchive ------------------------------------------------------------------------------------------
+
+def build_query_archive():
+    QueryArchive(
+        "analytics",
+        QueryArchiveArgs(
+            account_id=ACCOUNT, home_region="eu-west-1", key_arn=KEY_ARN, archive_bucket_name="team-archive",
+            access_log_bucket_name="team-access-logs", regions=["eu-west-1", "eu-central-1"], flow_log_table=False,
+        ),
+    )
+
+
+def test_query_archive_from_its_args_enforces_encrypted_results_and_reads_the_named_buckets():
+    result = run_direct("test_direct_args:build_query_archive")
+    [workgroup] = result.of_type("aws:athena/workgroup:Workgroup")
+    config = workgroup.inputs["configuration"]
+    # Enforced: a client cannot send results elsewhere, unencrypted, or scan past the cutoff.
+    assert config["enforceWorkgroupConfiguration"] is True
+    assert config["resultConfiguration"]["encryptionConfiguration"] == {"encryptionOption": "SSE_KMS", "kmsKeyArn": KEY_ARN}
+    assert config["resultConfiguration"]["outputLocation"] == f"s3://baseline-athena-results-{ACCOUNT}-eu-west-1/"
+    assert config["bytesScannedCutoffPerQuery"] == Settings().athena_bytes_scanned_cutoff
+    tables = {t.inputs["name"]: t.inputs for t in result.of_type("aws:glue/catalogTable:CatalogTable")}
+    assert "vpc_flow_logs" not in tables  # flow_log_table=False: flow logs are not in the archive as Parquet
+    trail = tables["cloudtrail"]
+    assert trail["storageDescriptor"]["location"] == f"s3://team-archive/cloudtrail/AWSLogs/{ACCOUNT}/CloudTrail/"
+    assert trail["parameters"]["projection.region.values"] == "eu-west-1,eu-central-1"
+    assert tables["s3_access_logs"]["storageDescriptor"]["location"].startswith("s3://team-access-logs/")
