@@ -1,6 +1,6 @@
 """GuardDuty: a detector in every covered region, its protection plans, and the findings export to the archive.
 
-Every protection plan of the catalog is declared ENABLED or DISABLED, so what runs is what the settings say
+Every protection plan of the catalog is declared ENABLED or DISABLED, so what runs is what `protection_plans` says
 (a detector created through the API otherwise starts with some plans on). The export writes under
 `guardduty/AWSLogs/<account>/GuardDuty/<region>/` of the archive, encrypted with the archive key; the bucket and
 key statements it needs come from policy_documents.guardduty_export_* (GuardDuty user guide, "Exporting findings").

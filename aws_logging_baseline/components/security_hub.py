@@ -1,7 +1,7 @@
 """Security Hub CSPM: enabled in every covered region with the chosen standards, findings aggregated into homeRegion.
 
-Consolidated control findings (`SECURITY_CONTROL`) and no default standards: the standards are exactly the
-settings' (catalog/detective_services.yaml). Cross-region aggregation links the other covered regions to the
+Consolidated control findings (`SECURITY_CONTROL`) and no default standards: the standards are exactly
+`standards` (catalog/detective_services.yaml). Cross-region aggregation links the other covered regions to the
 home region, so one region's console, API and EventBridge see every finding.
 
 In an organization the security account (delegated administrator) uses central configuration instead of
