@@ -96,6 +96,11 @@ def firehose_role_policy(*, failure_bucket_arn: str, key_arn: str, region: str, 
 class LogStreaming(pulumi.ComponentResource):
     """A CloudWatch Logs group streamed through Firehose to an OpenSearch domain or an HTTPS endpoint, failures kept in a bucket."""
 
+    stream: aws.kinesis.FirehoseDeliveryStream
+    subscription: aws.cloudwatch.LogSubscriptionFilter
+    firehose_role: aws.iam.Role
+    logs_role: aws.iam.Role
+
     def __init__(self, name: str, args: LogStreamingArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("baseline:firehose:LogStreaming", name, None, opts)
         account, region, prefix = args["account_id"], args["home_region"], args.get("name_prefix", "baseline")

@@ -2,12 +2,15 @@
 (no Settings, no composition) under the engine: the typed API is usable on its own, and its defaults are the
 secure defaults the stack settings have. Each builder below is what a user of the component library writes."""
 
+import pytest
+
 from aws_logging_baseline.components.access_analyzer import AccessAnalyzer, AccessAnalyzerArgs
 from aws_logging_baseline.components.analytics import QueryArchive, QueryArchiveArgs
 from aws_logging_baseline.components.guardduty import DEFAULT_PROTECTION_PLANS, GuardDuty, GuardDutyArgs
 from aws_logging_baseline.components.log_streaming import LogStreaming, LogStreamingArgs
 from aws_logging_baseline.components.security_hub import DEFAULT_STANDARDS, SecurityHub, SecurityHubArgs
 from aws_logging_baseline.components.settings import Settings
+from aws_logging_baseline.errors import UserError
 from tests.components.direct import run_direct
 
 ACCOUNT = "111111111111"
@@ -114,6 +117,15 @@ def test_log_streaming_from_its_args_sends_every_event_of_the_group_to_the_endpo
     assert subscription.inputs["logGroup"] == "/team/cloudtrail" and subscription.inputs["filterPattern"] == ""
     [failures] = [b for b in result.of_type("aws:s3/bucket:Bucket") if "failures" in b.name]
     assert failures.protect is True  # the default: failed records survive `pulumi destroy`
+
+
+def build_log_streaming_without_destination():
+    LogStreaming("stream", LogStreamingArgs(account_id=ACCOUNT, home_region="us-east-1", log_group_name="/g", key_arn=KEY_ARN))
+
+
+def test_log_streaming_without_a_destination_is_one_clear_error():
+    with pytest.raises(UserError, match="LogStreamingArgs: set exactly one destination, opensearch_domain_arn or http_endpoint_url"):
+        run_direct("test_direct_args:build_log_streaming_without_destination")
 
 
 # --- QueryArchive ------------------------------------------------------------------------------------------
