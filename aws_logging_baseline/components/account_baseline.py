@@ -4,9 +4,10 @@ import pulumi
 import pulumi_aws as aws
 
 from aws_logging_baseline.components import policy_documents as docs
-from aws_logging_baseline.components.analytics import QueryArchive, QueryArchiveArgs
+from aws_logging_baseline.components.analytics import QueryArchive
 from aws_logging_baseline.components.dashboard import posture_dashboard
-from aws_logging_baseline.components.log_streaming import LogStreaming, LogStreamingArgs
+from aws_logging_baseline.components.log_streaming import LogStreaming
+from aws_logging_baseline.components.from_settings import log_streaming_args, query_archive_args
 from aws_logging_baseline.components.log_archive import GUARDDUTY_PREFIX, TRAIL_PREFIX, add_archive_with_replica
 from aws_logging_baseline.components.auto_respond import add_auto_respond
 from aws_logging_baseline.components.log_key import LogKey, LogKeyArgs
@@ -87,13 +88,13 @@ class AccountBaseline(pulumi.ComponentResource):
         self._detection(name, s, account_id, tags)
         # Issue 16: the archive made queryable, with the saved investigations.
         self.query_archive = (
-            QueryArchive(f"{name}-analytics", QueryArchiveArgs(settings=s, account_id=account_id, key_arn=self.home_key.arn, tags=tags), opts=child(self))
+            QueryArchive(f"{name}-analytics", query_archive_args(s, account_id=account_id, key_arn=self.home_key.arn, tags=tags), opts=child(self))
             if s.analytics
             else None
         )
         self.streaming = (
-            LogStreaming(f"{name}-log-streaming", LogStreamingArgs(
-                settings=s, account_id=account_id, log_group_name=self.trail.log_group.name, key_arn=self.home_key.arn, tags=tags,
+            LogStreaming(f"{name}-log-streaming", log_streaming_args(
+                s, account_id=account_id, log_group_name=self.trail.log_group.name, key_arn=self.home_key.arn, tags=tags,
             ), opts=child(self))
             if s.log_streaming
             else None

@@ -9,34 +9,30 @@ catalog/saved_queries.yaml become named queries of the workgroup. docs/analytics
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 import yaml
 
 from aws_logging_baseline.components import policy_documents as docs
-from aws_logging_baseline.components.log_archive import (
-    ACCESS_LOG_PREFIX,
-    CONFIG_PREFIX,
-    FLOW_LOGS_PREFIX,
-    TRAIL_PREFIX,
-    access_log_bucket_name,
-    archive_bucket_name,
-)
+from aws_logging_baseline.components.log_archive import ACCESS_LOG_PREFIX, CONFIG_PREFIX, FLOW_LOGS_PREFIX, TRAIL_PREFIX
 from aws_logging_baseline.components.options import child
+from aws_logging_baseline.components.regional_settings import default_flow_log_fields
+from aws_logging_baseline.components.regions import partition_of
 from aws_logging_baseline.components.saved_queries import SavedQuery, selected_queries
 from aws_logging_baseline.components.secure_bucket import SecureBucket, SecureBucketArgs
-from aws_logging_baseline.components.settings import Settings
 
 TABLE_CATALOG = Path(__file__).parent / "catalog" / "athena_tables.yaml"
 # Query results are working copies (the archive keeps the logs): kept long enough to share a result.
 RESULTS_EXPIRATION_DAYS = 30
 # Athena engine version 3 is Trino-based: the dialect the saved queries are written and tested in.
 ENGINE_VERSION = "Athena engine version 3"
+# The default per-query scan cutoff (10 GiB): a runaway query costs at most a few cents (Athena bills per TB scanned).
+DEFAULT_BYTES_SCANNED_CUTOFF = 10737418240
 _PROJECTED = re.compile(r"\$\{(\w+)\}")
 
 
@@ -45,17 +41,52 @@ def table_catalog() -> dict[str, Any]:
     return yaml.safe_load(TABLE_CATALOG.read_text())
 
 
-def database_name(s: Settings) -> str:
+class QueryArchiveArgs(TypedDict):
+    """Arguments of QueryArchive: the archive to query (where each writer writes), the key, and what the tables project."""
+
+    account_id: str
+    """The account of the archive and the workgroup (the results bucket's expected owner)."""
+    home_region: str
+    """The region of the workgroup, the results bucket and the Glue database (the archive's region)."""
+    key_arn: pulumi.Input[str]
+    """The KMS key that encrypts query results (the archive's key in the home region)."""
+    archive_bucket_name: str
+    """The log archive bucket the trail, AWS Config and the flow logs write to; the tables read it."""
+    access_log_bucket_name: str
+    """The bucket the archive's S3 server access logs go to; the access-log table reads it."""
+    regions: list[str]
+    """The regions the tables' region partition projects (every covered region)."""
+    flow_log_table: NotRequired[bool]
+    """Flow logs are delivered to the archive as Parquet, so the vpc_flow_logs table reads them. Default: true."""
+    flow_log_fields: NotRequired[list[str]]
+    """The flow log record fields, in order (the flow-log table's columns). Default: the catalog's default fields (catalog/flow_log_fields.yaml)."""
+    bytes_scanned_cutoff: NotRequired[int]
+    """Most bytes one query may scan before Athena cancels it (at least 10485760). Default: 10737418240."""
+    disabled_queries: NotRequired[list[str]]
+    """Ids of saved queries to leave out (catalog/saved_queries.yaml). Default: none."""
+    organization_id: NotRequired[str]
+    """A log-archive account's organization: the tables read the organization's layout. Default: none (the account's layout)."""
+    account_ids: NotRequired[list[str]]
+    """With organization_id: the accounts the tables project, one partition each. Default: none."""
+    name_prefix: NotRequired[str]
+    """Prefix of the workgroup, database and results bucket names. Default: baseline."""
+    protect: NotRequired[bool]
+    """Protect the results bucket from `pulumi destroy` and keep it when removed from the program. Default: true."""
+    tags: NotRequired[dict[str, str]]
+    """Tags of every resource. Default: none."""
+
+
+def database_name(name_prefix: str) -> str:
     """Glue database names are lower case letters, digits and underscores."""
-    return re.sub(r"[^a-z0-9_]", "_", f"{s.name_prefix}_logs".lower())
+    return re.sub(r"[^a-z0-9_]", "_", f"{name_prefix}_logs".lower())
 
 
-def workgroup_name(s: Settings) -> str:
-    return f"{s.name_prefix}-investigations"
+def workgroup_name(name_prefix: str) -> str:
+    return f"{name_prefix}-investigations"
 
 
-def results_bucket_name(s: Settings, account_id: str) -> str:
-    return f"{s.name_prefix}-athena-results-{account_id}-{s.home_region}"
+def results_bucket_name(name_prefix: str, account_id: str, region: str) -> str:
+    return f"{name_prefix}-athena-results-{account_id}-{region}"
 
 
 @dataclass(frozen=True)
@@ -83,10 +114,10 @@ def _date(start: str, date_format: str) -> str:
     return start
 
 
-def _projection(key: str, spec: dict[str, Any], s: Settings, account_ids: tuple[str, ...], start: str) -> dict[str, str]:
+def _projection(key: str, spec: dict[str, Any], regions: list[str], account_ids: list[str], start: str) -> dict[str, str]:
     p = f"projection.{key}."
     if key in ("region", "aws_region"):
-        return {p + "type": "enum", p + "values": ",".join(s.regions)}
+        return {p + "type": "enum", p + "values": ",".join(regions)}
     if key == "account":
         return {p + "type": "enum", p + "values": ",".join(account_ids)}
     if key in spec.get("enums", {}):
@@ -105,31 +136,30 @@ def _projection(key: str, spec: dict[str, Any], s: Settings, account_ids: tuple[
     raise ValueError(f"athena_tables.yaml: no projection for partition key {key!r}")
 
 
-def writer_locations(s: Settings, account_id: str) -> dict[str, tuple[str, str]]:
+def writer_locations(archive_bucket: str, access_log_bucket: str) -> dict[str, tuple[str, str]]:
     """Bucket and key prefix of each log writer: the same names and constants the writers are built from."""
-    archive = archive_bucket_name(s, account_id)
     return {
-        "trail": (archive, TRAIL_PREFIX),
-        "flow_logs": (archive, FLOW_LOGS_PREFIX),
-        "config": (archive, CONFIG_PREFIX),
-        "access_logs": (access_log_bucket_name(s, account_id), ACCESS_LOG_PREFIX),
+        "trail": (archive_bucket, TRAIL_PREFIX),
+        "flow_logs": (archive_bucket, FLOW_LOGS_PREFIX),
+        "config": (archive_bucket, CONFIG_PREFIX),
+        "access_logs": (access_log_bucket, ACCESS_LOG_PREFIX),
     }
 
 
-def table_definitions(
-    s: Settings, account_id: str, organization_id: str | None = None, account_ids: tuple[str, ...] = ()
-) -> dict[str, TableDefinition]:
+def table_definitions(args: QueryArchiveArgs) -> dict[str, TableDefinition]:
     """The tables of this stack: the organization layout in a log-archive account, the account layout otherwise;
     the flow-log table only when flow logs go to the archive as Parquet."""
     catalog = table_catalog()
-    writers = writer_locations(s, account_id)
+    account_id, organization_id = args["account_id"], args.get("organization_id")
+    writers = writer_locations(args["archive_bucket_name"], args["access_log_bucket_name"])
+    flow_log_fields = args.get("flow_log_fields", default_flow_log_fields())
     tables = {}
     for name, spec in catalog["tables"].items():
-        if name == "vpc_flow_logs" and (s.flow_log_destination != "s3" or s.flow_log_file_format != "parquet"):
+        if name == "vpc_flow_logs" and not args.get("flow_log_table", True):
             continue
         layout = spec.get("organization_layout", spec["layout"]) if organization_id else spec["layout"]
         bucket, prefix = writers[spec["writer"]]
-        fixed = {"account": account_id, "organization": organization_id, "region": s.home_region, "bucket": archive_bucket_name(s, account_id)}
+        fixed = {"account": account_id, "organization": organization_id, "region": args["home_region"], "bucket": args["archive_bucket_name"]}
         layout = re.sub(r"(?<!\$)\{(\w+)\}", lambda m: fixed[m.group(1)], layout)
         static, _, _ = layout.partition("${")
         static = static[: static.rfind("/") + 1]  # the location is a folder: up to the last "/" before a projected key
@@ -138,10 +168,10 @@ def table_definitions(
         if "columns" in spec:
             columns = tuple(spec["columns"].items())
         else:  # flow logs: the configured fields, in order
-            columns = tuple((f.replace("-", "_"), spec["field_types"].get(f, "string")) for f in s.flow_log_fields)
+            columns = tuple((f.replace("-", "_"), spec["field_types"].get(f, "string")) for f in flow_log_fields)
         parameters = {"EXTERNAL": "TRUE", "projection.enabled": "true", "storage.location.template": base + layout}
         for key in keys:
-            parameters.update(_projection(key, spec, s, account_ids, catalog["projection_start"]))
+            parameters.update(_projection(key, spec, args["regions"], args.get("account_ids", []), catalog["projection_start"]))
         serde_parameters = {"input.regex": spec["regex"]} if "regex" in spec else {"serialization.format": "1"}
         tables[name] = TableDefinition(
             name=name,
@@ -159,34 +189,25 @@ def table_definitions(
     return tables
 
 
-@dataclass
-class QueryArchiveArgs:
-    settings: Settings
-    account_id: str
-    key_arn: pulumi.Input[str]  # encrypts query results (the archive's key in the home region)
-    # Set in a log-archive account: the tables read the organization's layout, one partition per account.
-    organization_id: str | None = None
-    account_ids: tuple[str, ...] = ()
-    tags: dict[str, str] = field(default_factory=dict)
-
-
 class QueryArchive(pulumi.ComponentResource):
+    """The log archive made queryable with Athena: an enforcing workgroup, a results bucket, partition-projected tables, the saved queries."""
+
     workgroup: aws.athena.Workgroup
     database: aws.glue.CatalogDatabase
     tables: dict[str, aws.glue.CatalogTable]
     queries: dict[str, aws.athena.NamedQuery]
-    saved: list[SavedQuery]
 
     def __init__(self, name: str, args: QueryArchiveArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("baseline:athena:QueryArchive", name, None, opts)
-        s, account, region = args.settings, args.account_id, args.settings.home_region
-        results_name = results_bucket_name(s, account)
+        account, region, prefix = args["account_id"], args["home_region"], args.get("name_prefix", "baseline")
+        key_arn, tags = args["key_arn"], args.get("tags", {})
+        results_name = results_bucket_name(prefix, account, region)
         self.results = SecureBucket(
             f"{name}-results",
             SecureBucketArgs(
                 bucket_name=results_name,
                 region=region,
-                policy=docs.tls_only_bucket_policy(f"arn:{s.partition}:s3:::{results_name}"),
+                policy=docs.tls_only_bucket_policy(f"arn:{partition_of(region) or 'aws'}:s3:::{results_name}"),
                 lifecycle_rules=[
                     {
                         "id": "query-results-expiry",
@@ -197,9 +218,9 @@ class QueryArchive(pulumi.ComponentResource):
                         "abort_incomplete_multipart_upload": {"days_after_initiation": 1},
                     }
                 ],
-                kms_key_arn=args.key_arn,
-                protect=s.protect_resources,
-                tags=args.tags,
+                kms_key_arn=key_arn,
+                protect=args.get("protect", True),
+                tags=tags,
             ),
             opts=child(self),
         )
@@ -207,7 +228,7 @@ class QueryArchive(pulumi.ComponentResource):
         # (https://docs.aws.amazon.com/athena/latest/ug/workgroups-settings-override.html).
         self.workgroup = aws.athena.Workgroup(
             f"{name}-workgroup",
-            name=workgroup_name(s),
+            name=workgroup_name(prefix),
             region=region,
             description="Baseline investigations over the log archive (docs/analytics.md)",
             state="ENABLED",
@@ -215,28 +236,31 @@ class QueryArchive(pulumi.ComponentResource):
             configuration={
                 "enforce_workgroup_configuration": True,
                 "publish_cloudwatch_metrics_enabled": True,
-                "bytes_scanned_cutoff_per_query": s.athena_bytes_scanned_cutoff,
+                "bytes_scanned_cutoff_per_query": args.get("bytes_scanned_cutoff", DEFAULT_BYTES_SCANNED_CUTOFF),
                 "engine_version": {"selected_engine_version": ENGINE_VERSION},
                 "result_configuration": {
                     "output_location": pulumi.Output.concat("s3://", self.results.name, "/"),
                     "expected_bucket_owner": account,
-                    "encryption_configuration": {"encryption_option": "SSE_KMS", "kms_key_arn": args.key_arn},
+                    "encryption_configuration": {"encryption_option": "SSE_KMS", "kms_key_arn": key_arn},
                 },
             },
-            tags=args.tags,
+            tags=tags,
             opts=child(self, [self.results.policy, self.results.encryption]),
         )
         self.database = aws.glue.CatalogDatabase(
             f"{name}-database",
-            name=database_name(s),
+            name=database_name(prefix),
             region=region,
             description="Tables over the baseline's log archive (partition projection; docs/analytics.md)",
-            tags=args.tags,
+            tags=tags,
             opts=child(self),
         )
-        self.definitions = table_definitions(s, account, args.organization_id, args.account_ids)
+        self.definitions = table_definitions(args)
         self.tables = {t.name: self._table(name, t, region) for t in self.definitions.values()}
-        self.saved = selected_queries(s.disabled_queries, self.tables, s.flow_log_fields)
+        # Not a schema output (Python only): the saved queries as data, for the dashboard's links.
+        self.saved: list[SavedQuery] = selected_queries(
+            args.get("disabled_queries", []), self.tables, args.get("flow_log_fields", default_flow_log_fields())
+        )
         self.queries = {
             q.id: aws.athena.NamedQuery(
                 f"{name}-query-{q.id}",

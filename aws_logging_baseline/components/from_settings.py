@@ -4,6 +4,12 @@ built from `Settings` (the validated `baseline:*` keys). Components never see `S
 
 from typing import Any
 
+from aws_logging_baseline.components.access_analyzer import AccessAnalyzerArgs
+from aws_logging_baseline.components.analytics import QueryArchiveArgs
+from aws_logging_baseline.components.guardduty import GuardDutyArgs
+from aws_logging_baseline.components.log_archive import access_log_bucket_name, archive_bucket_name
+from aws_logging_baseline.components.log_streaming import LogStreamingArgs
+from aws_logging_baseline.components.security_hub import SecurityHubArgs
 from aws_logging_baseline.components.settings import Settings
 from aws_logging_baseline.components.trail import TrailArgs
 
@@ -19,6 +25,78 @@ def trail_args(s: Settings, **wiring: Any) -> TrailArgs:
         s3_data_events=s.trail_s3_data_events,
         lambda_data_events=s.trail_lambda_data_events,
         insights=s.trail_insights,
+        protect=s.protect_resources,
+        **wiring,  # type: ignore[typeddict-item]
+    )
+
+
+def guardduty_args(s: Settings, **wiring: Any) -> GuardDutyArgs:
+    """`wiring`: the optional export_bucket_arn and export_key_arn (dropped unless guardDutyExportFindings),
+    organization, tags."""
+    if not s.guard_duty_export_findings or wiring.get("export_bucket_arn") is None:
+        wiring = {k: v for k, v in wiring.items() if k not in ("export_bucket_arn", "export_key_arn")}
+    return GuardDutyArgs(
+        regions=list(s.regions),
+        finding_publishing_frequency=s.guard_duty_finding_publishing_frequency,
+        protection_plans=list(s.guard_duty_protection_plans),
+        **wiring,  # type: ignore[typeddict-item]
+    )
+
+
+def security_hub_args(s: Settings, **wiring: Any) -> SecurityHubArgs:
+    """`wiring` (security account only): organization_root_id, management_account_id."""
+    return SecurityHubArgs(
+        home_region=s.home_region,
+        regions=list(s.regions),
+        standards=list(s.security_hub_standards),
+        name_prefix=s.name_prefix,
+        **{k: v for k, v in wiring.items() if v is not None},  # type: ignore[typeddict-item]
+    )
+
+
+def access_analyzer_args(s: Settings, *, unused_access: bool = True, **wiring: Any) -> AccessAnalyzerArgs:
+    """`unused_access`: this stack also runs the unused-access analyzer (when accessAnalyzerUnusedAccessDays is
+    set); `wiring`: zone_of_trust, tags."""
+    return AccessAnalyzerArgs(
+        home_region=s.home_region,
+        regions=list(s.regions),
+        unused_access_days=s.access_analyzer_unused_access_days if unused_access else 0,
+        name_prefix=s.name_prefix,
+        **wiring,  # type: ignore[typeddict-item]
+    )
+
+
+def log_streaming_args(s: Settings, **wiring: Any) -> LogStreamingArgs:
+    """`wiring`: account_id, log_group_name, key_arn and the optional tags."""
+    destination = (
+        {"opensearch_domain_arn": s.log_streaming_opensearch_domain_arn}
+        if s.log_streaming_opensearch_domain_arn
+        else {"http_endpoint_url": s.log_streaming_http_endpoint_url}
+    )
+    return LogStreamingArgs(
+        home_region=s.home_region,
+        opensearch_index=s.log_streaming_opensearch_index,
+        name_prefix=s.name_prefix,
+        protect=s.protect_resources,
+        **destination,  # type: ignore[typeddict-item]
+        **wiring,
+    )
+
+
+def query_archive_args(s: Settings, **wiring: Any) -> QueryArchiveArgs:
+    """`wiring`: account_id, key_arn and the optional organization_id, account_ids, tags. The tables read the
+    buckets the writers are named by (log_archive.py), never retyped names."""
+    account_id = wiring["account_id"]
+    return QueryArchiveArgs(
+        home_region=s.home_region,
+        archive_bucket_name=archive_bucket_name(s, account_id),
+        access_log_bucket_name=access_log_bucket_name(s, account_id),
+        regions=list(s.regions),
+        flow_log_table=s.flow_log_destination == "s3" and s.flow_log_file_format == "parquet",
+        flow_log_fields=list(s.flow_log_fields),
+        bytes_scanned_cutoff=s.athena_bytes_scanned_cutoff,
+        disabled_queries=list(s.disabled_queries),
+        name_prefix=s.name_prefix,
         protect=s.protect_resources,
         **wiring,  # type: ignore[typeddict-item]
     )

@@ -8,26 +8,26 @@ this stream; Firehose may only write the failure bucket (under the key) and the 
 adds Firehose ingestion and the destination's own cost (docs/analytics.md).
 """
 
-from dataclasses import dataclass, field
+from typing import NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 
 from aws_logging_baseline.components import policy_documents as docs
 from aws_logging_baseline.components.options import child
+from aws_logging_baseline.components.regions import partition_of
 from aws_logging_baseline.components.secure_bucket import SecureBucket, SecureBucketArgs
 from aws_logging_baseline.components.serialize import to_json
-from aws_logging_baseline.components.settings import Settings
 
 FAILED_RECORDS_DAYS = 90  # time to notice a delivery failure and replay the records
 
 
-def stream_name(s: Settings) -> str:
-    return f"{s.name_prefix}-trail-stream"
+def stream_name(name_prefix: str) -> str:
+    return f"{name_prefix}-trail-stream"
 
 
-def failure_bucket_name(s: Settings, account_id: str) -> str:
-    return f"{s.name_prefix}-log-stream-failures-{account_id}-{s.home_region}"
+def failure_bucket_name(name_prefix: str, account_id: str, region: str) -> str:
+    return f"{name_prefix}-log-stream-failures-{account_id}-{region}"
 
 
 # CloudWatch Logs sends gzipped batches of log events; these processors turn them back into one record per event
@@ -41,13 +41,29 @@ CLOUDWATCH_LOGS_PROCESSING = {
 }
 
 
-@dataclass
-class LogStreamingArgs:
-    settings: Settings
+class LogStreamingArgs(TypedDict):
+    """Arguments of LogStreaming: the log group to stream, the key, and one destination (OpenSearch or HTTPS)."""
+
     account_id: str
-    log_group_name: pulumi.Input[str]  # the trail's group (home region)
-    key_arn: pulumi.Input[str]  # encrypts the stream and the failure bucket
-    tags: dict[str, str] = field(default_factory=dict)
+    """The account the stream belongs to (its ARN, the roles' aws:SourceAccount)."""
+    home_region: str
+    """The region of the log group, the stream and the failure bucket (Firehose delivers in its own region)."""
+    log_group_name: pulumi.Input[str]
+    """The CloudWatch Logs group whose every event is streamed (the trail's)."""
+    key_arn: pulumi.Input[str]
+    """The KMS key that encrypts the stream and the failure bucket."""
+    opensearch_domain_arn: NotRequired[str]
+    """The OpenSearch domain (home region) that receives the events; set this or http_endpoint_url. Default: none."""
+    opensearch_index: NotRequired[str]
+    """With opensearch_domain_arn: the index name (rotated daily). Default: cloudtrail."""
+    http_endpoint_url: NotRequired[str]
+    """Instead of OpenSearch, an https:// endpoint (a SIEM's HTTP collector) that receives the events. Default: none."""
+    name_prefix: NotRequired[str]
+    """Prefix of the stream, role, filter and failure bucket names. Default: baseline."""
+    protect: NotRequired[bool]
+    """Protect the failure bucket from `pulumi destroy` and keep it when removed from the program. Default: true."""
+    tags: NotRequired[dict[str, str]]
+    """Tags of every resource. Default: none."""
 
 
 def firehose_role_policy(*, failure_bucket_arn: str, key_arn: str, region: str, domain_arn: str | None) -> dict:
@@ -78,13 +94,24 @@ def firehose_role_policy(*, failure_bucket_arn: str, key_arn: str, region: str, 
 
 
 class LogStreaming(pulumi.ComponentResource):
+    """A CloudWatch Logs group streamed through Firehose to an OpenSearch domain or an HTTPS endpoint, failures kept in a bucket."""
+
+    stream: aws.kinesis.FirehoseDeliveryStream
+    subscription: aws.cloudwatch.LogSubscriptionFilter
+    firehose_role: aws.iam.Role
+    logs_role: aws.iam.Role
+
     def __init__(self, name: str, args: LogStreamingArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("baseline:firehose:LogStreaming", name, None, opts)
-        s, account, region = args.settings, args.account_id, args.settings.home_region
-        partition = s.partition
-        stream = stream_name(s)
+        account, region, prefix = args["account_id"], args["home_region"], args.get("name_prefix", "baseline")
+        partition = partition_of(region) or "aws"
+        key_arn, tags = args["key_arn"], args.get("tags", {})
+        domain, url = args.get("opensearch_domain_arn") or None, args.get("http_endpoint_url") or None
+        if bool(domain) == bool(url):
+            raise ValueError("LogStreamingArgs: set exactly one destination, opensearch_domain_arn or http_endpoint_url")
+        stream = stream_name(prefix)
         stream_arn = f"arn:{partition}:firehose:{region}:{account}:deliverystream/{stream}"
-        bucket_name = failure_bucket_name(s, account)
+        bucket_name = failure_bucket_name(prefix, account, region)
         bucket_arn = f"arn:{partition}:s3:::{bucket_name}"
         self.failures = SecureBucket(
             f"{name}-failures",
@@ -97,42 +124,41 @@ class LogStreaming(pulumi.ComponentResource):
                     "expiration": {"days": FAILED_RECORDS_DAYS}, "noncurrent_version_expiration": {"noncurrent_days": 1},
                     "abort_incomplete_multipart_upload": {"days_after_initiation": 1},
                 }],
-                kms_key_arn=args.key_arn,
-                protect=s.protect_resources,
-                tags=args.tags,
+                kms_key_arn=key_arn,
+                protect=args.get("protect", True),
+                tags=tags,
             ),
             opts=child(self),
         )
-        domain = s.log_streaming_opensearch_domain_arn or None
         self.firehose_role = aws.iam.Role(
             f"{name}-firehose-role",
-            name=f"{s.name_prefix}-trail-stream-delivery",
+            name=f"{prefix}-trail-stream-delivery",
             description="Firehose delivers the trail's events to the named destination, failures to the failure bucket",
             assume_role_policy=to_json(docs.assume_role_policy(
                 "firehose.amazonaws.com",
                 {"StringEquals": {"aws:SourceAccount": account}, "ArnLike": {"aws:SourceArn": stream_arn}},
             )),
-            tags=args.tags,
+            tags=tags,
             opts=child(self),
         )
         self.firehose_policy = aws.iam.RolePolicy(
             f"{name}-firehose-policy",
             role=self.firehose_role.name,
             policy=pulumi.Output.json_dumps(firehose_role_policy(
-                failure_bucket_arn=bucket_arn, key_arn=args.key_arn, region=region, domain_arn=domain)),
+                failure_bucket_arn=bucket_arn, key_arn=key_arn, region=region, domain_arn=domain)),
             opts=child(self),
         )
-        backup = {"role_arn": self.firehose_role.arn, "bucket_arn": bucket_arn, "kms_key_arn": args.key_arn,
+        backup = {"role_arn": self.firehose_role.arn, "bucket_arn": bucket_arn, "kms_key_arn": key_arn,
                   "compression_format": "GZIP", "error_output_prefix": "failed/"}
         if domain:
             destination = {"destination": "opensearch", "opensearch_configuration": {
-                "domain_arn": domain, "index_name": s.log_streaming_opensearch_index, "index_rotation_period": "OneDay",
+                "domain_arn": domain, "index_name": args.get("opensearch_index", "cloudtrail"), "index_rotation_period": "OneDay",
                 "role_arn": self.firehose_role.arn, "s3_backup_mode": "FailedDocumentsOnly", "s3_configuration": backup,
                 "processing_configuration": CLOUDWATCH_LOGS_PROCESSING,
             }}
         else:
             destination = {"destination": "http_endpoint", "http_endpoint_configuration": {
-                "url": s.log_streaming_http_endpoint_url, "name": "trail events", "role_arn": self.firehose_role.arn,
+                "url": url, "name": "trail events", "role_arn": self.firehose_role.arn,
                 "s3_backup_mode": "FailedDataOnly", "s3_configuration": backup,
                 "request_configuration": {"content_encoding": "GZIP"},
                 "processing_configuration": CLOUDWATCH_LOGS_PROCESSING,
@@ -141,8 +167,8 @@ class LogStreaming(pulumi.ComponentResource):
             f"{name}-stream",
             name=stream,
             region=region,
-            server_side_encryption={"enabled": True, "key_type": "CUSTOMER_MANAGED_CMK", "key_arn": args.key_arn},
-            tags=args.tags,
+            server_side_encryption={"enabled": True, "key_type": "CUSTOMER_MANAGED_CMK", "key_arn": key_arn},
+            tags=tags,
             opts=child(self, [self.firehose_policy, self.failures.policy]),
             **destination,
         )
@@ -150,14 +176,14 @@ class LogStreaming(pulumi.ComponentResource):
         # (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/SubscriptionFilters.html#FirehoseExample).
         self.logs_role = aws.iam.Role(
             f"{name}-logs-role",
-            name=f"{s.name_prefix}-trail-stream-source",
+            name=f"{prefix}-trail-stream-source",
             description="CloudWatch Logs puts the trail's events into the trail stream",
             assume_role_policy=to_json(docs.assume_role_policy(
                 "logs.amazonaws.com",
                 {"StringEquals": {"aws:SourceAccount": account},
                  "ArnLike": {"aws:SourceArn": f"arn:{partition}:logs:{region}:{account}:*"}},
             )),
-            tags=args.tags,
+            tags=tags,
             opts=child(self),
         )
         self.logs_policy = aws.iam.RolePolicy(
@@ -170,9 +196,9 @@ class LogStreaming(pulumi.ComponentResource):
         )
         self.subscription = aws.cloudwatch.LogSubscriptionFilter(
             f"{name}-subscription",
-            name=f"{s.name_prefix}-trail-to-stream",
+            name=f"{prefix}-trail-to-stream",
             region=region,
-            log_group=args.log_group_name,
+            log_group=args["log_group_name"],
             filter_pattern="",  # every event
             destination_arn=self.stream.arn,
             role_arn=self.logs_role.arn,

@@ -224,45 +224,41 @@ def guardduty(
     export_depends_on: Sequence[pulumi.Resource] = (), organization: bool = False,
 ):
     """GuardDuty in every covered region (None when switched off); findings exported when a bucket is given."""
-    from aws_logging_baseline.components.guardduty import GuardDuty, GuardDutyArgs
+    from aws_logging_baseline.components.from_settings import guardduty_args
+    from aws_logging_baseline.components.guardduty import GuardDuty
 
     if not s.guard_duty_enabled:
         return None
-    export = s.guard_duty_export_findings and export_bucket_arn is not None
     return GuardDuty(
         f"{name}-guardduty",
-        GuardDutyArgs(
-            settings=s,
-            export_bucket_arn=export_bucket_arn if export else None,
-            export_key_arn=export_key_arn if export else None,
-            export_depends_on=list(export_depends_on),
-            organization=organization,
-            tags=tags,
-        ),
+        guardduty_args(s, export_bucket_arn=export_bucket_arn, export_key_arn=export_key_arn, organization=organization, tags=tags),
         opts=child(parent),
+        export_depends_on=export_depends_on,
     )
 
 
 def security_hub(name: str, s: Settings, parent: pulumi.Resource, *, organization_root_id=None, management_account_id=None):
-    from aws_logging_baseline.components.security_hub import SecurityHub, SecurityHubArgs
+    from aws_logging_baseline.components.from_settings import security_hub_args
+    from aws_logging_baseline.components.security_hub import SecurityHub
 
     if not s.security_hub_enabled:
         return None
     return SecurityHub(
         f"{name}-security-hub",
-        SecurityHubArgs(settings=s, organization_root_id=organization_root_id, management_account_id=management_account_id),
+        security_hub_args(s, organization_root_id=organization_root_id, management_account_id=management_account_id),
         opts=child(parent),
     )
 
 
 def access_analyzer(name: str, s: Settings, parent: pulumi.Resource, tags: dict[str, str], zone_of_trust: str = "ACCOUNT", unused_access: bool = True):
-    from aws_logging_baseline.components.access_analyzer import AccessAnalyzer, AccessAnalyzerArgs
+    from aws_logging_baseline.components.access_analyzer import AccessAnalyzer
+    from aws_logging_baseline.components.from_settings import access_analyzer_args
 
     if not s.access_analyzer_enabled:
         return None
     return AccessAnalyzer(
         f"{name}-access-analyzer-{zone_of_trust.lower()}",
-        AccessAnalyzerArgs(settings=s, zone_of_trust=zone_of_trust, unused_access=unused_access, tags=tags),
+        access_analyzer_args(s, unused_access=unused_access, zone_of_trust=zone_of_trust, tags=tags),
         opts=child(parent),
     )
 

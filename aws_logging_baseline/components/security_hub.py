@@ -1,7 +1,7 @@
 """Security Hub CSPM: enabled in every covered region with the chosen standards, findings aggregated into homeRegion.
 
-Consolidated control findings (`SECURITY_CONTROL`) and no default standards: the standards are exactly the
-settings' (catalog/detective_services.yaml). Cross-region aggregation links the other covered regions to the
+Consolidated control findings (`SECURITY_CONTROL`) and no default standards: the standards are exactly
+`standards` (catalog/detective_services.yaml). Cross-region aggregation links the other covered regions to the
 home region, so one region's console, API and EventBridge see every finding.
 
 In an organization the security account (delegated administrator) uses central configuration instead of
@@ -11,30 +11,43 @@ disabled) and one for the management account (everything the standards hold). Se
 "Central configuration": https://docs.aws.amazon.com/securityhub/latest/userguide/central-configuration-intro.html
 """
 
-from dataclasses import dataclass, field
+from typing import NotRequired, Sequence, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 
 from aws_logging_baseline.components.detective_settings import organization_disabled_controls, standard_arn
 from aws_logging_baseline.components.options import child
-from aws_logging_baseline.components.settings import Settings
+from aws_logging_baseline.components.regions import partition_of
+
+DEFAULT_STANDARDS = ["cis-aws-foundations-benchmark-v5.0.0", "aws-foundational-security-best-practices-v1.0.0"]
 
 
-@dataclass
-class SecurityHubArgs:
-    settings: Settings
-    # Organization (security account): the root the policy applies to and the management account that keeps
-    # every control. None: a standalone account.
-    organization_root_id: pulumi.Input[str] | None = None
-    management_account_id: str | None = None
+class SecurityHubArgs(TypedDict):
+    """Arguments of SecurityHub: the regions, the standards, and (in an organization) whom central configuration targets."""
+
+    home_region: str
+    """The aggregation region: every other region's findings are linked here (and central configuration lives here)."""
+    regions: list[str]
+    """The covered regions (including home_region) that enable Security Hub."""
+    standards: NotRequired[list[str]]
+    """Standards to enable, by catalog id (catalog/detective_services.yaml). Default: cis-aws-foundations-benchmark-v5.0.0, aws-foundational-security-best-practices-v1.0.0."""
+    name_prefix: NotRequired[str]
+    """Prefix of the configuration policies' names. Default: baseline."""
+    organization_root_id: NotRequired[pulumi.Input[str]]
+    """Security account (delegated administrator): the organization root the central configuration applies to. Default: none (a standalone account)."""
+    management_account_id: NotRequired[str]
+    """With organization_root_id: the management account, which keeps every control (the organization trail's CIS alarms live there). Default: none."""
 
 
-def enabled_standard_arns(s: Settings, region: str) -> list[str]:
-    return [standard_arn(i, s.partition, region) for i in s.security_hub_standards]
+def enabled_standard_arns(standards: Sequence[str], partition: str, region: str) -> list[str]:
+    """The ARNs of the catalog `standards` in `region`."""
+    return [standard_arn(i, partition, region) for i in standards]
 
 
 class SecurityHub(pulumi.ComponentResource):
+    """Security Hub CSPM in every covered region with exactly the chosen standards, findings aggregated into the home region."""
+
     accounts: dict[str, aws.securityhub.Account]
     subscriptions: dict[str, list[aws.securityhub.StandardsSubscription]]
     aggregator: aws.securityhub.FindingAggregator | None
@@ -43,11 +56,14 @@ class SecurityHub(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: SecurityHubArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("baseline:securityhub:SecurityHub", name, None, opts)
-        s = args.settings
-        organization = args.organization_root_id is not None
+        home = args["home_region"]
+        partition = partition_of(home) or "aws"
+        standards = args.get("standards", DEFAULT_STANDARDS)
+        other_regions = [r for r in args["regions"] if r != home]
+        organization = args.get("organization_root_id") is not None
         self.accounts, self.subscriptions, self.policies, self.associations = {}, {}, {}, {}
         # Centrally configured accounts are enabled by the policy; the administrator enables itself in home.
-        for region in [s.home_region] if organization else list(s.regions):
+        for region in [home] if organization else list(args["regions"]):
             account = aws.securityhub.Account(
                 f"{name}-{region}",
                 region=region,
@@ -62,26 +78,25 @@ class SecurityHub(pulumi.ComponentResource):
                     aws.securityhub.StandardsSubscription(
                         f"{name}-{region}-{standard}", region=region, standards_arn=arn, opts=child(self, [account])
                     )
-                    for standard, arn in zip(s.security_hub_standards, enabled_standard_arns(s, region))
+                    for standard, arn in zip(standards, enabled_standard_arns(standards, partition, region))
                 ]
         self.aggregator = None
-        if s.other_regions:
+        if other_regions:
             self.aggregator = aws.securityhub.FindingAggregator(
                 f"{name}-aggregator",
-                region=s.home_region,
+                region=home,
                 linking_mode="SPECIFIED_REGIONS",
-                specified_regions=list(s.other_regions),
+                specified_regions=other_regions,
                 opts=child(self, list(self.accounts.values())),
             )
         if organization:
-            self._central_configuration(name, args)
+            self._central_configuration(name, args, enabled_standard_arns(standards, partition, home))
         self.register_outputs(
-            {"regions": list(self.accounts), "aggregationRegion": s.home_region if self.aggregator else None}
+            {"regions": list(self.accounts), "aggregationRegion": home if self.aggregator else None}
         )
 
-    def _central_configuration(self, name: str, args: SecurityHubArgs) -> None:
-        s = args.settings
-        home = s.home_region
+    def _central_configuration(self, name: str, args: SecurityHubArgs, standards: list[str]) -> None:
+        home = args["home_region"]
         ready = [self.accounts[home], *([self.aggregator] if self.aggregator else [])]
         self.organization_configuration = aws.securityhub.OrganizationConfiguration(
             f"{name}-organization",
@@ -92,7 +107,6 @@ class SecurityHub(pulumi.ComponentResource):
             opts=child(self, ready),
         )
         disabled, _reason = organization_disabled_controls()  # the full reason: catalog and docs/detective-services.md
-        standards = enabled_standard_arns(s, home)
         variants = {
             "organization": (
                 disabled,
@@ -105,7 +119,7 @@ class SecurityHub(pulumi.ComponentResource):
             self.policies[key] = aws.securityhub.ConfigurationPolicy(
                 f"{name}-policy-{key}",
                 region=home,
-                name=f"{s.name_prefix}-{key}",
+                name=f"{args.get('name_prefix', 'baseline')}-{key}",
                 description=description,
                 configuration_policy={
                     "service_enabled": True,
@@ -114,7 +128,7 @@ class SecurityHub(pulumi.ComponentResource):
                 },
                 opts=child(self, [self.organization_configuration]),
             )
-        targets = {"organization": args.organization_root_id, "management": args.management_account_id}
+        targets = {"organization": args["organization_root_id"], "management": args.get("management_account_id")}
         for key, target in targets.items():
             self.associations[key] = aws.securityhub.ConfigurationPolicyAssociation(
                 f"{name}-policy-{key}-association",

@@ -7,7 +7,8 @@ conditioned on `aws:SourceOrgID`: no account list, so nothing here grows with th
 
 import pulumi
 
-from aws_logging_baseline.components.analytics import QueryArchive, QueryArchiveArgs
+from aws_logging_baseline.components.analytics import QueryArchive
+from aws_logging_baseline.components.from_settings import query_archive_args
 from aws_logging_baseline.components.analytics_settings import organization_analytics_problems
 from aws_logging_baseline.components import policy_documents as docs
 from aws_logging_baseline.components.log_archive import CONFIG_PREFIX, FLOW_LOGS_PREFIX, GUARDDUTY_PREFIX, TRAIL_PREFIX, add_archive_with_replica
@@ -79,9 +80,9 @@ class LogArchiveAccount(pulumi.ComponentResource):
         self.query_archive = (
             QueryArchive(
                 f"{name}-analytics",
-                QueryArchiveArgs(
-                    settings=s, account_id=account_id, key_arn=self.archive_key.arn, organization_id=s.organization_id,
-                    account_ids=tuple(s.analytics_account_ids), tags=tags,
+                query_archive_args(
+                    s, account_id=account_id, key_arn=self.archive_key.arn, organization_id=s.organization_id,
+                    account_ids=list(s.analytics_account_ids), tags=tags,
                 ),
                 opts=child(self),
             )

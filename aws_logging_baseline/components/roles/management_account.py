@@ -11,7 +11,8 @@ import pulumi
 import pulumi_aws as aws
 
 from aws_logging_baseline.components.dashboard import posture_dashboard
-from aws_logging_baseline.components.log_streaming import LogStreaming, LogStreamingArgs
+from aws_logging_baseline.components.log_streaming import LogStreaming
+from aws_logging_baseline.components.from_settings import log_streaming_args
 from aws_logging_baseline.components.options import child
 from aws_logging_baseline.components.roles.archive_reference import archive_destination
 from aws_logging_baseline.components.regional_coverage import trail_alarms
@@ -79,8 +80,8 @@ class ManagementAccount(pulumi.ComponentResource):
         )
         # The organization trail's group is here, so the opt-in stream to a search or SIEM starts here too.
         self.streaming = (
-            LogStreaming(f"{name}-log-streaming", LogStreamingArgs(
-                settings=s, account_id=account_id, log_group_name=self.trail.log_group.name, key_arn=self.local_key.arn, tags=tags,
+            LogStreaming(f"{name}-log-streaming", log_streaming_args(
+                s, account_id=account_id, log_group_name=self.trail.log_group.name, key_arn=self.local_key.arn, tags=tags,
             ), opts=child(self))
             if s.log_streaming
             else None
