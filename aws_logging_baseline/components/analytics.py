@@ -107,12 +107,12 @@ def _projection(key: str, spec: dict[str, Any], s: Settings, account_ids: tuple[
 
 def writer_locations(s: Settings, account_id: str) -> dict[str, tuple[str, str]]:
     """Bucket and key prefix of each log writer: the same names and constants the writers are built from."""
-    archive = archive_bucket_name(s, account_id)
+    archive = archive_bucket_name(s.name_prefix, account_id, s.home_region)
     return {
         "trail": (archive, TRAIL_PREFIX),
         "flow_logs": (archive, FLOW_LOGS_PREFIX),
         "config": (archive, CONFIG_PREFIX),
-        "access_logs": (access_log_bucket_name(s, account_id), ACCESS_LOG_PREFIX),
+        "access_logs": (access_log_bucket_name(s.name_prefix, account_id, s.home_region), ACCESS_LOG_PREFIX),
     }
 
 
@@ -129,7 +129,7 @@ def table_definitions(
             continue
         layout = spec.get("organization_layout", spec["layout"]) if organization_id else spec["layout"]
         bucket, prefix = writers[spec["writer"]]
-        fixed = {"account": account_id, "organization": organization_id, "region": s.home_region, "bucket": archive_bucket_name(s, account_id)}
+        fixed = {"account": account_id, "organization": organization_id, "region": s.home_region, "bucket": archive_bucket_name(s.name_prefix, account_id, s.home_region)}
         layout = re.sub(r"(?<!\$)\{(\w+)\}", lambda m: fixed[m.group(1)], layout)
         static, _, _ = layout.partition("${")
         static = static[: static.rfind("/") + 1]  # the location is a folder: up to the last "/" before a projected key

@@ -108,9 +108,8 @@ class FlowLogs(pulumi.ComponentResource):
                     f"{name}-{region}-key",
                     LogKeyArgs(
                         region=region,
-                        partition=s.partition,
                         account_id=account,
-                        services=frozenset({"logs"}),
+                        services=["logs"],
                         alias=f"{s.name_prefix}/vpc-flow-logs",
                         protect=s.protect_resources,
                         tags=args.tags,
