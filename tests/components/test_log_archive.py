@@ -382,3 +382,15 @@ def test_log_archive_on_its_own_args_keeps_todays_secure_defaults(tmp_path):
     destination = only(result, "aws:s3/bucketReplicationConfig:BucketReplicationConfig").inputs["rules"][0]["destination"]
     assert destination["bucket"] == f"arn:aws:s3:::{replica}"
     assert destination["encryptionConfiguration"] == {"replicaKmsKeyId": replica_key}
+
+
+def test_log_archive_on_its_own_args_refuses_a_same_account_replica_without_its_key(tmp_path):
+    from aws_logging_baseline.errors import UserError
+    from tests.components.component_program import run_component_program
+
+    with pytest.raises(UserError, match="LogArchive team: replica_key_arn is required unless replica_account_id is set"):
+        run_component_program(tmp_path, """
+            from aws_logging_baseline.components.log_archive import LogArchive
+            LogArchive("team", {"account_id": "111111111111", "home_region": "eu-west-1", "replica_region": "eu-central-1",
+                                "trail_arn": "arn:aws:cloudtrail:eu-west-1:111111111111:trail/t", "archive_key_arn": "k"})
+        """)
