@@ -108,8 +108,9 @@ class FlowLogs(pulumi.ComponentResource):
                     f"{name}-{region}-key",
                     LogKeyArgs(
                         region=region,
+                        partition=s.partition,
                         account_id=account,
-                        services=["logs"],
+                        services=frozenset({"logs"}),
                         alias=f"{s.name_prefix}/vpc-flow-logs",
                         protect=s.protect_resources,
                         tags=args.tags,

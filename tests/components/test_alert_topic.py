@@ -144,10 +144,10 @@ def test_alert_topic_on_its_own_args_admits_only_the_named_rules_under_the_given
     """AlertTopic built from AlertTopicArgs alone (no Settings): encrypted with the given key, publishable by this
     account's rules named with the given prefix in its region only, one subscription per given address."""
     from aws_logging_baseline.access.evaluator import Policy, Principal, Request, evaluate
-    from tests.components.component_program import run_component_program
+    from tests.components.direct_args import run_direct
 
     account, key = ACCOUNT, f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/team"
-    result = run_component_program(tmp_path, f"""
+    result = run_direct(tmp_path, f"""
         from aws_logging_baseline.components.alert_topic import AlertTopic
         AlertTopic("team", {{"topic_name": "team-alerts", "region": "eu-west-1", "account_id": "{account}",
                              "kms_key_arn": "{key}", "rule_name_prefix": "team-", "emails": ["soc@example.com"]}})

@@ -360,11 +360,11 @@ def test_cross_account_replica_uses_the_other_account_bucket_and_owner_override(
 def test_log_archive_on_its_own_args_keeps_todays_secure_defaults(tmp_path):
     """LogArchive built from LogArchiveArgs alone (no Settings): the archive admits only the given trail, is
     Object Locked (GOVERNANCE, 365 days) and protected, and replicates to the given region under the given key."""
-    from tests.components.component_program import run_component_program
+    from tests.components.direct_args import run_direct
 
     account, trail = "222222222222", "arn:aws:cloudtrail:eu-west-1:222222222222:trail/team-trail"
     archive_key, replica_key = (f"arn:aws:kms:{r}:222222222222:key/{k}" for r, k in (("eu-west-1", "archive"), ("eu-central-1", "replica")))
-    result = run_component_program(tmp_path, f"""
+    result = run_direct(tmp_path, f"""
         from aws_logging_baseline.components.log_archive import LogArchive
         LogArchive("team", {{"account_id": "{account}", "home_region": "eu-west-1", "replica_region": "eu-central-1",
                              "trail_arn": "{trail}", "archive_key_arn": "{archive_key}", "replica_key_arn": "{replica_key}"}})
@@ -386,10 +386,10 @@ def test_log_archive_on_its_own_args_keeps_todays_secure_defaults(tmp_path):
 
 def test_log_archive_on_its_own_args_refuses_a_same_account_replica_without_its_key(tmp_path):
     from aws_logging_baseline.errors import UserError
-    from tests.components.component_program import run_component_program
+    from tests.components.direct_args import run_direct
 
     with pytest.raises(UserError, match="LogArchive team: replica_key_arn is required unless replica_account_id is set"):
-        run_component_program(tmp_path, """
+        run_direct(tmp_path, """
             from aws_logging_baseline.components.log_archive import LogArchive
             LogArchive("team", {"account_id": "111111111111", "home_region": "eu-west-1", "replica_region": "eu-central-1",
                                 "trail_arn": "arn:aws:cloudtrail:eu-west-1:111111111111:trail/t", "archive_key_arn": "k"})

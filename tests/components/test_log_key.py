@@ -154,10 +154,10 @@ def test_unprotected_when_protection_is_switched_off():
 def test_log_key_on_its_own_args_binds_the_given_trail_and_is_protected_by_default(tmp_path):
     """LogKey built from LogKeyArgs alone (no Settings): the partition follows the region, only the named trail
     may encrypt with it, and protect/retainOnDelete are on without being asked for."""
-    from tests.components.component_program import run_component_program
+    from tests.components.direct_args import run_direct
 
     trail = "arn:aws-us-gov:cloudtrail:us-gov-west-1:222222222222:trail/team-trail"
-    result = run_component_program(tmp_path, f"""
+    result = run_direct(tmp_path, f"""
         from aws_logging_baseline.components.log_key import LogKey
         LogKey("team", {{"region": "us-gov-west-1", "account_id": "222222222222", "services": ["cloudtrail"],
                          "alias": "team/logs", "trail_arn": "{trail}"}})

@@ -3,7 +3,7 @@ without asking, and the options that stay off unless given."""
 
 import pytest
 
-from tests.components.component_program import run_component_program
+from tests.components.direct_args import run_direct
 from tests.engine_helpers import only, policy_of, statement
 
 BUCKET = "team-logs-222222222222"
@@ -11,7 +11,7 @@ BUCKET = "team-logs-222222222222"
 
 @pytest.fixture(scope="module")
 def result(tmp_path_factory):
-    return run_component_program(tmp_path_factory.mktemp("secure-bucket"), f"""
+    return run_direct(tmp_path_factory.mktemp("secure-bucket"), f"""
         from aws_logging_baseline.components import policy_documents as docs
         from aws_logging_baseline.components.secure_bucket import SecureBucket, log_lifecycle
         SecureBucket("team", {{
