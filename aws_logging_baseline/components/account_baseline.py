@@ -10,14 +10,14 @@ from aws_logging_baseline.components.log_streaming import LogStreaming
 from aws_logging_baseline.components.from_settings import log_streaming_args, query_archive_args
 from aws_logging_baseline.components.log_archive import GUARDDUTY_PREFIX, TRAIL_PREFIX, add_archive_with_replica
 from aws_logging_baseline.components.auto_respond import add_auto_respond
-from aws_logging_baseline.components.log_key import LogKey, LogKeyArgs
+from aws_logging_baseline.components.log_key import LogKey
 from aws_logging_baseline.components.options import child
 from aws_logging_baseline.components.settings import Settings
 from aws_logging_baseline.components.regional_coverage import RegionalCoverageArgs, add_regional_coverage, alert_topic, security_events, trail_alarms
 from aws_logging_baseline.components.regional_coverage import access_analyzer, detective_outputs, guardduty, security_hub
 from aws_logging_baseline.components.regions import default_enabled_regions
 from aws_logging_baseline.components.security_alarms import RejectSpikeAlarms, RejectSpikeAlarmsArgs
-from aws_logging_baseline.components.from_settings import trail_args
+from aws_logging_baseline.components.from_settings import log_archive_args, log_key_args, trail_args
 from aws_logging_baseline.components.trail import Trail
 
 # Writers that use the home-region key: the trail and its log group, the archive's SSE, AWS Config and
@@ -39,15 +39,13 @@ class AccountBaseline(pulumi.ComponentResource):
 
         self.home_key = LogKey(
             f"{name}-home-key",
-            LogKeyArgs(
-                region=s.home_region,
-                partition=s.partition,
+            log_key_args(
+                s,
                 account_id=account_id,
-                services=HOME_KEY_SERVICES,
+                services=sorted(HOME_KEY_SERVICES),
                 alias=f"{s.name_prefix}/logs",
                 trail_arn=trail_arn,
-                readers=s.log_reader_principals,
-                protect=s.protect_resources,
+                readers=list(s.log_reader_principals),
                 tags=tags,
                 extra_statements=[
                     docs.guardduty_export_key_statement(partition=s.partition, exporter_account_id=account_id, principals=gd_principals)
@@ -60,8 +58,10 @@ class AccountBaseline(pulumi.ComponentResource):
         # Issue 4: the alert topic first, so that later components (Config rules, the trail) can use it.
         self.alert_topic = alert_topic(f"{name}-alert-topic", s, account_id, self.home_key.arn, tags, self)
         self.replica_key, self.archive = add_archive_with_replica(
-            self, name, s, account_id, trail_arn, self.home_key.arn, f"{s.name_prefix}/log-replica", tags,
-            archive_extra_statements=(
+            self, name,
+            log_archive_args(s, account_id=account_id, trail_arn=trail_arn, archive_key_arn=self.home_key.arn, tags=tags),
+            f"{s.name_prefix}/log-replica",
+            extra_statements=(
                 lambda bucket_arn: docs.guardduty_export_bucket_statements(
                     bucket_arn=bucket_arn, prefix=GUARDDUTY_PREFIX, partition=s.partition, exporter_account_id=account_id,
                     principals=gd_principals,

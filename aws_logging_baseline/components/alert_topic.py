@@ -7,8 +7,7 @@ alarms and the baseline's rules in the home region, and denies any access withou
 """
 
 import hashlib
-from dataclasses import dataclass, field
-from typing import Sequence
+from typing import NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
@@ -16,6 +15,7 @@ import pulumi_aws as aws
 from aws_logging_baseline.components.serialize import to_json
 from aws_logging_baseline.components import policy_documents as docs
 from aws_logging_baseline.components.options import child
+from aws_logging_baseline.components.regions import partition_of
 
 
 def require_customer_managed_key(kms_key: str) -> None:
@@ -23,20 +23,30 @@ def require_customer_managed_key(kms_key: str) -> None:
         raise ValueError("alias/aws/sns cannot encrypt the alert topic: CloudWatch and EventBridge cannot publish with it")
 
 
-@dataclass
-class AlertTopicArgs:
-    name: str  # physical topic name
+class AlertTopicArgs(TypedDict):
+    """Arguments of AlertTopic: the topic's name and key, who may publish, and who is told."""
+
+    topic_name: str
+    """The topic's physical name."""
     region: str
-    partition: str
+    """The topic's region (the home region: alarms and rules of other regions publish across regions)."""
     account_id: pulumi.Input[str]
-    kms_key_arn: pulumi.Input[str]  # customer managed key; never alias/aws/sns
-    rule_name_prefix: str  # EventBridge rules allowed to publish are named <prefix>...
-    emails: Sequence[str] = ()
-    https_endpoints: Sequence[str] = ()
-    tags: dict[str, str] = field(default_factory=dict)
+    """The account whose CloudWatch alarms and EventBridge rules may publish (aws:SourceAccount)."""
+    kms_key_arn: pulumi.Input[str]
+    """A customer managed key whose policy lets cloudwatch.amazonaws.com and events.amazonaws.com use it; never alias/aws/sns."""
+    rule_name_prefix: str
+    """EventBridge rules allowed to publish are named <prefix>... (their ARN is the topic policy's aws:SourceArn)."""
+    emails: NotRequired[list[str]]
+    """Email addresses subscribed to the topic (each confirms by mail). Default: none."""
+    https_endpoints: NotRequired[list[str]]
+    """HTTPS endpoints subscribed to the topic. Default: none."""
+    tags: NotRequired[dict[str, str]]
+    """Tags of the topic. Default: none."""
 
 
 class AlertTopic(pulumi.ComponentResource):
+    """The SNS topic, encrypted with a customer managed key, that security alarms and events publish to."""
+
     topic: aws.sns.Topic
     policy: aws.sns.TopicPolicy
     subscriptions: list[aws.sns.TopicSubscription]
@@ -44,41 +54,43 @@ class AlertTopic(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: AlertTopicArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("baseline:sns:AlertTopic", name, None, opts)
-        if isinstance(args.kms_key_arn, str):
-            require_customer_managed_key(args.kms_key_arn)
+        region, kms_key_arn, rule_name_prefix = args["region"], args["kms_key_arn"], args["rule_name_prefix"]
+        partition = partition_of(region) or "aws"
+        if isinstance(kms_key_arn, str):
+            require_customer_managed_key(kms_key_arn)
         self.topic = aws.sns.Topic(
             f"{name}-topic",
-            name=args.name,
-            region=args.region,
+            name=args["topic_name"],
+            region=region,
             display_name="Security alerts",
-            kms_master_key_id=args.kms_key_arn,
-            tags=args.tags,
+            kms_master_key_id=kms_key_arn,
+            tags=args.get("tags", {}),
             opts=child(self),
         )
         self.policy = aws.sns.TopicPolicy(
             f"{name}-policy",
             arn=self.topic.arn,
-            region=args.region,
+            region=region,
             policy=to_json(
-                pulumi.Output.all(self.topic.arn, args.account_id).apply(
+                pulumi.Output.all(self.topic.arn, args["account_id"]).apply(
                     lambda values: docs.alert_topic_policy(
                         topic_arn=values[0],
-                        partition=args.partition,
-                        region=args.region,
+                        partition=partition,
+                        region=region,
                         account_id=values[1],
-                        rule_name_prefix=args.rule_name_prefix,
+                        rule_name_prefix=rule_name_prefix,
                     )
                 )
             ),
             opts=child(self),
         )
-        endpoints = [("email", e) for e in args.emails] + [("https", u) for u in args.https_endpoints]
+        endpoints = [("email", e) for e in args.get("emails", [])] + [("https", u) for u in args.get("https_endpoints", [])]
         self.subscriptions = [
             aws.sns.TopicSubscription(
                 # named by the endpoint, so removing one address does not replace the others
                 f"{name}-{protocol}-{hashlib.sha256(endpoint.encode()).hexdigest()[:8]}",
                 topic=self.topic.arn,
-                region=args.region,
+                region=region,
                 protocol=protocol,
                 endpoint=endpoint,
                 opts=child(self),

@@ -5,8 +5,7 @@ bucket only, all objects, delete markers kept out of the replica (a deletion in 
 propagate), replicas re-encrypted with the replica region's key.
 """
 
-from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
@@ -14,8 +13,8 @@ import pulumi_aws as aws
 from aws_logging_baseline.components import policy_documents as docs
 from aws_logging_baseline.components.log_key import LogKey, LogKeyArgs
 from aws_logging_baseline.components.options import child
+from aws_logging_baseline.components.regions import partition_of
 from aws_logging_baseline.components.secure_bucket import ObjectLock, SecureBucket, SecureBucketArgs, log_lifecycle
-from aws_logging_baseline.components.settings import Settings
 
 TRAIL_PREFIX = "cloudtrail"
 CONFIG_PREFIX = "config"
@@ -26,51 +25,109 @@ ACCESS_LOG_PREFIX = "s3-access-logs/"
 REPLICATION_SCOPE_TAG = ("BaselineReplication", "required")
 
 
-@dataclass
-class LogArchiveArgs:
-    settings: Settings
+class LogArchiveArgs(TypedDict):
+    """Arguments of LogArchive: whose logs it accepts, under which keys, how long it keeps them, where it replicates."""
+
     account_id: str
-    trail_arn: str  # the trail that may write here (known before the trail exists: names are explicit)
+    """The account of the archive (part of its bucket names, the writers' aws:SourceAccount)."""
+    home_region: str
+    """The archive's region."""
+    replica_region: str
+    """The region of the cross-region replica; must differ from home_region."""
+    trail_arn: str
+    """The trail that may write here (known before the trail exists: names are explicit); in a log-archive account the organization trail."""
     archive_key_arn: pulumi.Input[str]
-    replica_key_arn: pulumi.Input[str] | None  # None when replicating to another account's key
-    tags: dict[str, str] = field(default_factory=dict)
-    # Set in a log-archive account: deliveries from the whole organization are accepted (aws:SourceOrgID) and
-    # `trail_arn` is the organization trail in the management account.
-    organization_id: str | None = None
-    # Builds statements for other writers (e.g. the GuardDuty findings export) from the archive's ARN.
-    extra_statements: Callable[[str], list[dict]] | None = None
+    """The key of the archive's SSE-KMS; its policy must let the writers and the replication role use it."""
+    replica_key_arn: NotRequired[pulumi.Input[str]]
+    """The replica region's key the replica is encrypted with; required unless replica_account_id is set. Default: none."""
+    name_prefix: NotRequired[str]
+    """Prefix of the bucket and role names. Default: baseline."""
+    organization_id: NotRequired[str]
+    """In a log-archive account: deliveries from this whole organization are accepted (aws:SourceOrgID). Default: none (this account's only)."""
+    readers: NotRequired[list[str]]
+    """IAM ARNs that may list and read the archived logs (baseline:logReaderPrincipals). Default: none."""
+    break_glass_principal_arn: NotRequired[str]
+    """The one principal allowed to bypass retention and change the archive's and replica's policy, lifecycle, Object Lock or replication; without it that deny is not deployed. Default: none."""
+    object_lock_enabled: NotRequired[bool]
+    """S3 Object Lock on the archive and its replica (only at bucket creation). Default: true."""
+    object_lock_mode: NotRequired[str]
+    """Default Object Lock retention mode: GOVERNANCE or COMPLIANCE. Default: GOVERNANCE."""
+    object_lock_days: NotRequired[int]
+    """Default Object Lock retention in days. Default: 365."""
+    archive_transition_days: NotRequired[int]
+    """Days before archived logs move to archive_transition_storage_class. Default: 90."""
+    archive_transition_storage_class: NotRequired[str]
+    """Storage class of archived logs after archive_transition_days. Default: GLACIER_IR."""
+    archive_noncurrent_expiration_days: NotRequired[int]
+    """Days a replaced or deleted log version is kept before it expires. Default: 365."""
+    archive_expiration_days: NotRequired[int]
+    """Days after which archived logs expire; 0 keeps them forever. Default: 0."""
+    access_log_expiration_days: NotRequired[int]
+    """Days the S3 server access logs of the archive and replica are kept. Default: 365."""
+    replica_account_id: NotRequired[str]
+    """Replicate to a bucket in this other account instead of one created here. Default: none (same account)."""
+    replica_bucket_name: NotRequired[str]
+    """With replica_account_id: the destination bucket in that account. Default: none."""
+    replica_kms_key_arn: NotRequired[str]
+    """With replica_account_id: the destination bucket's KMS key in that account. Default: none."""
+    protect: NotRequired[bool]
+    """Protect the buckets from `pulumi destroy` and keep them when removed from the program. Default: true."""
+    tags: NotRequired[dict[str, str]]
+    """Tags of every resource. Default: none."""
 
 
-def archive_bucket_name(s: Settings, account_id: str) -> str:
-    return f"{s.name_prefix}-log-archive-{account_id}-{s.home_region}"
+ExtraStatements = Callable[[str], list[dict]]
 
 
-def access_log_bucket_name(s: Settings, account_id: str, region: str | None = None) -> str:
-    """The server access log target of a bucket in `region` (the home region: the archive's); the analytics
+def archive_bucket_name(name_prefix: str, account_id: str, home_region: str) -> str:
+    return f"{name_prefix}-log-archive-{account_id}-{home_region}"
+
+
+def access_log_bucket_name(name_prefix: str, account_id: str, region: str) -> str:
+    """The server access log target of a bucket in `region` (in the home region: the archive's); the analytics
     table reads the same name."""
-    return f"{s.name_prefix}-access-logs-{account_id}-{region or s.home_region}"
+    return f"{name_prefix}-access-logs-{account_id}-{region}"
 
 
 class LogArchive(pulumi.ComponentResource):
-    archive: SecureBucket
-    access_logs: SecureBucket
-    replica: SecureBucket | None
+    """The central log archive bucket, its server access log buckets and its cross-region replica, tamper-resistant."""
 
-    def __init__(self, name: str, args: LogArchiveArgs, opts: pulumi.ResourceOptions | None = None):
+    def __init__(
+        self,
+        name: str,
+        args: LogArchiveArgs,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        extra_statements: ExtraStatements | None = None,
+    ):
+        """`extra_statements` (Python only): builds archive bucket policy statements for other writers (e.g. the
+        GuardDuty findings export) from the archive's ARN."""
         super().__init__("baseline:s3:LogArchive", name, None, opts)
-        s, account = args.settings, args.account_id
-        partition = s.partition
-        archive_name = archive_bucket_name(s, account)
+        account, home_region, replica_region = args["account_id"], args["home_region"], args["replica_region"]
+        prefix, tags = args.get("name_prefix", "baseline"), args.get("tags", {})
+        readers, protect = tuple(args.get("readers", ())), args.get("protect", True)
+        break_glass = args.get("break_glass_principal_arn", "")
+        organization_id = args.get("organization_id")
+        if not args.get("replica_account_id") and "replica_key_arn" not in args:
+            raise ValueError(f"LogArchive {name}: replica_key_arn is required unless replica_account_id is set")
+        partition = partition_of(home_region) or "aws"
+        self._partition = partition
+        archive_name = archive_bucket_name(prefix, account, home_region)
         archive_arn = f"arn:{partition}:s3:::{archive_name}"
-        lock = ObjectLock(s.object_lock_mode, s.object_lock_days) if s.object_lock_enabled else None
-        lifecycle = log_lifecycle(
-            transition_days=s.archive_transition_days,
-            storage_class=s.archive_transition_storage_class,
-            noncurrent_days=s.archive_noncurrent_expiration_days,
-            expiration_days=s.archive_expiration_days,
+        lock = (
+            ObjectLock(mode=args.get("object_lock_mode", "GOVERNANCE"), days=args.get("object_lock_days", 365))
+            if args.get("object_lock_enabled", True)
+            else None
         )
+        lifecycle = log_lifecycle(
+            transition_days=args.get("archive_transition_days", 90),
+            storage_class=args.get("archive_transition_storage_class", "GLACIER_IR"),
+            noncurrent_days=args.get("archive_noncurrent_expiration_days", 365),
+            expiration_days=args.get("archive_expiration_days", 0),
+        )
+        access_log_days = args.get("access_log_expiration_days", 365)
 
-        if not s.break_glass_principal_arn:
+        if not break_glass:
             # Never lock everyone out: without a named break-glass principal the deny is left out, and said so.
             pulumi.log.warn(
                 "baseline:breakGlassPrincipalArn is not set: the archive and its replica do not deny governance "
@@ -78,75 +135,78 @@ class LogArchive(pulumi.ComponentResource):
                 "(docs/tamper-resistance.md)",
                 resource=self,
             )
-        self.access_logs = self._access_log_bucket(f"{name}-access-logs", s, account, s.home_region, archive_arn, args.tags)
-        self.archive = SecureBucket(
+        self.access_logs: SecureBucket = self._access_log_bucket(
+            f"{name}-access-logs", account, home_region, archive_arn, prefix, access_log_days, protect, tags
+        )
+        self.archive: SecureBucket = SecureBucket(
             f"{name}-archive",
             SecureBucketArgs(
                 bucket_name=archive_name,
-                region=s.home_region,
-                policy=docs.with_erasure_deny(self._with_extra(args, archive_arn, docs.org_archive_bucket_policy(
+                region=home_region,
+                policy=docs.with_erasure_deny(self._with_extra(extra_statements, archive_arn, docs.org_archive_bucket_policy(
                     bucket_arn=archive_arn,
                     partition=partition,
-                    organization_id=args.organization_id,
-                    org_trail_arn=args.trail_arn,
+                    organization_id=organization_id,
+                    org_trail_arn=args["trail_arn"],
                     trail_prefix=TRAIL_PREFIX,
                     config_prefix=CONFIG_PREFIX,
                     flow_logs_prefix=FLOW_LOGS_PREFIX,
-                    readers=s.log_reader_principals,
+                    readers=readers,
                 )
-                if args.organization_id
+                if organization_id
                 else docs.archive_bucket_policy(
                     bucket_arn=archive_arn,
                     partition=partition,
                     account_id=account,
-                    trail_arn=args.trail_arn,
+                    trail_arn=args["trail_arn"],
                     trail_prefix=TRAIL_PREFIX,
                     config_prefix=CONFIG_PREFIX,
                     flow_logs_prefix=FLOW_LOGS_PREFIX,
-                    readers=s.log_reader_principals,
-                )), archive_arn, s.break_glass_principal_arn),
+                    readers=readers,
+                )), archive_arn, break_glass),
                 lifecycle_rules=lifecycle,
-                kms_key_arn=args.archive_key_arn,
-                object_lock=lock,
+                kms_key_arn=args["archive_key_arn"],
+                **({"object_lock": lock} if lock else {}),
                 access_log_bucket=self.access_logs.name,
                 access_log_prefix=ACCESS_LOG_PREFIX,
-                protect=s.protect_resources,
+                protect=protect,
                 # Brings the archive into the s3-bucket-replication-enabled rule's tag scope (catalog/config_rules.yaml).
-                tags={**args.tags, REPLICATION_SCOPE_TAG[0]: REPLICATION_SCOPE_TAG[1]},
-                defer_policy=True,  # attached after the replication configuration below
+                tags={**tags, REPLICATION_SCOPE_TAG[0]: REPLICATION_SCOPE_TAG[1]},
             ),
             opts=child(self),
+            defer_policy=True,  # attached after the replication configuration below
         )
 
-        cross_account = bool(s.replica_account_id)
+        replica_account_id = args.get("replica_account_id", "")
+        cross_account = bool(replica_account_id)
         self.replica_access_logs: SecureBucket | None = None
+        self.replica: SecureBucket | None = None
         if cross_account:
-            self.replica = None
-            replica_arn = f"arn:{partition}:s3:::{s.replica_bucket_name}"
-            replica_key_arn: pulumi.Input[str] = s.replica_kms_key_arn
+            replica_arn = f"arn:{partition}:s3:::{args.get('replica_bucket_name', '')}"
+            replica_key_arn: pulumi.Input[str] = args.get("replica_kms_key_arn", "")
             destination_ready: list[pulumi.Resource] = []
         else:
-            replica_name = f"{s.name_prefix}-log-replica-{account}-{s.replica_region}"
+            replica_name = f"{prefix}-log-replica-{account}-{replica_region}"
             replica_arn = f"arn:{partition}:s3:::{replica_name}"
-            replica_key_arn = args.replica_key_arn
+            replica_key_arn = args["replica_key_arn"]
             # Security Hub S3.9: the replica logs its access too, to a bucket in its own region (S3 delivers
             # server access logs only to a bucket of the source bucket's region).
             self.replica_access_logs = self._access_log_bucket(
-                f"{name}-replica-access-logs", s, account, s.replica_region, replica_arn, args.tags
+                f"{name}-replica-access-logs", account, replica_region, replica_arn, prefix, access_log_days, protect, tags
             )
             self.replica = SecureBucket(
                 f"{name}-replica",
                 SecureBucketArgs(
                     bucket_name=replica_name,
-                    region=s.replica_region,
-                    policy=docs.with_erasure_deny(docs.tls_only_bucket_policy(replica_arn, s.log_reader_principals), replica_arn, s.break_glass_principal_arn),
+                    region=replica_region,
+                    policy=docs.with_erasure_deny(docs.tls_only_bucket_policy(replica_arn, readers), replica_arn, break_glass),
                     lifecycle_rules=lifecycle,
                     kms_key_arn=replica_key_arn,
-                    object_lock=lock,
+                    **({"object_lock": lock} if lock else {}),
                     access_log_bucket=self.replica_access_logs.name,
                     access_log_prefix=ACCESS_LOG_PREFIX,
-                    protect=s.protect_resources,
-                    tags=args.tags,
+                    protect=protect,
+                    tags=tags,
                 ),
                 opts=child(self),
             )
@@ -154,7 +214,7 @@ class LogArchive(pulumi.ComponentResource):
 
         self.replication_role = aws.iam.Role(
             f"{name}-replication-role",
-            name=f"{s.name_prefix}-log-replication-{s.home_region}",
+            name=f"{prefix}-log-replication-{home_region}",
             description="S3 replication of the log archive to its replica",
             assume_role_policy=pulumi.Output.json_dumps(
                 docs.assume_role_policy(
@@ -162,7 +222,7 @@ class LogArchive(pulumi.ComponentResource):
                     {"StringEquals": {"aws:SourceAccount": account}, "ArnLike": {"aws:SourceArn": archive_arn}},
                 )
             ),
-            tags=args.tags,
+            tags=tags,
             opts=child(self),
         )
         self.replication_policy = aws.iam.RolePolicy(
@@ -172,10 +232,10 @@ class LogArchive(pulumi.ComponentResource):
                 docs.replication_role_policy(
                     source_bucket_arn=archive_arn,
                     destination_bucket_arn=replica_arn,
-                    source_key_arn=args.archive_key_arn,
+                    source_key_arn=args["archive_key_arn"],
                     replica_key_arn=replica_key_arn,
-                    source_region=s.home_region,
-                    replica_region=s.replica_region,
+                    source_region=home_region,
+                    replica_region=replica_region,
                     cross_account=cross_account,
                 )
             ),
@@ -187,13 +247,13 @@ class LogArchive(pulumi.ComponentResource):
             "encryption_configuration": {"replica_kms_key_id": replica_key_arn},
         }
         if cross_account:
-            destination["account"] = s.replica_account_id
+            destination["account"] = replica_account_id
             destination["access_control_translation"] = {"owner": "Destination"}
         # S3 rejects a replication rule until versioning is on for both buckets.
         self.replication = aws.s3.BucketReplicationConfig(
             f"{name}-replication",
             bucket=self.archive.name,
-            region=s.home_region,
+            region=home_region,
             role=self.replication_role.arn,
             rules=[
                 {
@@ -231,18 +291,19 @@ class LogArchive(pulumi.ComponentResource):
         )
 
     def _access_log_bucket(
-        self, name: str, s: Settings, account: str, region: str, source_bucket_arn: str, tags: dict[str, str]
+        self, name: str, account: str, region: str, source_bucket_arn: str, prefix: str, expiration_days: int,
+        protect: bool, tags: dict[str, str],
     ) -> SecureBucket:
         """A server access log target for one bucket, in that bucket's region. S3 writes server access logs with
         SSE-S3 only, and Object Lock on a log target is not supported."""
-        bucket_name = access_log_bucket_name(s, account, region)
+        bucket_name = access_log_bucket_name(prefix, account, region)
         return SecureBucket(
             name,
             SecureBucketArgs(
                 bucket_name=bucket_name,
                 region=region,
                 policy=docs.access_log_bucket_policy(
-                    bucket_arn=f"arn:{s.partition}:s3:::{bucket_name}",
+                    bucket_arn=f"arn:{self._partition}:s3:::{bucket_name}",
                     source_bucket_arn=source_bucket_arn,
                     account_id=account,
                     prefix=ACCESS_LOG_PREFIX,
@@ -252,66 +313,47 @@ class LogArchive(pulumi.ComponentResource):
                         "id": "access-log-expiry",
                         "status": "Enabled",
                         "filter": {"prefix": ""},
-                        "expiration": {"days": s.access_log_expiration_days},
+                        "expiration": {"days": expiration_days},
                         "noncurrent_version_expiration": {"noncurrent_days": 30},
                         "abort_incomplete_multipart_upload": {"days_after_initiation": 7},
                     }
                 ],
-                kms_key_arn=None,
-                protect=s.protect_resources,
+                protect=protect,
                 tags=tags,
             ),
             opts=child(self),
         )
 
-
     @staticmethod
-    def _with_extra(args: "LogArchiveArgs", archive_arn: str, policy: dict) -> dict:
-        return docs.with_statements(policy, args.extra_statements(archive_arn)) if args.extra_statements else policy
+    def _with_extra(extra_statements: ExtraStatements | None, archive_arn: str, policy: dict) -> dict:
+        return docs.with_statements(policy, extra_statements(archive_arn)) if extra_statements else policy
 
 
 def add_archive_with_replica(
     parent: pulumi.Resource,
     name: str,
-    settings: Settings,
-    account_id: pulumi.Input[str],
-    trail_arn: str,
-    archive_key_arn: pulumi.Input[str],
+    args: LogArchiveArgs,
     replica_alias: str,
-    tags: dict[str, str],
-    organization_id: str | None = None,
-    archive_extra_statements: Callable[[str], list[dict]] | None = None,
+    *,
+    extra_statements: ExtraStatements | None = None,
 ) -> tuple[LogKey | None, LogArchive]:
-    """The archive and, unless replicas go to another account, the replica region's key it replicates under."""
-    s = settings
+    """The archive and, unless replicas go to another account, the replica region's key it replicates under
+    (`replica_alias`, without "alias/"), both children of `parent`; `args` without replica_key_arn."""
     replica_key = None
-    if not s.replica_account_id:
+    if not args.get("replica_account_id"):
         replica_key = LogKey(
             f"{name}-replica-key",
             LogKeyArgs(
-                region=s.replica_region,
-                partition=s.partition,
-                account_id=account_id,
-                services=frozenset({"s3"}),
+                region=args["replica_region"],
+                account_id=args["account_id"],
+                services=["s3"],
                 alias=replica_alias,
-                readers=s.log_reader_principals,
-                protect=s.protect_resources,
-                tags=tags,
+                readers=list(args.get("readers", [])),
+                protect=args.get("protect", True),
+                tags=args.get("tags", {}),
             ),
             opts=child(parent),
         )
-    archive = LogArchive(
-        f"{name}-log-archive",
-        LogArchiveArgs(
-            settings=s,
-            account_id=account_id,
-            trail_arn=trail_arn,
-            archive_key_arn=archive_key_arn,
-            replica_key_arn=replica_key.arn if replica_key else None,
-            organization_id=organization_id,
-            extra_statements=archive_extra_statements,
-            tags=tags,
-        ),
-        opts=child(parent),
-    )
+        args = {**args, "replica_key_arn": replica_key.arn}
+    archive = LogArchive(f"{name}-log-archive", args, opts=child(parent), extra_statements=extra_statements)
     return replica_key, archive

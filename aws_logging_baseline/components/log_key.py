@@ -1,78 +1,93 @@
 """LogKey: a customer-managed KMS key for the log writers of one region."""
 
-from dataclasses import dataclass, field
+from typing import Any, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 
 from aws_logging_baseline.components import policy_documents as docs
 from aws_logging_baseline.components.options import child, log_store
+from aws_logging_baseline.components.regions import partition_of
 
 SERVICES = frozenset({"cloudtrail", "logs", "s3", "config", "delivery.logs", "sns"})
 
 
-@dataclass
-class LogKeyArgs:
+class LogKeyArgs(TypedDict):
+    """Arguments of LogKey: where the key lives and which log writers its policy lets use it."""
+
     region: str
-    partition: str
+    """The key's region (a KMS key serves only its own region's writers)."""
     account_id: str
-    services: frozenset[str]  # which log writers use this key here (subset of SERVICES)
-    alias: str  # without the "alias/" prefix
-    trail_arn: str | None = None  # required when "cloudtrail" is in services
-    protect: bool = True
-    tags: dict[str, str] = field(default_factory=dict)
-    # Set in a log-archive account: the writers of the whole organization may use the key (aws:SourceOrgID).
-    organization_id: str | None = None
-    # Statements for writers outside `services` (e.g. the GuardDuty findings export), appended to the policy.
-    extra_statements: list[dict] = field(default_factory=list)
-    # IAM ARNs that may decrypt the logs (through S3): baseline:logReaderPrincipals, for the archive and replica keys.
-    readers: tuple[str, ...] = ()
+    """The key's account: its root administers the key, its writers are named in aws:SourceAccount."""
+    services: list[str]
+    """The log writers that use this key here: any of cloudtrail, logs, s3, config, delivery.logs, sns."""
+    alias: str
+    """The key's alias, without the "alias/" prefix."""
+    trail_arn: NotRequired[str]
+    """The trail that may encrypt with this key (its aws:SourceArn); required when services include cloudtrail. Default: none."""
+    organization_id: NotRequired[str]
+    """In a log-archive account: the writers of this whole organization may use the key (aws:SourceOrgID). Default: none (this account's writers only)."""
+    extra_statements: NotRequired[list[dict[str, Any]]]
+    """Key policy statements for writers outside `services` (e.g. the GuardDuty findings export), appended. Default: none."""
+    readers: NotRequired[list[str]]
+    """IAM ARNs that may decrypt the logs, through S3 in this region only (baseline:logReaderPrincipals). Default: none."""
+    protect: NotRequired[bool]
+    """Protect the key from `pulumi destroy` and keep it when removed from the program. Default: true."""
+    tags: NotRequired[dict[str, str]]
+    """Tags of the key. Default: none."""
 
 
 class LogKey(pulumi.ComponentResource):
+    """A customer-managed, rotated KMS key whose policy lets only the named log writers of one region use it."""
+
     key: aws.kms.Key
     alias: aws.kms.Alias
     arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: LogKeyArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("baseline:kms:LogKey", name, None, opts)
-        unknown = set(args.services) - SERVICES
+        region, account, services = args["region"], args["account_id"], frozenset(args["services"])
+        partition = partition_of(region) or "aws"
+        readers = tuple(args.get("readers", ()))
+        unknown = services - SERVICES
         if unknown:
             raise ValueError(f"LogKey {name}: unknown services {sorted(unknown)}")
-        if args.organization_id:
+        organization_id = args.get("organization_id")
+        if organization_id:
             policy = docs.org_key_policy(
-                partition=args.partition,
-                account_id=args.account_id,
-                organization_id=args.organization_id,
-                services=args.services,
-                region=args.region,
-                readers=args.readers,
+                partition=partition,
+                account_id=account,
+                organization_id=organization_id,
+                services=services,
+                region=region,
+                readers=readers,
             )
         else:
             policy = docs.key_policy(
-                partition=args.partition,
-                account_id=args.account_id,
-                region=args.region,
-                services=args.services,
-                trail_arn=args.trail_arn,
-                readers=args.readers,
+                partition=partition,
+                account_id=account,
+                region=region,
+                services=services,
+                trail_arn=args.get("trail_arn"),
+                readers=readers,
             )
-        if args.extra_statements:
-            policy = docs.with_statements(policy, args.extra_statements)
+        extra_statements = args.get("extra_statements", [])
+        if extra_statements:
+            policy = docs.with_statements(policy, extra_statements)
         self.key = aws.kms.Key(
             f"{name}-key",
-            region=args.region,
-            description=f"Encrypts baseline logs in {args.region} ({', '.join(sorted(args.services))})",
+            region=region,
+            description=f"Encrypts baseline logs in {region} ({', '.join(sorted(services))})",
             enable_key_rotation=True,
             deletion_window_in_days=30,
             policy=pulumi.Output.json_dumps(policy),
-            tags=args.tags,
-            opts=log_store(self, args.protect),
+            tags=args.get("tags", {}),
+            opts=log_store(self, args.get("protect", True)),
         )
         self.alias = aws.kms.Alias(
             f"{name}-alias",
-            region=args.region,
-            name=f"alias/{args.alias}",
+            region=region,
+            name=f"alias/{args['alias']}",
             target_key_id=self.key.key_id,
             opts=child(self),
         )

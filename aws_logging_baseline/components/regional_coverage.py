@@ -9,12 +9,13 @@ from typing import Any, Sequence
 
 import pulumi
 
-from aws_logging_baseline.components.alert_topic import AlertTopic, AlertTopicArgs
+from aws_logging_baseline.components.alert_topic import AlertTopic
 from aws_logging_baseline.components.config_recording import ConfigRecording, ConfigRecordingArgs, config_service_linked_role, service_linked_role_arn
 from aws_logging_baseline.components.config_remediation import ConfigRemediation, ConfigRemediationArgs
 from aws_logging_baseline.components.config_rules import ConfigRules, ConfigRulesArgs, enabled_rules
 from aws_logging_baseline.components.custom_config_rule import CustomConfigRule, CustomConfigRuleArgs
 from aws_logging_baseline.components.flow_logs import FlowLogs, FlowLogsArgs
+from aws_logging_baseline.components.from_settings import alert_topic_args
 from aws_logging_baseline.components.inspector import Inspector, InspectorArgs
 from aws_logging_baseline.components.log_archive import CONFIG_PREFIX, FLOW_LOGS_PREFIX
 from aws_logging_baseline.components.options import child
@@ -152,17 +153,7 @@ def alert_topic(
         raise SettingsError(problems)
     return AlertTopic(
         name,
-        AlertTopicArgs(
-            name=f"{s.name_prefix}-security-alerts",
-            region=s.home_region,
-            partition=s.partition,
-            account_id=account_id,
-            kms_key_arn=kms_key_arn,
-            rule_name_prefix=f"{s.name_prefix}-",
-            emails=s.alert_emails,
-            https_endpoints=s.alert_https_endpoints,
-            tags=tags,
-        ),
+        alert_topic_args(s, account_id=account_id, kms_key_arn=kms_key_arn, tags=tags),
         opts=child(parent),
     )
 

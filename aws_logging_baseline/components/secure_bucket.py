@@ -5,8 +5,7 @@ public-access-block flags, BucketOwnerEnforced (ACLs off), a bucket policy (alwa
 lifecycle rules, and optionally Object Lock and server access logging.
 """
 
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
@@ -15,48 +14,74 @@ from aws_logging_baseline.components.serialize import to_json
 from aws_logging_baseline.components.options import child, log_store
 
 
-@dataclass
-class ObjectLock:
-    mode: str  # GOVERNANCE or COMPLIANCE
+class ObjectLock(TypedDict):
+    """Default Object Lock retention of every new object version."""
+
+    mode: str
+    """GOVERNANCE (a principal allowed s3:BypassGovernanceRetention may shorten it) or COMPLIANCE (no one can)."""
     days: int
+    """Retention in days."""
 
 
-@dataclass
-class SecureBucketArgs:
+class SecureBucketArgs(TypedDict):
+    """Arguments of SecureBucket: the bucket's name and region, its policy, lifecycle, encryption and options."""
+
     bucket_name: str
+    """The bucket's physical name."""
     region: str
-    policy: dict[str, Any]  # must contain the TLS-only deny (policy_documents.deny_insecure_transport)
+    """The bucket's region."""
+    policy: dict[str, Any]
+    """The bucket policy document; must contain the TLS-only deny (policy_documents.deny_insecure_transport)."""
     lifecycle_rules: list[dict[str, Any]]
-    kms_key_arn: pulumi.Input[str] | None = None  # None: SSE-S3 (server access log targets require it)
-    object_lock: ObjectLock | None = None
-    access_log_bucket: pulumi.Input[str] | None = None
-    access_log_prefix: str = ""
-    protect: bool = True
-    tags: dict[str, str] = field(default_factory=dict)
-    # The caller attaches the policy itself with attach_policy(), after configuration it creates outside this
-    # component (the archive's replication): a policy that denies configuration changes must come last.
-    defer_policy: bool = False
+    """Lifecycle rules (aws.s3.BucketLifecycleConfiguration rules); log_lifecycle() builds the log stores' rule."""
+    kms_key_arn: NotRequired[pulumi.Input[str]]
+    """The key of SSE-KMS default encryption, with a bucket key. Default: none (SSE-S3, which server access log targets require)."""
+    object_lock: NotRequired[ObjectLock]
+    """Object Lock with this default retention (set at creation only). Default: none (no Object Lock)."""
+    access_log_bucket: NotRequired[pulumi.Input[str]]
+    """The bucket that receives this bucket's server access logs (same region). Default: none (no access logging)."""
+    access_log_prefix: NotRequired[str]
+    """Key prefix of this bucket's server access logs in access_log_bucket. Default: "" (none)."""
+    protect: NotRequired[bool]
+    """Protect the bucket from `pulumi destroy` and keep it when removed from the program. Default: true."""
+    tags: NotRequired[dict[str, str]]
+    """Tags of the bucket. Default: none."""
 
 
 class SecureBucket(pulumi.ComponentResource):
+    """An S3 bucket with every protection a log store needs: versioning, encryption, no public access, no ACLs, TLS only."""
+
     bucket: aws.s3.Bucket
     versioning: aws.s3.BucketVersioning
     policy: aws.s3.BucketPolicy
     arn: pulumi.Output[str]
     name: pulumi.Output[str]
 
-    def __init__(self, name: str, args: SecureBucketArgs, opts: pulumi.ResourceOptions | None = None):
+    def __init__(
+        self,
+        name: str,
+        args: SecureBucketArgs,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        defer_policy: bool = False,
+    ):
+        """`defer_policy` (Python only): the caller attaches the policy itself with attach_policy(), after
+        configuration it creates outside this component (the archive's replication): a policy that denies
+        configuration changes must come last."""
         super().__init__("baseline:s3:SecureBucket", name, None, opts)
-        region = args.region
+        region = args["region"]
+        object_lock = args.get("object_lock")
+        kms_key_arn = args.get("kms_key_arn")
+        access_log_bucket = args.get("access_log_bucket")
         self._name, self._region = name, region
         self.bucket = aws.s3.Bucket(
             name,
-            bucket=args.bucket_name,
+            bucket=args["bucket_name"],
             region=region,
-            object_lock_enabled=args.object_lock is not None,
+            object_lock_enabled=object_lock is not None,
             force_destroy=False,
-            tags=args.tags,
-            opts=log_store(self, args.protect),
+            tags=args.get("tags", {}),
+            opts=log_store(self, args.get("protect", True)),
         )
         bucket_id = self.bucket.bucket
         self.public_access_block = aws.s3.BucketPublicAccessBlock(
@@ -83,8 +108,8 @@ class SecureBucket(pulumi.ComponentResource):
             versioning_configuration={"status": "Enabled"},
             opts=child(self),
         )
-        if args.kms_key_arn is not None:
-            default = {"sse_algorithm": "aws:kms", "kms_master_key_id": args.kms_key_arn}
+        if kms_key_arn is not None:
+            default = {"sse_algorithm": "aws:kms", "kms_master_key_id": kms_key_arn}
             rule = {"apply_server_side_encryption_by_default": default, "bucket_key_enabled": True}
         else:
             rule = {"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}
@@ -95,35 +120,35 @@ class SecureBucket(pulumi.ComponentResource):
             f"{name}-lifecycle",
             bucket=bucket_id,
             region=region,
-            rules=args.lifecycle_rules,
+            rules=args["lifecycle_rules"],
             opts=child(self, [self.versioning]),
         )
-        if args.object_lock is not None:
+        if object_lock is not None:
             self.object_lock = aws.s3.BucketObjectLockConfiguration(
                 f"{name}-object-lock",
                 bucket=bucket_id,
                 region=region,
                 object_lock_enabled="Enabled",
-                rule={"default_retention": {"mode": args.object_lock.mode, "days": args.object_lock.days}},
+                rule={"default_retention": {"mode": object_lock["mode"], "days": object_lock["days"]}},
                 opts=child(self, [self.versioning]),
             )
-        if args.access_log_bucket is not None:
+        if access_log_bucket is not None:
             self.logging = aws.s3.BucketLogging(
                 f"{name}-access-logging",
                 bucket=bucket_id,
                 region=region,
-                target_bucket=args.access_log_bucket,
-                target_prefix=args.access_log_prefix,
+                target_bucket=access_log_bucket,
+                target_prefix=args.get("access_log_prefix", ""),
                 # Date-partitioned keys (<prefix><account>/<region>/<bucket>/yyyy/MM/dd/...), so that Athena can
                 # project the day (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html).
                 target_object_key_format={"partitioned_prefix": {"partition_date_source": "EventTime"}},
                 opts=child(self),
             )
-        self._policy_document = args.policy
+        self._policy_document = args["policy"]
         self._configuration: list[pulumi.Resource] = [self.public_access_block, self.lifecycle]
-        if args.object_lock is not None:
+        if object_lock is not None:
             self._configuration.append(self.object_lock)
-        if not args.defer_policy:
+        if not defer_policy:
             self.attach_policy()
         self.arn = self.bucket.arn
         self.name = self.bucket.bucket

@@ -138,3 +138,33 @@ def test_alias_aws_sns_is_rejected():
         with pytest.raises(ValueError, match="alias/aws/sns"):
             require_customer_managed_key(managed)
     require_customer_managed_key("arn:aws:kms:us-east-1:111111111111:key/abcd")
+
+
+def test_alert_topic_on_its_own_args_admits_only_the_named_rules_under_the_given_key(tmp_path):
+    """AlertTopic built from AlertTopicArgs alone (no Settings): encrypted with the given key, publishable by this
+    account's rules named with the given prefix in its region only, one subscription per given address."""
+    from aws_logging_baseline.access.evaluator import Policy, Principal, Request, evaluate
+    from tests.components.direct_args import run_direct
+
+    account, key = ACCOUNT, f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/team"
+    result = run_direct(tmp_path, f"""
+        from aws_logging_baseline.components.alert_topic import AlertTopic
+        AlertTopic("team", {{"topic_name": "team-alerts", "region": "eu-west-1", "account_id": "{account}",
+                             "kms_key_arn": "{key}", "rule_name_prefix": "team-", "emails": ["soc@example.com"]}})
+    """)
+    topic = only(result, TOPIC, "team")
+    assert (topic.inputs["name"], topic.inputs["region"], topic.inputs["kmsMasterKeyId"]) == ("team-alerts", "eu-west-1", key)
+    topic_arn = topic.outputs["arn"]
+    assert topic_arn == f"arn:aws:sns:eu-west-1:{account}:team-alerts"
+    policy = Policy("team topic", policy_of(only(result, "aws:sns/topicPolicy:TopicPolicy")))
+
+    def publish_allowed(rule_arn: str) -> bool:
+        request = Request(Principal.service("events.amazonaws.com"), "sns:Publish", topic_arn,
+                          {"aws:SourceAccount": account, "aws:SourceArn": rule_arn, "aws:SecureTransport": "true"})
+        return evaluate(request, resource_account=account, resource_policy=policy).allowed
+
+    assert publish_allowed(f"arn:aws:events:eu-west-1:{account}:rule/team-root-login")
+    assert not publish_allowed(f"arn:aws:events:eu-west-1:{account}:rule/other-root-login")
+    assert not publish_allowed(f"arn:aws:events:us-east-1:{account}:rule/team-root-login")
+    [sub] = result.of_type(SUBSCRIPTION)
+    assert (sub.inputs["protocol"], sub.inputs["endpoint"], sub.inputs["region"]) == ("email", "soc@example.com", "eu-west-1")

@@ -355,3 +355,42 @@ def test_cross_account_replica_uses_the_other_account_bucket_and_owner_override(
         replicate_actions=["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner"],
     )
     assert "replicaDestinationBucketPolicy" in result.stack_outputs
+
+
+def test_log_archive_on_its_own_args_keeps_todays_secure_defaults(tmp_path):
+    """LogArchive built from LogArchiveArgs alone (no Settings): the archive admits only the given trail, is
+    Object Locked (GOVERNANCE, 365 days) and protected, and replicates to the given region under the given key."""
+    from tests.components.direct_args import run_direct
+
+    account, trail = "222222222222", "arn:aws:cloudtrail:eu-west-1:222222222222:trail/team-trail"
+    archive_key, replica_key = (f"arn:aws:kms:{r}:222222222222:key/{k}" for r, k in (("eu-west-1", "archive"), ("eu-central-1", "replica")))
+    result = run_direct(tmp_path, f"""
+        from aws_logging_baseline.components.log_archive import LogArchive
+        LogArchive("team", {{"account_id": "{account}", "home_region": "eu-west-1", "replica_region": "eu-central-1",
+                             "trail_arn": "{trail}", "archive_key_arn": "{archive_key}", "replica_key_arn": "{replica_key}"}})
+    """)
+    archive, replica = f"baseline-log-archive-{account}-eu-west-1", f"baseline-log-replica-{account}-eu-central-1"
+    buckets = {r.inputs["bucket"]: r for r in result.of_type("aws:s3/bucket:Bucket")}
+    assert set(buckets) == {archive, replica, f"baseline-access-logs-{account}-eu-west-1", f"baseline-access-logs-{account}-eu-central-1"}
+    assert all(b.protect and b.retain_on_delete for b in buckets.values())
+    for bucket in (archive, replica):
+        lock = side("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration", bucket, result).inputs
+        assert lock["rule"] == {"defaultRetention": {"mode": "GOVERNANCE", "days": 365}}
+    policy = policy_of(side("aws:s3/bucketPolicy:BucketPolicy", archive, result))
+    assert statement(policy, "AWSCloudTrailAclCheck")["Condition"] == {"StringEquals": {"aws:SourceArn": trail}}
+    assert "DenyLogStoreErasureExceptBreakGlass" not in [s["Sid"] for s in policy["Statement"]]  # no break-glass principal given
+    destination = only(result, "aws:s3/bucketReplicationConfig:BucketReplicationConfig").inputs["rules"][0]["destination"]
+    assert destination["bucket"] == f"arn:aws:s3:::{replica}"
+    assert destination["encryptionConfiguration"] == {"replicaKmsKeyId": replica_key}
+
+
+def test_log_archive_on_its_own_args_refuses_a_same_account_replica_without_its_key(tmp_path):
+    from aws_logging_baseline.errors import UserError
+    from tests.components.direct_args import run_direct
+
+    with pytest.raises(UserError, match="LogArchive team: replica_key_arn is required unless replica_account_id is set"):
+        run_direct(tmp_path, """
+            from aws_logging_baseline.components.log_archive import LogArchive
+            LogArchive("team", {"account_id": "111111111111", "home_region": "eu-west-1", "replica_region": "eu-central-1",
+                                "trail_arn": "arn:aws:cloudtrail:eu-west-1:111111111111:trail/t", "archive_key_arn": "k"})
+        """)

@@ -149,3 +149,28 @@ def test_unprotected_when_protection_is_switched_off():
     replica = replica_key(result)
     assert replica.protect is False and replica.retain_on_delete is False
     assert replica.inputs["enableKeyRotation"] is True and replica.inputs["deletionWindowInDays"] == 30
+
+
+def test_log_key_on_its_own_args_binds_the_given_trail_and_is_protected_by_default(tmp_path):
+    """LogKey built from LogKeyArgs alone (no Settings): the partition follows the region, only the named trail
+    may encrypt with it, and protect/retainOnDelete are on without being asked for."""
+    from tests.components.direct_args import run_direct
+
+    trail = "arn:aws-us-gov:cloudtrail:us-gov-west-1:222222222222:trail/team-trail"
+    result = run_direct(tmp_path, f"""
+        from aws_logging_baseline.components.log_key import LogKey
+        LogKey("team", {{"region": "us-gov-west-1", "account_id": "222222222222", "services": ["cloudtrail"],
+                         "alias": "team/logs", "trail_arn": "{trail}"}})
+    """)
+    key = only(result, "aws:kms/key:Key", "team")
+    assert key.protect is True and key.retain_on_delete is True
+    assert key.inputs["region"] == "us-gov-west-1"
+    policy = policy_of(key)
+    assert statement(policy, "EnableAccountRootAdministration")["Principal"] == {"AWS": "arn:aws-us-gov:iam::222222222222:root"}
+    assert statement(policy, "AllowCloudTrailToEncryptLogs")["Condition"]["StringEquals"] == {"aws:SourceArn": trail}
+    other_trail = trail.replace("team-trail", "other-trail")
+    for source, allowed in ((trail, True), (other_trail, False)):
+        request = Request(Principal.service("cloudtrail.amazonaws.com"), "kms:GenerateDataKey", key.outputs["arn"],
+                          {"aws:SourceArn": source, "kms:EncryptionContext:aws:cloudtrail:arn": source})
+        assert evaluate(request, resource_account="222222222222", resource_policy=Policy("team", policy), resource_kind="key").allowed is allowed
+    assert only(result, "aws:kms/alias:Alias", "team").inputs["name"] == "alias/team/logs"

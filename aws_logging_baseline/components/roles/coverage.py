@@ -13,13 +13,13 @@ import pulumi_aws as aws
 
 from aws_logging_baseline.components.auto_respond import add_auto_respond
 from aws_logging_baseline.components.log_archive import TRAIL_PREFIX
-from aws_logging_baseline.components.log_key import LogKey, LogKeyArgs
+from aws_logging_baseline.components.log_key import LogKey
 from aws_logging_baseline.components.options import child
 from aws_logging_baseline.components.regional_coverage import RegionalCoverageArgs, add_regional_coverage, alert_topic, security_events
 from aws_logging_baseline.components.regional_coverage import access_analyzer
 from aws_logging_baseline.components.roles.archive_reference import ArchiveDestination
 from aws_logging_baseline.components.settings import Settings
-from aws_logging_baseline.components.from_settings import trail_args
+from aws_logging_baseline.components.from_settings import log_key_args, trail_args
 from aws_logging_baseline.components.trail import Trail
 
 # The account's own key (home region): its CloudWatch Logs groups (trail, flow logs, Lambda) and the alert
@@ -30,13 +30,11 @@ LOCAL_KEY_SERVICES = frozenset({"logs", "sns"})
 def local_key(name: str, s: Settings, account_id: pulumi.Input[str], tags: dict[str, str], parent: pulumi.Resource) -> LogKey:
     return LogKey(
         name,
-        LogKeyArgs(
-            region=s.home_region,
-            partition=s.partition,
+        log_key_args(
+            s,
             account_id=account_id,
-            services=LOCAL_KEY_SERVICES,
+            services=sorted(LOCAL_KEY_SERVICES),
             alias=f"{s.name_prefix}/account-logs",
-            protect=s.protect_resources,
             tags=tags,
         ),
         opts=child(parent),

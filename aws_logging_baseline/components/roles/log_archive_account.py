@@ -13,7 +13,8 @@ from aws_logging_baseline.components.analytics_settings import organization_anal
 from aws_logging_baseline.components import policy_documents as docs
 from aws_logging_baseline.components.log_archive import CONFIG_PREFIX, FLOW_LOGS_PREFIX, GUARDDUTY_PREFIX, TRAIL_PREFIX, add_archive_with_replica
 from aws_logging_baseline.components.regions import default_enabled_regions
-from aws_logging_baseline.components.log_key import LogKey, LogKeyArgs
+from aws_logging_baseline.components.log_key import LogKey
+from aws_logging_baseline.components.from_settings import log_archive_args, log_key_args
 from aws_logging_baseline.components.options import child
 from aws_logging_baseline.components.regional_coverage import alert_topic, security_events
 from aws_logging_baseline.components.roles.coverage import account_id_of, local_key
@@ -39,15 +40,13 @@ class LogArchiveAccount(pulumi.ComponentResource):
         gd_principals = docs.guardduty_principals(list(s.regions), default_enabled_regions())
         self.archive_key = LogKey(
             f"{name}-archive-key",
-            LogKeyArgs(
-                region=s.home_region,
-                partition=s.partition,
+            log_key_args(
+                s,
                 account_id=account_id,
-                services=ARCHIVE_KEY_SERVICES,
+                services=sorted(ARCHIVE_KEY_SERVICES),
                 alias=f"{s.name_prefix}/org-logs",
                 organization_id=s.organization_id,
-                readers=s.log_reader_principals,
-                protect=s.protect_resources,
+                readers=list(s.log_reader_principals),
                 tags=tags,
                 extra_statements=[
                     docs.guardduty_export_key_statement(partition=s.partition, exporter_account_id=exporter, principals=gd_principals)
@@ -60,14 +59,12 @@ class LogArchiveAccount(pulumi.ComponentResource):
         self.replica_key, self.archive = add_archive_with_replica(
             self,
             name,
-            s,
-            account_id,
-            trail_arn,
-            self.archive_key.arn,
+            log_archive_args(
+                s, account_id=account_id, trail_arn=trail_arn, archive_key_arn=self.archive_key.arn,
+                organization_id=s.organization_id, tags=tags,
+            ),
             f"{s.name_prefix}/org-log-replica",
-            tags,
-            organization_id=s.organization_id,
-            archive_extra_statements=(
+            extra_statements=(
                 lambda bucket_arn: docs.guardduty_export_bucket_statements(
                     bucket_arn=bucket_arn, prefix=GUARDDUTY_PREFIX, partition=s.partition, exporter_account_id=exporter,
                     principals=gd_principals,
