@@ -3,12 +3,12 @@ built from `Settings` (the validated `baseline:*` keys). Components never see `S
 (AccountBaseline, the organization roles) call these with the wiring only they know (account, ARNs, names)."""
 
 from typing import Any
+
 from aws_logging_baseline.components.access_analyzer import AccessAnalyzerArgs
 from aws_logging_baseline.components.alert_topic import AlertTopicArgs
 from aws_logging_baseline.components.analytics import QueryArchiveArgs
 from aws_logging_baseline.components.guardduty import GuardDutyArgs
-from aws_logging_baseline.components.log_archive import LogArchiveArgs
-from aws_logging_baseline.components.log_archive import access_log_bucket_name, archive_bucket_name
+from aws_logging_baseline.components.log_archive import LogArchiveArgs, access_log_bucket_name, archive_bucket_name
 from aws_logging_baseline.components.log_key import LogKeyArgs
 from aws_logging_baseline.components.log_streaming import LogStreamingArgs
 from aws_logging_baseline.components.security_hub import SecurityHubArgs
