@@ -4,6 +4,9 @@ built from `Settings` (the validated `baseline:*` keys). Components never see `S
 
 from typing import Any
 
+from aws_logging_baseline.components.flow_logs import FlowLogsArgs
+from aws_logging_baseline.components.inspector import InspectorArgs
+from aws_logging_baseline.components.regional_settings import explicit_vpcs
 from aws_logging_baseline.components.settings import Settings
 from aws_logging_baseline.components.trail import TrailArgs
 
@@ -22,3 +25,28 @@ def trail_args(s: Settings, **wiring: Any) -> TrailArgs:
         protect=s.protect_resources,
         **wiring,  # type: ignore[typeddict-item]
     )
+
+
+def inspector_args(s: Settings, **wiring: Any) -> InspectorArgs:
+    """`wiring`: account_id."""
+    return InspectorArgs(regions=list(s.regions), resource_types=list(s.inspector_resource_types), **wiring)  # type: ignore[typeddict-item]
+
+
+def flow_logs_args(s: Settings, **wiring: Any) -> FlowLogsArgs:
+    """`wiring`: account_id, archive_bucket_arn, s3_prefix, home_key_arn, tags."""
+    args = FlowLogsArgs(
+        regions=list(s.regions),
+        home_region=s.home_region,
+        destination=s.flow_log_destination,
+        traffic_type=s.flow_log_traffic_type,
+        file_format=s.flow_log_file_format,
+        max_aggregation_interval=s.flow_log_max_aggregation_interval,
+        fields=list(s.flow_log_fields),
+        name_prefix=s.name_prefix,
+        log_retention_days=s.log_retention_days,
+        protect=s.protect_resources,
+        **wiring,  # type: ignore[typeddict-item]
+    )
+    if s.flow_log_vpc_ids:  # empty: every VPC of every region, read from the account
+        args["vpc_ids"] = explicit_vpcs(s.flow_log_vpc_ids)
+    return args

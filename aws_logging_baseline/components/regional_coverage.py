@@ -14,8 +14,9 @@ from aws_logging_baseline.components.config_recording import ConfigRecording, Co
 from aws_logging_baseline.components.config_remediation import ConfigRemediation, ConfigRemediationArgs
 from aws_logging_baseline.components.config_rules import ConfigRules, ConfigRulesArgs, enabled_rules
 from aws_logging_baseline.components.custom_config_rule import CustomConfigRule, CustomConfigRuleArgs
-from aws_logging_baseline.components.flow_logs import FlowLogs, FlowLogsArgs
-from aws_logging_baseline.components.inspector import Inspector, InspectorArgs
+from aws_logging_baseline.components.flow_logs import FlowLogs
+from aws_logging_baseline.components.from_settings import flow_logs_args, inspector_args
+from aws_logging_baseline.components.inspector import Inspector
 from aws_logging_baseline.components.log_archive import CONFIG_PREFIX, FLOW_LOGS_PREFIX
 from aws_logging_baseline.components.options import child
 from aws_logging_baseline.components.security_alarms import SecurityAlarms, SecurityAlarmsArgs
@@ -63,16 +64,16 @@ def add_regional_coverage(parent: pulumi.Resource, name: str, args: RegionalCove
     s, account_id, tags = args.settings, args.account_id, args.tags
     flow_logs = FlowLogs(
         f"{name}-flow-logs",
-        FlowLogsArgs(
-            settings=s,
+        flow_logs_args(
+            s,
             account_id=account_id,
             archive_bucket_arn=args.archive_bucket_arn,
             s3_prefix=FLOW_LOGS_PREFIX,
             home_key_arn=args.log_key_arn,
-            depends_on=list(args.flow_logs_depends_on),
             tags=tags,
         ),
         opts=child(parent),
+        depends_on=list(args.flow_logs_depends_on),
     )
     config_role = config_service_linked_role(f"{name}-config-service-role", s, parent)
     role_arn = config_role.arn if config_role else service_linked_role_arn(s.partition, account_id)
@@ -134,7 +135,7 @@ def add_regional_coverage(parent: pulumi.Resource, name: str, args: RegionalCove
         else None
     )
     inspector = (
-        Inspector(f"{name}-inspector", InspectorArgs(settings=s, account_id=account_id), opts=child(parent))
+        Inspector(f"{name}-inspector", inspector_args(s, account_id=account_id), opts=child(parent))
         if s.inspector_enabled
         else None
     )
