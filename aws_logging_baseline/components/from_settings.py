@@ -4,6 +4,7 @@ built from `Settings` (the validated `baseline:*` keys). Components never see `S
 
 from typing import Any
 
+from aws_logging_baseline.components.config_recording import ConfigRecordingArgs
 from aws_logging_baseline.components.flow_logs import FlowLogsArgs
 from aws_logging_baseline.components.inspector import InspectorArgs
 from aws_logging_baseline.components.regional_settings import explicit_vpcs
@@ -49,4 +50,18 @@ def flow_logs_args(s: Settings, **wiring: Any) -> FlowLogsArgs:
     )
     if s.flow_log_vpc_ids:  # empty: every VPC of every region, read from the account
         args["vpc_ids"] = explicit_vpcs(s.flow_log_vpc_ids)
+    return args
+
+
+def config_recording_args(s: Settings, **wiring: Any) -> ConfigRecordingArgs:
+    """`wiring`: region, role_arn, bucket_name, s3_key_prefix, kms_key_arn."""
+    args = ConfigRecordingArgs(
+        home_region=s.home_region,
+        name_prefix=s.name_prefix,
+        recording_frequency=s.config_recording_frequency,
+        snapshot_delivery_frequency=s.config_snapshot_frequency,
+        **wiring,  # type: ignore[typeddict-item]
+    )
+    if s.config_sns_topic_arn:  # empty: no topic
+        args["sns_topic_arn"] = s.config_sns_topic_arn
     return args

@@ -10,12 +10,12 @@ from typing import Any, Sequence
 import pulumi
 
 from aws_logging_baseline.components.alert_topic import AlertTopic, AlertTopicArgs
-from aws_logging_baseline.components.config_recording import ConfigRecording, ConfigRecordingArgs, config_service_linked_role, service_linked_role_arn
+from aws_logging_baseline.components.config_recording import ConfigRecording, config_service_linked_role, service_linked_role_arn
 from aws_logging_baseline.components.config_remediation import ConfigRemediation, ConfigRemediationArgs
 from aws_logging_baseline.components.config_rules import ConfigRules, ConfigRulesArgs, enabled_rules
 from aws_logging_baseline.components.custom_config_rule import CustomConfigRule, CustomConfigRuleArgs
 from aws_logging_baseline.components.flow_logs import FlowLogs
-from aws_logging_baseline.components.from_settings import flow_logs_args, inspector_args
+from aws_logging_baseline.components.from_settings import config_recording_args, flow_logs_args, inspector_args
 from aws_logging_baseline.components.inspector import Inspector
 from aws_logging_baseline.components.log_archive import CONFIG_PREFIX, FLOW_LOGS_PREFIX
 from aws_logging_baseline.components.options import child
@@ -75,22 +75,22 @@ def add_regional_coverage(parent: pulumi.Resource, name: str, args: RegionalCove
         opts=child(parent),
         depends_on=list(args.flow_logs_depends_on),
     )
-    config_role = config_service_linked_role(f"{name}-config-service-role", s, parent)
+    config_role = config_service_linked_role(f"{name}-config-service-role", parent, exists=s.config_service_linked_role_exists)
     role_arn = config_role.arn if config_role else service_linked_role_arn(s.partition, account_id)
     config_recording = {
         region: ConfigRecording(
             f"{name}-config-{region}",
-            ConfigRecordingArgs(
-                settings=s,
+            config_recording_args(
+                s,
                 region=region,
                 role_arn=role_arn,
                 bucket_name=args.archive_bucket_name,
                 s3_key_prefix=CONFIG_PREFIX,
                 kms_key_arn=args.delivery_key_arn,
-                recorder_depends_on=[config_role] if config_role else [],
-                channel_depends_on=list(args.channel_depends_on),
             ),
             opts=child(parent),
+            recorder_depends_on=[config_role] if config_role else [],
+            channel_depends_on=list(args.channel_depends_on),
         )
         for region in s.regions
     }
