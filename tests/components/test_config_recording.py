@@ -3,7 +3,7 @@
 from collections import Counter
 from functools import lru_cache
 
-from tests.components.direct_args import run_direct
+from tests.components.component_program import run_component_program
 from tests.engine_helpers import example, only, run_baseline
 
 ACCOUNT = "111111111111"
@@ -90,7 +90,7 @@ def test_settings_change_frequency_snapshots_topic_and_adopt_an_existing_service
 
 
 def test_constructed_from_its_own_args_without_settings(tmp_path):
-    result = run_direct(
+    result = run_component_program(
         tmp_path,
         """
         from aws_logging_baseline.components.config_recording import ConfigRecording, ConfigRecordingArgs

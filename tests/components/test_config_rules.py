@@ -9,7 +9,7 @@ import yaml
 
 from aws_logging_baseline.components.regional_settings import config_rule_catalog
 from aws_logging_baseline.errors import UserError
-from tests.components.direct_args import run_direct
+from tests.components.component_program import run_component_program
 from tests.engine_helpers import REPO, example, only, policy_of, run_baseline
 
 ACCOUNT = "111111111111"
@@ -197,7 +197,7 @@ def test_catalog_names_and_identifiers_are_unique_and_triggers_known():
 @pytest.fixture(scope="module")
 def direct(tmp_path_factory):
     """ConfigRules and ConfigRemediation built directly from their own Args (no Settings), in two regions."""
-    return run_direct(
+    return run_component_program(
         tmp_path_factory.mktemp("config-rules"),
         """
         from aws_logging_baseline.components.config_remediation import ConfigRemediation, ConfigRemediationArgs
@@ -249,7 +249,7 @@ def test_config_remediation_constructed_from_its_own_args_without_settings(direc
 def test_an_unknown_rule_name_in_the_args_is_refused(tmp_path):
     """A typo would otherwise leave a rule on, or its override unapplied, without a word."""
     with pytest.raises(UserError, match="parameter_overrides: unknown Config rule.s. encrypted-volume "):
-        run_direct(
+        run_component_program(
             tmp_path,
             """
             from aws_logging_baseline.components.config_rules import ConfigRules, ConfigRulesArgs

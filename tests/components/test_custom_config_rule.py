@@ -8,7 +8,7 @@ import pytest
 from aws_logging_baseline.components.lambdas.iam_credentials_rule import handler as rule_handler
 from aws_logging_baseline.components.regional_settings import rule_by_name
 from aws_logging_baseline.errors import UserError
-from tests.components.direct_args import run_direct
+from tests.components.component_program import run_component_program
 from tests.engine_helpers import REPO, example, only, policy_of, run_baseline
 
 ACCOUNT = "111111111111"
@@ -113,7 +113,7 @@ def test_switched_off_or_reparameterized_by_name():
 
 
 def test_constructed_from_its_own_args_without_settings(tmp_path):
-    result = run_direct(
+    result = run_component_program(
         tmp_path,
         """
         from aws_logging_baseline.components.custom_config_rule import CustomConfigRule, CustomConfigRuleArgs
@@ -137,7 +137,7 @@ def test_constructed_from_its_own_args_without_settings(tmp_path):
 
 def test_only_a_custom_lambda_rule_of_the_catalog_is_accepted(tmp_path):
     with pytest.raises(UserError, match="rule_name: 'restricted-ssh' is not a CUSTOM_LAMBDA rule"):
-        run_direct(
+        run_component_program(
             tmp_path,
             """
             from aws_logging_baseline.components.custom_config_rule import CustomConfigRule, CustomConfigRuleArgs

@@ -3,7 +3,7 @@
 import json
 from functools import lru_cache
 
-from tests.components.direct_args import run_direct
+from tests.components.component_program import run_component_program
 from tests.engine_helpers import example, only, policy_of, run_baseline
 
 ACCOUNT = "111111111111"
@@ -134,7 +134,7 @@ def test_discovered_vpcs_are_exported_so_the_policy_pack_can_prove_coverage():
 def test_constructed_from_its_own_args_without_settings(tmp_path):
     """Explicit VPCs, CloudWatch Logs delivery: the flow log writes to its region's group, under that region's own
     key (not the home key), through the delivery role that trusts only this account's flow logs."""
-    result = run_direct(
+    result = run_component_program(
         tmp_path,
         """
         from aws_logging_baseline.components.flow_logs import FlowLogs, FlowLogsArgs

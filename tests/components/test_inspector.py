@@ -1,6 +1,6 @@
 """Inspector through the engine: inspector2 enabled per region with generous timeouts; no Inspector Classic."""
 
-from tests.components.direct_args import run_direct
+from tests.components.component_program import run_component_program
 from tests.engine_helpers import example, run_baseline
 
 ACCOUNT = "111111111111"
@@ -33,7 +33,7 @@ def test_resource_types_and_switch_from_settings():
 
 
 def test_constructed_from_its_own_args_without_settings(tmp_path):
-    result = run_direct(
+    result = run_component_program(
         tmp_path,
         """
         from aws_logging_baseline.components.inspector import Inspector, InspectorArgs
