@@ -55,6 +55,9 @@ class ConfigRemediation(pulumi.ComponentResource):
         unknown = [n for n in args["rule_names"] if n not in catalog or catalog[n].remediation is None]
         if unknown:
             raise ValueError(f"rule_names: no automatic remediation in catalog/config_rules.yaml for {', '.join(unknown)}")
+        undeployed = sorted(set(args["rule_names"]) - {rule_name for rule_name, _ in rules})
+        if undeployed:  # a remediation nothing triggers would look like protection that is not there
+            raise ValueError(f"rule_names: {', '.join(undeployed)} not among the deployed rules")
         chosen = [catalog[n] for n in args["rule_names"]]
         permissions = []
         for rule in chosen:

@@ -257,3 +257,14 @@ def test_an_unknown_rule_name_in_the_args_is_refused(tmp_path):
                                                  parameter_overrides={"encrypted-volume": {"kmsId": "alias/ebs"}}))
             """,
         )
+
+
+def test_remediation_of_a_rule_that_is_not_deployed_is_refused(tmp_path):
+    with pytest.raises(UserError, match="rule_names: restricted-ssh not among the deployed rules"):
+        run_component_program(
+            tmp_path,
+            """
+            from aws_logging_baseline.components.config_remediation import ConfigRemediation, ConfigRemediationArgs
+            ConfigRemediation("fix", ConfigRemediationArgs(account_id="222222222222", rule_names=["restricted-ssh"]), rules={})
+            """,
+        )
