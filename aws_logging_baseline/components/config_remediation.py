@@ -7,7 +7,7 @@ automation role, trusted by ssm.amazonaws.com for this account's automation exec
 exactly the actions those runbooks document.
 """
 
-from dataclasses import dataclass, field
+from typing import Mapping, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
@@ -16,46 +16,69 @@ from aws_logging_baseline.components.serialize import to_json
 from aws_logging_baseline.components import policy_documents as docs
 from aws_logging_baseline.components.options import child
 from aws_logging_baseline.components.regional_settings import rule_by_name
-from aws_logging_baseline.components.settings import Settings
 
 
-@dataclass
-class ConfigRemediationArgs:
-    settings: Settings
+class ConfigRemediationArgs(TypedDict):
+    """Arguments of ConfigRemediation: the account and which deployed rules to remediate automatically."""
+
     account_id: str
-    rules: dict[tuple[str, str], aws.cfg.Rule]  # (rule name, region) -> deployed rule
-    tags: dict[str, str] = field(default_factory=dict)
+    """The account whose automation executions may assume the runbooks' role."""
+    rule_names: list[str]
+    """Catalog rules (with a `remediation:` entry) whose findings are remediated automatically."""
+    partition: NotRequired[str]
+    """The AWS partition of the account (aws, aws-us-gov, aws-cn). Default: aws."""
+    name_prefix: NotRequired[str]
+    """Prefix of the automation role's name. Default: baseline."""
+    tags: NotRequired[dict[str, str]]
+    """Tags of the automation role. Default: none."""
 
 
 class ConfigRemediation(pulumi.ComponentResource):
-    role: aws.iam.Role
-    remediations: dict[tuple[str, str], aws.cfg.RemediationConfiguration]
+    """Automatic remediation of chosen Config rules with AWS-owned SSM Automation runbooks and one least-privilege role."""
 
-    def __init__(self, name: str, args: ConfigRemediationArgs, opts: pulumi.ResourceOptions | None = None):
+    role: aws.iam.Role
+
+    def __init__(
+        self,
+        name: str,
+        args: ConfigRemediationArgs,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        rules: Mapping[tuple[str, str], aws.cfg.Rule],
+    ):
+        """`rules` (Python only): the deployed rules by (rule name, region), e.g. ConfigRules.rules; each chosen
+        rule is remediated in every region it runs in, after it exists."""
         super().__init__("baseline:cfg:ConfigRemediation", name, None, opts)
-        s, account = args.settings, args.account_id
+        account, partition = args["account_id"], args.get("partition", "aws")
+        prefix, tags = args.get("name_prefix", "baseline"), args.get("tags", {})
         catalog = rule_by_name()
-        chosen = [catalog[n] for n in s.config_remediation_rules]
+        unknown = [n for n in args["rule_names"] if n not in catalog or catalog[n].remediation is None]
+        if unknown:
+            raise ValueError(f"rule_names: no automatic remediation in catalog/config_rules.yaml for {', '.join(unknown)}")
+        undeployed = sorted(set(args["rule_names"]) - {rule_name for rule_name, _ in rules})
+        if undeployed:  # a remediation nothing triggers would look like protection that is not there
+            raise ValueError(f"rule_names: {', '.join(undeployed)} not among the deployed rules")
+        chosen = [catalog[n] for n in args["rule_names"]]
         permissions = []
         for rule in chosen:
             for index, grant in enumerate(rule.remediation.permissions, start=1):
                 sid = "".join(part.capitalize() for part in rule.name.split("-")) + str(index)
-                resource = grant["resource"].format(partition=s.partition, account=account)
+                resource = grant["resource"].format(partition=partition, account=account)
                 permissions.append((sid, list(grant["actions"]), resource))
         self.role = aws.iam.Role(
             f"{name}-automation-role",
-            name=f"{s.name_prefix}-config-remediation",
+            name=f"{prefix}-config-remediation",
             description="SSM Automation runbooks remediating AWS Config findings (baseline)",
             assume_role_policy=to_json(
                 docs.assume_role_policy(
                     "ssm.amazonaws.com",
                     {
                         "StringEquals": {"aws:SourceAccount": account},
-                        "ArnLike": {"aws:SourceArn": f"arn:{s.partition}:ssm:*:{account}:automation-execution/*"},
+                        "ArnLike": {"aws:SourceArn": f"arn:{partition}:ssm:*:{account}:automation-execution/*"},
                     },
                 )
             ),
-            tags=args.tags,
+            tags=tags,
             opts=child(self),
         )
         self.policy = aws.iam.RolePolicy(
@@ -64,10 +87,11 @@ class ConfigRemediation(pulumi.ComponentResource):
             policy=to_json(docs.remediation_role_policy(permissions=permissions)),
             opts=child(self),
         )
-        self.remediations = {}
+        # (rule name, region) -> configuration; not a class annotation (the schema has no tuple-keyed outputs).
+        self.remediations: dict[tuple[str, str], aws.cfg.RemediationConfiguration] = {}
         for rule in chosen:
             fix = rule.remediation
-            for (rule_name, region), deployed in args.rules.items():
+            for (rule_name, region), deployed in rules.items():
                 if rule_name != rule.name:
                     continue
                 parameters = [

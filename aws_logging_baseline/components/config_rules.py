@@ -4,12 +4,11 @@ One generic component reads the catalog: rules about global resources (IAM, root
 only, the others in every region; each rule depends on its region's recorder. Input parameters are always
 explicit strings (managed rules get defaults only in the console): fixed catalog values, values wired from
 the baseline (archive bucket, trail log group, alert topic, flow-log traffic type, log retention), the
-settings lists (required tags, restricted ports), then `configRuleParameters` overrides. Rules named in
-`configRulesDisabled` are not deployed.
+required tags and restricted ports, then `parameter_overrides` (`configRuleParameters`). Rules named in
+`disabled_rules` (`configRulesDisabled`) are not deployed.
 """
 
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping, NotRequired, Sequence, TypedDict
 
 import pulumi
 import pulumi_aws as aws
@@ -21,30 +20,66 @@ from aws_logging_baseline.components.regional_settings import (
     blocked_port_parameters,
     config_rule_catalog,
     required_tag_parameters,
-    rule_parameter_overrides,
+    rule_by_name,
 )
-from aws_logging_baseline.components.settings import Settings
+
+DEFAULT_REQUIRED_TAGS = ("Owner", "CostCenter")
+DEFAULT_RESTRICTED_PORTS = (20, 21, 3389, 3306, 4333)
 
 
-@dataclass
-class ConfigRulesArgs:
-    settings: Settings
-    recorders: dict[str, pulumi.Resource]  # region -> that region's recorder
-    # Values wired into rule parameters by name (catalog `wired:`); a None value leaves the parameter out.
-    wired: dict[str, pulumi.Input[str] | None] = field(default_factory=dict)
-    tags: dict[str, str] = field(default_factory=dict)
+class ConfigRulesArgs(TypedDict):
+    """Arguments of ConfigRules: the regions the catalog's rules run in, the values wired into their parameters,
+    and which rules are off or differently parameterized."""
+
+    regions: list[str]
+    """The regions the rules about regional resources run in."""
+    home_region: str
+    """The one region the rules about global resources (IAM, root) run in."""
+    archive_bucket_name: pulumi.Input[str]
+    """The archive bucket, wired into the trail rules' s3BucketName (catalog `wired: archiveBucket`)."""
+    trail_log_group_arn: NotRequired[pulumi.Input[str]]
+    """The trail's CloudWatchLogsLogGroupArn (ends in ":*"), wired into the trail rules (`trailLogGroupArn`). Default: none (the parameter is left out)."""
+    alert_topic_arn: NotRequired[pulumi.Input[str]]
+    """The alert topic, for rules that wire `alertTopicArn`. Default: none (the parameter is left out)."""
+    flow_log_traffic_type: NotRequired[str]
+    """The traffic the flow logs capture, wired into vpc-flow-logs-enabled (`flowLogTrafficType`). Default: REJECT."""
+    log_retention_days: NotRequired[int]
+    """The minimum log group retention cw-loggroup-retention-period-check demands (`logRetentionDays`). Default: 365."""
+    disabled_rules: NotRequired[list[str]]
+    """Catalog rules not to deploy. Default: none."""
+    parameter_overrides: NotRequired[dict[str, dict[str, str]]]
+    """Input parameters by rule name, over every other value (parameterName -> value). Default: none."""
+    required_tags: NotRequired[list[str]]
+    """Tags required-tags demands, as Key or Key=value1,value2 (1 to 6). Default: Owner, CostCenter."""
+    restricted_ports: NotRequired[list[int]]
+    """TCP ports restricted-common-ports forbids from anywhere (1 to 5). Default: 20, 21, 3389, 3306, 4333."""
+    rule_frequency: NotRequired[str]
+    """How often periodic rules run: One_Hour, Three_Hours, Six_Hours, Twelve_Hours or TwentyFour_Hours. Default: TwentyFour_Hours."""
+    name_prefix: NotRequired[str]
+    """Prefix of the rule names. Default: baseline."""
+    tags: NotRequired[dict[str, str]]
+    """Tags of every rule. Default: none."""
 
 
-def enabled_rules(s: Settings, custom: bool = False) -> list[RuleSpec]:
-    return [r for r in config_rule_catalog() if r.custom == custom and r.name not in s.config_rules_disabled]
+def enabled_rules(disabled: Sequence[str] = (), custom: bool = False) -> list[RuleSpec]:
+    """The catalog's managed (or, with `custom`, CUSTOM_LAMBDA) rules not named in `disabled`."""
+    return [r for r in config_rule_catalog() if r.custom == custom and r.name not in disabled]
 
 
-def rule_regions(s: Settings, rule: RuleSpec) -> list[str]:
-    return [s.home_region] if rule.global_ else list(s.regions)
+def rule_regions(rule: RuleSpec, regions: Sequence[str], home_region: str) -> list[str]:
+    return [home_region] if rule.global_ else list(regions)
 
 
-def rule_parameters(s: Settings, rule: RuleSpec, wired: dict[str, Any]) -> dict[str, Any]:
-    """Every input parameter of a rule, in precedence order: catalog, wired, settings lists, overrides."""
+def rule_parameters(
+    rule: RuleSpec,
+    wired: Mapping[str, Any],
+    *,
+    overrides: Mapping[str, str] | None = None,
+    required_tags: Sequence[str] = DEFAULT_REQUIRED_TAGS,
+    restricted_ports: Sequence[int] = DEFAULT_RESTRICTED_PORTS,
+) -> dict[str, Any]:
+    """Every input parameter of a rule, in precedence order: catalog, wired, the tag/port lists, `overrides`
+    (this rule's)."""
     values: dict[str, Any] = dict(rule.parameters)
     for parameter, source in rule.wired.items():
         if source not in wired:
@@ -52,11 +87,18 @@ def rule_parameters(s: Settings, rule: RuleSpec, wired: dict[str, Any]) -> dict[
         if wired[source] is not None:
             values[parameter] = wired[source]
     if rule.expand == "requiredTags":
-        values.update(required_tag_parameters(s.config_required_tags))
+        values.update(required_tag_parameters(tuple(required_tags)))
     elif rule.expand == "restrictedPorts":
-        values.update(blocked_port_parameters(s.config_restricted_ports))
-    values.update(rule_parameter_overrides(s.config_rule_parameters).get(rule.name, {}))
+        values.update(blocked_port_parameters(tuple(restricted_ports)))
+    values.update(overrides or {})
     return values
+
+
+def unknown_rules(field_name: str, names: Sequence[str]) -> None:
+    """Refuse rule names the catalog does not know (a typo would silently leave a rule on or unparameterized)."""
+    unknown = sorted(set(names) - set(rule_by_name()))
+    if unknown:
+        raise ValueError(f"{field_name}: unknown Config rule(s) {', '.join(unknown)} (see catalog/config_rules.yaml)")
 
 
 def rule_scope(rule: RuleSpec) -> dict[str, Any] | None:
@@ -70,26 +112,53 @@ def rule_scope(rule: RuleSpec) -> dict[str, Any] | None:
 
 
 class ConfigRules(pulumi.ComponentResource):
-    rules: dict[tuple[str, str], aws.cfg.Rule]  # (rule name, region) -> rule
+    """The AWS managed Config rules of the catalog, global ones in the home region, the others in every region."""
 
-    def __init__(self, name: str, args: ConfigRulesArgs, opts: pulumi.ResourceOptions | None = None):
+    def __init__(
+        self,
+        name: str,
+        args: ConfigRulesArgs,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        recorders: Mapping[str, pulumi.Resource] | None = None,
+    ):
+        """`recorders` (Python only): region -> that region's recorder; each rule waits for its region's
+        (AWS Config refuses a rule before the region has a recorder)."""
         super().__init__("baseline:cfg:ConfigRules", name, None, opts)
-        s = args.settings
-        wired = {**args.wired, "flowLogTrafficType": s.flow_log_traffic_type, "logRetentionDays": str(s.log_retention_days)}
-        self.rules = {}
-        for rule in enabled_rules(s):
-            parameters = rule_parameters(s, rule, wired)
-            for region in rule_regions(s, rule):
+        disabled, overrides = args.get("disabled_rules", []), args.get("parameter_overrides", {})
+        unknown_rules("disabled_rules", disabled)
+        unknown_rules("parameter_overrides", list(overrides))
+        wired = {
+            "archiveBucket": args["archive_bucket_name"],
+            "trailLogGroupArn": args.get("trail_log_group_arn"),
+            "alertTopicArn": args.get("alert_topic_arn"),
+            "flowLogTrafficType": args.get("flow_log_traffic_type", "REJECT"),
+            "logRetentionDays": str(args.get("log_retention_days", 365)),
+        }
+        prefix, tags = args.get("name_prefix", "baseline"), args.get("tags", {})
+        frequency = args.get("rule_frequency", "TwentyFour_Hours")
+        # (rule name, region) -> rule; not a class annotation: the schema analyzer would take it for an output
+        # with tuple keys, which no schema type has.
+        self.rules: dict[tuple[str, str], aws.cfg.Rule] = {}
+        for rule in enabled_rules(disabled):
+            parameters = rule_parameters(
+                rule,
+                wired,
+                overrides=overrides.get(rule.name),
+                required_tags=args.get("required_tags", DEFAULT_REQUIRED_TAGS),
+                restricted_ports=args.get("restricted_ports", DEFAULT_RESTRICTED_PORTS),
+            )
+            for region in rule_regions(rule, args["regions"], args["home_region"]):
                 self.rules[(rule.name, region)] = aws.cfg.Rule(
                     f"{name}-{region}-{rule.name}",
-                    name=f"{s.name_prefix}-{rule.name}",
+                    name=f"{prefix}-{rule.name}",
                     region=region,
                     description=rule.description,
                     source={"owner": "AWS", "source_identifier": rule.identifier},
                     input_parameters=to_json(parameters) if parameters else None,
                     scope=rule_scope(rule),
-                    maximum_execution_frequency=s.config_rule_frequency if rule.periodic_only else None,
-                    tags=args.tags,
-                    opts=child(self, [args.recorders[region]]),
+                    maximum_execution_frequency=frequency if rule.periodic_only else None,
+                    tags=tags,
+                    opts=child(self, [recorders[region]] if recorders is not None else []),
                 )
         self.register_outputs({"ruleCount": len(self.rules)})

@@ -5,37 +5,43 @@ reached end of support on 2026-05-20 and is not used. Enabling scanning is slow 
 per resource type and reports status asynchronously), hence the generous timeouts.
 """
 
-from dataclasses import dataclass
+from typing import NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 
 from aws_logging_baseline.components.options import child
-from aws_logging_baseline.components.settings import Settings
 
 TIMEOUTS = pulumi.CustomTimeouts(create="30m", update="30m", delete="30m")
+DEFAULT_RESOURCE_TYPES = ["EC2", "ECR", "LAMBDA"]
 
 
-@dataclass
-class InspectorArgs:
-    settings: Settings
+class InspectorArgs(TypedDict):
+    """Arguments of Inspector: the account, its regions and what Inspector scans there."""
+
     account_id: str
+    """The account Inspector is enabled for."""
+    regions: list[str]
+    """The regions Inspector scans (one enabler each)."""
+    resource_types: NotRequired[list[str]]
+    """What Inspector scans: EC2, ECR, LAMBDA, LAMBDA_CODE (needs LAMBDA), CODE_REPOSITORY. Default: EC2, ECR, LAMBDA."""
 
 
 class Inspector(pulumi.ComponentResource):
+    """Amazon Inspector (inspector2) enabled for one account in every given region."""
+
     enablers: dict[str, aws.inspector2.Enabler]  # region -> enabler
 
     def __init__(self, name: str, args: InspectorArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("baseline:inspector2:Inspector", name, None, opts)
-        s = args.settings
         self.enablers = {
             region: aws.inspector2.Enabler(
                 f"{name}-{region}",
                 region=region,
-                account_ids=[args.account_id],
-                resource_types=list(s.inspector_resource_types),
+                account_ids=[args["account_id"]],
+                resource_types=list(args.get("resource_types", DEFAULT_RESOURCE_TYPES)),
                 opts=child(self, custom_timeouts=TIMEOUTS),
             )
-            for region in s.regions
+            for region in args["regions"]
         }
         self.register_outputs({"regions": list(self.enablers)})

@@ -10,13 +10,21 @@ from typing import Any, Sequence
 import pulumi
 
 from aws_logging_baseline.components.alert_topic import AlertTopic
-from aws_logging_baseline.components.config_recording import ConfigRecording, ConfigRecordingArgs, config_service_linked_role, service_linked_role_arn
-from aws_logging_baseline.components.config_remediation import ConfigRemediation, ConfigRemediationArgs
-from aws_logging_baseline.components.config_rules import ConfigRules, ConfigRulesArgs, enabled_rules
-from aws_logging_baseline.components.custom_config_rule import CustomConfigRule, CustomConfigRuleArgs
-from aws_logging_baseline.components.flow_logs import FlowLogs, FlowLogsArgs
-from aws_logging_baseline.components.from_settings import alert_topic_args
-from aws_logging_baseline.components.inspector import Inspector, InspectorArgs
+from aws_logging_baseline.components.config_recording import ConfigRecording, config_service_linked_role, service_linked_role_arn
+from aws_logging_baseline.components.config_remediation import ConfigRemediation
+from aws_logging_baseline.components.config_rules import ConfigRules, enabled_rules
+from aws_logging_baseline.components.custom_config_rule import CustomConfigRule
+from aws_logging_baseline.components.flow_logs import FlowLogs
+from aws_logging_baseline.components.from_settings import (
+    alert_topic_args,
+    config_recording_args,
+    config_remediation_args,
+    config_rules_args,
+    custom_config_rule_args,
+    flow_logs_args,
+    inspector_args,
+)
+from aws_logging_baseline.components.inspector import Inspector
 from aws_logging_baseline.components.log_archive import CONFIG_PREFIX, FLOW_LOGS_PREFIX
 from aws_logging_baseline.components.options import child
 from aws_logging_baseline.components.security_alarms import SecurityAlarms, SecurityAlarmsArgs
@@ -64,78 +72,77 @@ def add_regional_coverage(parent: pulumi.Resource, name: str, args: RegionalCove
     s, account_id, tags = args.settings, args.account_id, args.tags
     flow_logs = FlowLogs(
         f"{name}-flow-logs",
-        FlowLogsArgs(
-            settings=s,
+        flow_logs_args(
+            s,
             account_id=account_id,
             archive_bucket_arn=args.archive_bucket_arn,
             s3_prefix=FLOW_LOGS_PREFIX,
             home_key_arn=args.log_key_arn,
-            depends_on=list(args.flow_logs_depends_on),
             tags=tags,
         ),
         opts=child(parent),
+        depends_on=list(args.flow_logs_depends_on),
     )
-    config_role = config_service_linked_role(f"{name}-config-service-role", s, parent)
+    config_role = config_service_linked_role(f"{name}-config-service-role", parent, exists=s.config_service_linked_role_exists)
     role_arn = config_role.arn if config_role else service_linked_role_arn(s.partition, account_id)
     config_recording = {
         region: ConfigRecording(
             f"{name}-config-{region}",
-            ConfigRecordingArgs(
-                settings=s,
+            config_recording_args(
+                s,
                 region=region,
                 role_arn=role_arn,
                 bucket_name=args.archive_bucket_name,
                 s3_key_prefix=CONFIG_PREFIX,
                 kms_key_arn=args.delivery_key_arn,
-                recorder_depends_on=[config_role] if config_role else [],
-                channel_depends_on=list(args.channel_depends_on),
             ),
             opts=child(parent),
+            recorder_depends_on=[config_role] if config_role else [],
+            channel_depends_on=list(args.channel_depends_on),
         )
         for region in s.regions
     }
     recorders = {region: rec.recorder for region, rec in config_recording.items()}
     config_rules = ConfigRules(
         f"{name}-config-rules",
-        ConfigRulesArgs(
-            settings=s,
-            recorders=recorders,
-            wired={
-                "archiveBucket": args.archive_bucket_name,
-                "trailLogGroupArn": args.trail_log_group_arn,
-                "alertTopicArn": args.alert_topic_arn,
-            },
+        config_rules_args(
+            s,
+            archive_bucket_name=args.archive_bucket_name,
+            trail_log_group_arn=args.trail_log_group_arn,
+            alert_topic_arn=args.alert_topic_arn,
             tags=tags,
         ),
         opts=child(parent),
+        recorders=recorders,
     )
     custom_rules = [
         CustomConfigRule(
             f"{name}-{rule.name}",
-            CustomConfigRuleArgs(
-                settings=s,
+            custom_config_rule_args(
+                s,
+                rule_name=rule.name,
                 account_id=account_id,
-                rule=rule,
-                recorder=recorders[s.home_region],
                 kms_key_arn=args.log_key_arn,
                 alarm_topic_arn=args.alert_topic_arn,
                 tags=tags,
             ),
             opts=child(parent),
+            recorder=recorders[s.home_region],
         )
-        for rule in enabled_rules(s, custom=True)
+        for rule in enabled_rules(s.config_rules_disabled, custom=True)
     ]
     config_remediation = (
         ConfigRemediation(
             f"{name}-config-remediation",
-            ConfigRemediationArgs(settings=s, account_id=account_id, rules=config_rules.rules, tags=tags),
+            config_remediation_args(s, account_id=account_id, tags=tags),
             opts=child(parent),
+            rules=config_rules.rules,
         )
         if s.config_remediation_rules
         else None
     )
     inspector = (
-        Inspector(f"{name}-inspector", InspectorArgs(settings=s, account_id=account_id), opts=child(parent))
+        Inspector(f"{name}-inspector", inspector_args(s, account_id=account_id), opts=child(parent))
         if s.inspector_enabled
         else None
     )

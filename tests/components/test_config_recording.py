@@ -3,6 +3,7 @@
 from collections import Counter
 from functools import lru_cache
 
+from tests.components.component_program import run_component_program
 from tests.engine_helpers import example, only, run_baseline
 
 ACCOUNT = "111111111111"
@@ -86,3 +87,32 @@ def test_settings_change_frequency_snapshots_topic_and_adopt_an_existing_service
     for channel in result.of_type(CHANNEL):
         assert channel.inputs["snapshotDeliveryProperties"] == {"deliveryFrequency": "Six_Hours"}
         assert channel.inputs["snsTopicArn"] == f"arn:aws:sns:us-east-1:{ACCOUNT}:config-notifications"
+
+
+def test_constructed_from_its_own_args_without_settings(tmp_path):
+    result = run_component_program(
+        tmp_path,
+        """
+        from aws_logging_baseline.components.config_recording import ConfigRecording, ConfigRecordingArgs
+        for region in ("eu-west-1", "eu-north-1"):
+            ConfigRecording(f"config-{region}", ConfigRecordingArgs(
+                region=region, home_region="eu-west-1", role_arn="arn:aws:iam::222222222222:role/recorder",
+                bucket_name="central-archive", s3_key_prefix="cfg", kms_key_arn="arn:aws:kms:eu-west-1:222222222222:key/k",
+            ))
+        """,
+    )
+    recorders, channels = by_region(result, RECORDER), by_region(result, CHANNEL)
+    assert {r: rec.inputs["recordingGroup"] for r, rec in recorders.items()} == {
+        region: {"allSupported": True, "includeGlobalResourceTypes": region == "eu-west-1",
+                 "recordingStrategies": [{"useOnly": "ALL_SUPPORTED_RESOURCE_TYPES"}]}
+        for region in ("eu-west-1", "eu-north-1")
+    }
+    for region, channel in channels.items():
+        assert recorders[region].inputs["recordingMode"] == {"recordingFrequency": "CONTINUOUS"}
+        assert recorders[region].inputs["roleArn"] == "arn:aws:iam::222222222222:role/recorder"
+        assert {k: channel.inputs[k] for k in ("name", "s3BucketName", "s3KeyPrefix", "s3KmsKeyArn", "snapshotDeliveryProperties")} == {
+            "name": "baseline-delivery-channel", "s3BucketName": "central-archive", "s3KeyPrefix": "cfg",
+            "s3KmsKeyArn": "arn:aws:kms:eu-west-1:222222222222:key/k", "snapshotDeliveryProperties": {"deliveryFrequency": "TwentyFour_Hours"},
+        }
+        assert "snsTopicArn" not in channel.inputs
+    assert all(s.inputs["isEnabled"] for s in result.of_type(STATUS))

@@ -4,9 +4,12 @@ import json
 from collections import defaultdict
 from functools import lru_cache
 
+import pytest
 import yaml
 
 from aws_logging_baseline.components.regional_settings import config_rule_catalog
+from aws_logging_baseline.errors import UserError
+from tests.components.component_program import run_component_program
 from tests.engine_helpers import REPO, example, only, policy_of, run_baseline
 
 ACCOUNT = "111111111111"
@@ -189,3 +192,79 @@ def test_catalog_names_and_identifiers_are_unique_and_triggers_known():
         assert spec.trigger in ("change", "periodic", "change-and-periodic")
         assert spec.global_ == (spec.identifier in CIS_GLOBAL or spec.custom), spec.name
 
+
+
+@pytest.fixture(scope="module")
+def direct(tmp_path_factory):
+    """ConfigRules and ConfigRemediation built directly from their own Args (no Settings), in two regions."""
+    return run_component_program(
+        tmp_path_factory.mktemp("config-rules"),
+        """
+        from aws_logging_baseline.components.config_remediation import ConfigRemediation, ConfigRemediationArgs
+        from aws_logging_baseline.components.config_rules import ConfigRules, ConfigRulesArgs
+        rules = ConfigRules("rules", ConfigRulesArgs(
+            regions=["eu-west-1", "eu-north-1"], home_region="eu-west-1", archive_bucket_name="central-archive",
+            disabled_rules=["eip-attached"], parameter_overrides={"encrypted-volumes": {"kmsId": "alias/ebs"}},
+            restricted_ports=[22, 3389], name_prefix="acme",
+        ))
+        ConfigRemediation("fix", ConfigRemediationArgs(account_id="222222222222", rule_names=["restricted-ssh"]), rules=rules.rules)
+        """,
+    )
+
+
+def test_config_rules_constructed_from_their_own_args_without_settings(direct):
+    rules = managed(direct)
+    assert "EIP_ATTACHED" not in rules
+    assert set(rules["ROOT_ACCOUNT_MFA_ENABLED"]) == {"eu-west-1"}  # global: the home region only
+    assert set(rules["RESTRICTED_INCOMING_TRAFFIC"]) == {"eu-west-1", "eu-north-1"}
+    for region in ("eu-west-1", "eu-north-1"):
+        assert params(rules["RESTRICTED_INCOMING_TRAFFIC"][region]) == {"blockedPort1": "22", "blockedPort2": "3389"}
+        assert params(rules["ENCRYPTED_VOLUMES"][region]) == {"kmsId": "alias/ebs"}
+        # no trail log group given: the parameter is left out, not sent empty
+        assert params(rules["MULTI_REGION_CLOUD_TRAIL_ENABLED"][region]) == {
+            "includeManagementEvents": "true", "readWriteType": "ALL", "s3BucketName": "central-archive",
+        }
+        assert params(rules["VPC_FLOW_LOGS_ENABLED"][region]) == {"trafficType": "REJECT"}
+        assert params(rules["CW_LOGGROUP_RETENTION_PERIOD_CHECK"][region]) == {"MinRetentionTime": "365"}
+        assert params(rules["REQUIRED_TAGS"][region]) == {"tag1Key": "Owner", "tag2Key": "CostCenter"}
+        assert rules["ACCESS_KEYS_ROTATED"]["eu-west-1"].inputs["maximumExecutionFrequency"] == "TwentyFour_Hours"
+        assert rules["INCOMING_SSH_DISABLED"][region].inputs["name"] == "acme-restricted-ssh"
+
+
+def test_config_remediation_constructed_from_its_own_args_without_settings(direct):
+    fixes = {r.inputs["region"]: r for r in direct.of_type(REMEDIATION)}
+    ssh_rules = managed(direct)["INCOMING_SSH_DISABLED"]
+    assert set(fixes) == {"eu-west-1", "eu-north-1"}
+    role = only(direct, "aws:iam/role:Role", "fix-automation-role")
+    for region, fix in fixes.items():
+        assert fix.inputs["configRuleName"] == ssh_rules[region].outputs["name"] and ssh_rules[region].urn in fix.dependencies
+        assert fix.inputs["targetId"] == "AWS-DisableIncomingSSHOnPort22" and fix.inputs["automatic"] is True
+        assert {"name": "AutomationAssumeRole", "staticValue": role.outputs["arn"]} in fix.inputs["parameters"]
+    assert policy_of(role, "assumeRolePolicy")["Statement"][0]["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": "222222222222"},
+        "ArnLike": {"aws:SourceArn": "arn:aws:ssm:*:222222222222:automation-execution/*"},
+    }
+
+
+def test_an_unknown_rule_name_in_the_args_is_refused(tmp_path):
+    """A typo would otherwise leave a rule on, or its override unapplied, without a word."""
+    with pytest.raises(UserError, match="parameter_overrides: unknown Config rule.s. encrypted-volume "):
+        run_component_program(
+            tmp_path,
+            """
+            from aws_logging_baseline.components.config_rules import ConfigRules, ConfigRulesArgs
+            ConfigRules("rules", ConfigRulesArgs(regions=["eu-west-1"], home_region="eu-west-1", archive_bucket_name="b",
+                                                 parameter_overrides={"encrypted-volume": {"kmsId": "alias/ebs"}}))
+            """,
+        )
+
+
+def test_remediation_of_a_rule_that_is_not_deployed_is_refused(tmp_path):
+    with pytest.raises(UserError, match="rule_names: restricted-ssh not among the deployed rules"):
+        run_component_program(
+            tmp_path,
+            """
+            from aws_logging_baseline.components.config_remediation import ConfigRemediation, ConfigRemediationArgs
+            ConfigRemediation("fix", ConfigRemediationArgs(account_id="222222222222", rule_names=["restricted-ssh"]), rules={})
+            """,
+        )

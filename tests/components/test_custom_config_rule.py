@@ -3,8 +3,12 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from aws_logging_baseline.components.lambdas.iam_credentials_rule import handler as rule_handler
 from aws_logging_baseline.components.regional_settings import rule_by_name
+from aws_logging_baseline.errors import UserError
+from tests.components.component_program import run_component_program
 from tests.engine_helpers import REPO, example, only, policy_of, run_baseline
 
 ACCOUNT = "111111111111"
@@ -106,3 +110,37 @@ def test_switched_off_or_reparameterized_by_name():
     tuned = run_baseline(configRuleParameters=["iam-credentials-hygiene.maxAccessKeyAgeDays=30"])
     [rule] = custom_rules(tuned)
     assert json.loads(rule.inputs["inputParameters"]) == {"maxAccessKeyAgeDays": "30", "maxCredentialUnusedDays": "45"}
+
+
+def test_constructed_from_its_own_args_without_settings(tmp_path):
+    result = run_component_program(
+        tmp_path,
+        """
+        from aws_logging_baseline.components.custom_config_rule import CustomConfigRule, CustomConfigRuleArgs
+        CustomConfigRule("creds", CustomConfigRuleArgs(
+            account_id="222222222222", region="eu-west-1", rule_name="iam-credentials-hygiene",
+            kms_key_arn="arn:aws:kms:eu-west-1:222222222222:key/logs", parameter_overrides={"maxCredentialUnusedDays": "30"},
+        ))
+        """,
+    )
+    [rule] = custom_rules(result)
+    function = only(result, "aws:lambda/function:Function")
+    assert (rule.inputs["region"], rule.inputs["name"]) == ("eu-west-1", FUNCTION)
+    assert json.loads(rule.inputs["inputParameters"]) == {"maxAccessKeyAgeDays": "90", "maxCredentialUnusedDays": "30"}
+    assert rule.inputs["source"]["sourceIdentifier"] == function.outputs["arn"]
+    assert (function.inputs["reservedConcurrentExecutions"], function.inputs["timeout"]) == (1, 120)
+    group = only(result, "aws:cloudwatch/logGroup:LogGroup")
+    assert (group.inputs["kmsKeyId"], group.inputs["retentionInDays"], group.protect) == ("arn:aws:kms:eu-west-1:222222222222:key/logs", 365, True)
+    assert only(result, "aws:lambda/permission:Permission").inputs["sourceAccount"] == "222222222222"
+    assert result.of_type("aws:cloudwatch/metricAlarm:MetricAlarm") == []  # no alarm topic given: no alarm
+
+
+def test_only_a_custom_lambda_rule_of_the_catalog_is_accepted(tmp_path):
+    with pytest.raises(UserError, match="rule_name: 'restricted-ssh' is not a CUSTOM_LAMBDA rule"):
+        run_component_program(
+            tmp_path,
+            """
+            from aws_logging_baseline.components.custom_config_rule import CustomConfigRule, CustomConfigRuleArgs
+            CustomConfigRule("x", CustomConfigRuleArgs(account_id="222222222222", region="eu-west-1", rule_name="restricted-ssh", kms_key_arn="k"))
+            """,
+        )

@@ -3,6 +3,7 @@
 import json
 from functools import lru_cache
 
+from tests.components.component_program import run_component_program
 from tests.engine_helpers import example, only, policy_of, run_baseline
 
 ACCOUNT = "111111111111"
@@ -128,3 +129,34 @@ def test_discovered_vpcs_are_exported_so_the_policy_pack_can_prove_coverage():
     assert sorted(exported) == sorted(example().stack_outputs["regions"])
     covered = {r.inputs["vpcId"] for r in example().of_type("aws:ec2/flowLog:FlowLog")}
     assert covered == {v for ids in exported.values() for v in ids}
+
+
+def test_constructed_from_its_own_args_without_settings(tmp_path):
+    """Explicit VPCs, CloudWatch Logs delivery: the flow log writes to its region's group, under that region's own
+    key (not the home key), through the delivery role that trusts only this account's flow logs."""
+    result = run_component_program(
+        tmp_path,
+        """
+        from aws_logging_baseline.components.flow_logs import FlowLogs, FlowLogsArgs
+        FlowLogs("vpc", FlowLogsArgs(
+            account_id="222222222222", regions=["eu-west-1", "eu-central-1"], home_region="eu-west-1",
+            archive_bucket_arn="arn:aws:s3:::central-archive", s3_prefix="flows",
+            home_key_arn="arn:aws:kms:eu-west-1:222222222222:key/home-key",
+            destination="cloud-watch-logs", vpc_ids={"eu-central-1": ["vpc-0123456789abcdef0"]},
+        ))
+        """,
+    )
+    log = only(result, FLOW_LOG)
+    group = only(result, "aws:cloudwatch/logGroup:LogGroup")
+    key = only(result, "aws:kms/key:Key")
+    role = only(result, "aws:iam/role:Role")
+    assert (log.inputs["region"], log.inputs["vpcId"], log.inputs["trafficType"]) == ("eu-central-1", "vpc-0123456789abcdef0", "REJECT")
+    assert (log.inputs["logDestinationType"], log.inputs["logDestination"]) == ("cloud-watch-logs", group.outputs["arn"])
+    assert log.inputs["iamRoleArn"] == role.outputs["arn"]
+    assert (group.inputs["region"], group.inputs["name"], group.inputs["retentionInDays"]) == ("eu-central-1", "/baseline/vpc-flow-logs", 365)
+    assert group.inputs["kmsKeyId"] == key.outputs["arn"] and key.inputs["region"] == "eu-central-1" and group.protect
+    trust = policy_of(role, "assumeRolePolicy")["Statement"][0]
+    assert trust["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": "222222222222"},
+        "ArnLike": {"aws:SourceArn": "arn:aws:ec2:*:222222222222:vpc-flow-log/*"},
+    }

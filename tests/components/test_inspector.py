@@ -1,5 +1,6 @@
 """Inspector through the engine: inspector2 enabled per region with generous timeouts; no Inspector Classic."""
 
+from tests.components.component_program import run_component_program
 from tests.engine_helpers import example, run_baseline
 
 ACCOUNT = "111111111111"
@@ -29,3 +30,17 @@ def test_resource_types_and_switch_from_settings():
     }
     off = run_baseline(inspectorEnabled=False)
     assert off.of_type(ENABLER) == [] and off.stack_outputs["inspectorRegions"] == []
+
+
+def test_constructed_from_its_own_args_without_settings(tmp_path):
+    result = run_component_program(
+        tmp_path,
+        """
+        from aws_logging_baseline.components.inspector import Inspector, InspectorArgs
+        Inspector("scan", InspectorArgs(account_id="222222222222", regions=["eu-west-1", "ap-southeast-2"]))
+        """,
+    )
+    assert {e.inputs["region"]: (e.inputs["accountIds"], e.inputs["resourceTypes"]) for e in result.of_type(ENABLER)} == {
+        "eu-west-1": (["222222222222"], ["EC2", "ECR", "LAMBDA"]),
+        "ap-southeast-2": (["222222222222"], ["EC2", "ECR", "LAMBDA"]),
+    }
