@@ -15,8 +15,8 @@ from aws_logging_baseline.components.settings import Settings
 from aws_logging_baseline.components.regional_coverage import RegionalCoverageArgs, add_regional_coverage, alert_topic, security_events, trail_alarms
 from aws_logging_baseline.components.regional_coverage import access_analyzer, detective_outputs, guardduty, security_hub
 from aws_logging_baseline.components.regions import default_enabled_regions
-from aws_logging_baseline.components.security_alarms import RejectSpikeAlarms, RejectSpikeAlarmsArgs
-from aws_logging_baseline.components.from_settings import trail_args
+from aws_logging_baseline.components.security_alarms import RejectSpikeAlarms
+from aws_logging_baseline.components.from_settings import reject_spike_alarms_args, trail_args
 from aws_logging_baseline.components.trail import Trail
 
 # Writers that use the home-region key: the trail and its log group, the archive's SSE, AWS Config and
@@ -168,15 +168,9 @@ class AccountBaseline(pulumi.ComponentResource):
         if flow_log_groups and s.flow_log_reject_alarm_threshold > 0:
             self.reject_alarms = RejectSpikeAlarms(
                 f"{name}-flow-log-rejects",
-                RejectSpikeAlarmsArgs(
-                    log_group_names={region: group.name for region, group in flow_log_groups.items()},
-                    fields=s.flow_log_fields,
-                    threshold=s.flow_log_reject_alarm_threshold,
-                    namespace=s.cis_alarm_namespace,
-                    home_region=s.home_region,
-                    alarm_action_arn=self.alert_topic.arn,
-                    name_prefix=s.name_prefix,
-                    tags=tags,
+                reject_spike_alarms_args(
+                    s, log_group_names={region: group.name for region, group in flow_log_groups.items()},
+                    alarm_action_arn=self.alert_topic.arn, tags=tags,
                 ),
                 opts=child(self),
             )

@@ -4,6 +4,7 @@ built from `Settings` (the validated `baseline:*` keys). Components never see `S
 
 from typing import Any
 
+from aws_logging_baseline.components.security_alarms import RejectSpikeAlarmsArgs, SecurityAlarmsArgs
 from aws_logging_baseline.components.settings import Settings
 from aws_logging_baseline.components.trail import TrailArgs
 
@@ -20,5 +21,32 @@ def trail_args(s: Settings, **wiring: Any) -> TrailArgs:
         lambda_data_events=s.trail_lambda_data_events,
         insights=s.trail_insights,
         protect=s.protect_resources,
+        **wiring,  # type: ignore[typeddict-item]
+    )
+
+
+# --- detection: CIS alarms, REJECT-spike alarms ---------------------------------------------------------
+
+
+def security_alarms_args(s: Settings, **wiring: Any) -> SecurityAlarmsArgs:
+    """`wiring`: log_group_name (the trail's group), alarm_action_arn (the alert topic) and the optional tags."""
+    return SecurityAlarmsArgs(
+        region=s.home_region,
+        namespace=s.cis_alarm_namespace,
+        name_prefix=s.name_prefix,
+        disabled=list(s.disabled_cis_alarms),
+        **wiring,  # type: ignore[typeddict-item]
+    )
+
+
+def reject_spike_alarms_args(s: Settings, **wiring: Any) -> RejectSpikeAlarmsArgs:
+    """`wiring`: log_group_names (region -> flow-log group), alarm_action_arn (the alert topic) and the optional
+    tags."""
+    return RejectSpikeAlarmsArgs(
+        fields=list(s.flow_log_fields),
+        threshold=s.flow_log_reject_alarm_threshold,
+        namespace=s.cis_alarm_namespace,
+        home_region=s.home_region,
+        name_prefix=s.name_prefix,
         **wiring,  # type: ignore[typeddict-item]
     )

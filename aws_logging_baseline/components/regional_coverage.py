@@ -18,7 +18,8 @@ from aws_logging_baseline.components.flow_logs import FlowLogs, FlowLogsArgs
 from aws_logging_baseline.components.inspector import Inspector, InspectorArgs
 from aws_logging_baseline.components.log_archive import CONFIG_PREFIX, FLOW_LOGS_PREFIX
 from aws_logging_baseline.components.options import child
-from aws_logging_baseline.components.security_alarms import SecurityAlarms, SecurityAlarmsArgs
+from aws_logging_baseline.components.security_alarms import SecurityAlarms
+from aws_logging_baseline.components.from_settings import security_alarms_args
 from aws_logging_baseline.components.security_events import SecurityEvents, SecurityEventsArgs
 from aws_logging_baseline.components.settings import Settings, SettingsError, alert_subscription_problems
 
@@ -174,15 +175,7 @@ def trail_alarms(
     in the management account, the only account whose log group receives every account's events)."""
     return SecurityAlarms(
         f"{name}-cis-alarms",
-        SecurityAlarmsArgs(
-            region=s.home_region,
-            log_group_name=log_group_name,
-            namespace=s.cis_alarm_namespace,
-            alarm_action_arn=topic_arn,
-            name_prefix=s.name_prefix,
-            disabled=s.disabled_cis_alarms,
-            tags=tags,
-        ),
+        security_alarms_args(s, log_group_name=log_group_name, alarm_action_arn=topic_arn, tags=tags),
         opts=child(parent),
     )
 

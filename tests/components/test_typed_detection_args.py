@@ -1,0 +1,71 @@
+"""SecurityAlarms, RejectSpikeAlarms, SecurityEvents, PostureDashboard and AutoRespond built directly from their
+own typed Args (no Settings, no composition) under the engine: the typed API alone yields the exact alarms,
+patterns and wiring a caller asks for, and the documented defaults."""
+
+import json
+import textwrap
+
+import pytest
+
+from aws_logging_baseline.offline.engine import RunResult, run_program
+from tests.engine_helpers import FIXTURE
+
+FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+TOPIC = "arn:aws:sns:eu-west-1:111111111111:acme-alerts"
+
+# One program that only imports the components and passes plain dicts.
+PROGRAM = '''
+from aws_logging_baseline.components.security_alarms import RejectSpikeAlarms, SecurityAlarms
+
+TOPIC = "arn:aws:sns:eu-west-1:111111111111:acme-alerts"
+SecurityAlarms("direct-alarms", {
+    "region": "eu-west-1", "log_group_name": "/acme/cloudtrail", "alarm_action_arn": TOPIC,
+    "disabled": ["organizations-changes"],
+})
+RejectSpikeAlarms("direct-rejects", {
+    "log_group_names": {"eu-west-1": "/acme/flow-logs", "eu-central-1": "/acme/flow-logs"},
+    "fields": ["srcaddr", "dstaddr", "action", "log-status"], "home_region": "eu-west-1",
+    "alarm_action_arn": TOPIC, "threshold": 50, "name_prefix": "acme",
+})
+'''
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory) -> RunResult:
+    program = tmp_path_factory.mktemp("typed-args")
+    (program / "Pulumi.yaml").write_text("name: typed-args\nruntime: python\n")
+    (program / "Pulumi.test.yaml").write_text("config:\n  aws:region: eu-west-1\n")
+    (program / "__main__.py").write_text(textwrap.dedent(PROGRAM))
+    return run_program(program, "test", FIXTURE)
+
+
+def named(run: RunResult, type_: str, name: str):
+    found = [r for r in run.of_type(type_) if r.inputs.get("name") == name]
+    assert len(found) == 1, f"expected one {type_} named {name}, got {[r.inputs.get('name') for r in run.of_type(type_)]}"
+    return found[0]
+
+
+def test_security_alarms_from_args_alone_watch_root_use_with_security_hubs_pattern_and_notify_the_topic(run):
+    # CIS 4.3 / Security Hub CloudWatch.1, pattern verbatim from
+    # https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html#cloudwatch-1
+    root_filter = named(run, FILTER, "baseline-cis-4.3-root-account-usage")
+    assert root_filter.inputs["pattern"] == '{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}'
+    assert root_filter.inputs["logGroupName"] == "/acme/cloudtrail"
+    assert root_filter.inputs["metricTransformation"] == {"name": "RootAccountUsage", "namespace": "CISBenchmark", "value": "1"}
+    alarm = named(run, ALARM, "baseline-cis-4.3-root-account-usage").inputs
+    assert (alarm["metricName"], alarm["namespace"], alarm["statistic"], alarm["period"]) == ("RootAccountUsage", "CISBenchmark", "Sum", 300)
+    assert (alarm["comparisonOperator"], alarm["threshold"], alarm["alarmActions"]) == ("GreaterThanOrEqualToThreshold", 1, [TOPIC])
+    cis = [r.inputs["name"] for r in run.of_type(ALARM) if "-cis-" in r.inputs["name"]]
+    assert len(cis) == 14 and not any("organizations" in n for n in cis)  # the disabled id is gone, the rest stay
+
+
+def test_reject_spike_alarms_from_args_alone_filter_the_given_format_and_notify_only_in_the_home_region(run):
+    for region in ("eu-west-1", "eu-central-1"):
+        flt = named(run, FILTER, f"acme-vpc-flow-log-rejects-{region}").inputs
+        assert flt["pattern"] == '[srcaddr, dstaddr, action="REJECT", log_status]'
+        assert (flt["region"], flt["logGroupName"]) == (region, "/acme/flow-logs")
+    home = named(run, ALARM, "acme-vpc-flow-log-rejects-eu-west-1").inputs
+    remote = named(run, ALARM, "acme-vpc-flow-log-rejects-eu-central-1").inputs
+    assert (home["threshold"], home["comparisonOperator"], home["alarmActions"]) == (50, "GreaterThanOrEqualToThreshold", [TOPIC])
+    assert remote["threshold"] == 50 and not remote.get("alarmActions")
