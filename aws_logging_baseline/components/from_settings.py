@@ -5,6 +5,7 @@ built from `Settings` (the validated `baseline:*` keys). Components never see `S
 from typing import Any
 
 from aws_logging_baseline.components.security_alarms import RejectSpikeAlarmsArgs, SecurityAlarmsArgs
+from aws_logging_baseline.components.security_events import SecurityEventsArgs
 from aws_logging_baseline.components.settings import Settings
 from aws_logging_baseline.components.trail import TrailArgs
 
@@ -48,5 +49,18 @@ def reject_spike_alarms_args(s: Settings, **wiring: Any) -> RejectSpikeAlarmsArg
         namespace=s.cis_alarm_namespace,
         home_region=s.home_region,
         name_prefix=s.name_prefix,
+        **wiring,  # type: ignore[typeddict-item]
+    )
+
+
+def security_events_args(s: Settings, **wiring: Any) -> SecurityEventsArgs:
+    """`wiring`: account_id, topic_arn (the alert topic) and the optional alarm_regions and tags."""
+    return SecurityEventsArgs(
+        regions=list(s.regions),
+        home_region=s.home_region,
+        name_prefix=s.name_prefix,
+        disabled=list(s.disabled_security_events),
+        instance_states=list(s.instance_state_alert_states),
+        schedule=s.security_events_schedule,
         **wiring,  # type: ignore[typeddict-item]
     )

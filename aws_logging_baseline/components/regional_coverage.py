@@ -19,8 +19,8 @@ from aws_logging_baseline.components.inspector import Inspector, InspectorArgs
 from aws_logging_baseline.components.log_archive import CONFIG_PREFIX, FLOW_LOGS_PREFIX
 from aws_logging_baseline.components.options import child
 from aws_logging_baseline.components.security_alarms import SecurityAlarms
-from aws_logging_baseline.components.from_settings import security_alarms_args
-from aws_logging_baseline.components.security_events import SecurityEvents, SecurityEventsArgs
+from aws_logging_baseline.components.from_settings import security_alarms_args, security_events_args
+from aws_logging_baseline.components.security_events import SecurityEvents
 from aws_logging_baseline.components.settings import Settings, SettingsError, alert_subscription_problems
 
 
@@ -193,19 +193,7 @@ def security_events(
     """The security-event rules of every configured region, delivered to the home region's alert topic."""
     return SecurityEvents(
         f"{name}-security-events",
-        SecurityEventsArgs(
-            regions=list(s.regions),
-            home_region=s.home_region,
-            partition=s.partition,
-            account_id=account_id,
-            topic_arn=topic_arn,
-            name_prefix=s.name_prefix,
-            disabled=s.disabled_security_events,
-            instance_states=s.instance_state_alert_states,
-            schedule=s.security_events_schedule,
-            alarm_regions=list(alarm_regions),
-            tags=tags,
-        ),
+        security_events_args(s, account_id=account_id, topic_arn=topic_arn, alarm_regions=list(alarm_regions), tags=tags),
         opts=child(parent, list(depends_on)),
     )
 

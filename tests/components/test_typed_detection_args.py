@@ -10,6 +10,8 @@ import pytest
 from aws_logging_baseline.offline.engine import RunResult, run_program
 from tests.engine_helpers import FIXTURE
 
+RULE = "aws:cloudwatch/eventRule:EventRule"
+TARGET = "aws:cloudwatch/eventTarget:EventTarget"
 FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 TOPIC = "arn:aws:sns:eu-west-1:111111111111:acme-alerts"
@@ -17,6 +19,7 @@ TOPIC = "arn:aws:sns:eu-west-1:111111111111:acme-alerts"
 # One program that only imports the components and passes plain dicts.
 PROGRAM = '''
 from aws_logging_baseline.components.security_alarms import RejectSpikeAlarms, SecurityAlarms
+from aws_logging_baseline.components.security_events import SecurityEvents
 
 TOPIC = "arn:aws:sns:eu-west-1:111111111111:acme-alerts"
 SecurityAlarms("direct-alarms", {
@@ -27,6 +30,10 @@ RejectSpikeAlarms("direct-rejects", {
     "log_group_names": {"eu-west-1": "/acme/flow-logs", "eu-central-1": "/acme/flow-logs"},
     "fields": ["srcaddr", "dstaddr", "action", "log-status"], "home_region": "eu-west-1",
     "alarm_action_arn": TOPIC, "threshold": 50, "name_prefix": "acme",
+})
+SecurityEvents("direct-events", {
+    "regions": ["eu-west-1", "eu-central-1"], "home_region": "eu-west-1", "account_id": "111111111111",
+    "topic_arn": TOPIC, "name_prefix": "acme", "instance_states": ["running"], "schedule": "rate(1 day)",
 })
 '''
 
@@ -40,8 +47,8 @@ def run(tmp_path_factory) -> RunResult:
     return run_program(program, "test", FIXTURE)
 
 
-def named(run: RunResult, type_: str, name: str):
-    found = [r for r in run.of_type(type_) if r.inputs.get("name") == name]
+def named(run: RunResult, type_: str, name: str, region: str | None = None):
+    found = [r for r in run.of_type(type_) if r.inputs.get("name") == name and region in (None, r.inputs.get("region"))]
     assert len(found) == 1, f"expected one {type_} named {name}, got {[r.inputs.get('name') for r in run.of_type(type_)]}"
     return found[0]
 
@@ -69,3 +76,26 @@ def test_reject_spike_alarms_from_args_alone_filter_the_given_format_and_notify_
     remote = named(run, ALARM, "acme-vpc-flow-log-rejects-eu-central-1").inputs
     assert (home["threshold"], home["comparisonOperator"], home["alarmActions"]) == (50, "GreaterThanOrEqualToThreshold", [TOPIC])
     assert remote["threshold"] == 50 and not remote.get("alarmActions")
+
+
+def targets_of(run: RunResult, rule) -> list[dict]:
+    return [t.inputs for t in run.of_type(TARGET) if (t.inputs["rule"], t.inputs["region"]) == (rule.inputs["name"], rule.inputs["region"])]
+
+
+def test_security_events_from_args_alone_alert_on_the_given_states_and_forward_other_regions_to_the_home_bus(run):
+    instance_rule = named(run, RULE, "acme-instance-state-changes", "eu-west-1")
+    assert json.loads(instance_rule.inputs["eventPattern"]) == {
+        "source": ["aws.ec2"], "detail-type": ["EC2 Instance State-change Notification"], "detail": {"state": ["running"]},
+    }
+    [to_topic] = targets_of(run, instance_rule)
+    assert to_topic["arn"] == TOPIC
+    assert json.loads(to_topic["inputTransformer"]["inputTemplate"]).startswith("EC2 instance <instance> is now <state>")
+    heartbeat = named(run, RULE, "acme-heartbeat", "eu-west-1").inputs
+    assert heartbeat["scheduleExpression"] == "rate(1 day)" and "eventPattern" not in heartbeat
+    # The covered eu-central-1 and the global-events region us-east-1 (IAM, sign-in) forward to the home bus.
+    # (a pattern over EventBridge's 4096-character limit is split over rules -1, -2, ...)
+    forwarding = [r for r in run.of_type(RULE) if r.inputs["name"].startswith("acme-forward-to-eu-west-1")]
+    assert {r.inputs["region"] for r in forwarding} == {"eu-central-1", "us-east-1"}
+    for rule in forwarding:
+        [to_home] = targets_of(run, rule)
+        assert to_home["arn"] == "arn:aws:events:eu-west-1:111111111111:event-bus/default"
