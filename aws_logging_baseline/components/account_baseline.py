@@ -5,7 +5,7 @@ import pulumi_aws as aws
 
 from aws_logging_baseline.components import policy_documents as docs
 from aws_logging_baseline.components.analytics import QueryArchive, QueryArchiveArgs
-from aws_logging_baseline.components.dashboard import posture_dashboard
+from aws_logging_baseline.components.dashboard import PostureDashboard, deployed_inputs
 from aws_logging_baseline.components.log_streaming import LogStreaming, LogStreamingArgs
 from aws_logging_baseline.components.log_archive import GUARDDUTY_PREFIX, TRAIL_PREFIX, add_archive_with_replica
 from aws_logging_baseline.components.auto_respond import add_auto_respond
@@ -16,7 +16,7 @@ from aws_logging_baseline.components.regional_coverage import RegionalCoverageAr
 from aws_logging_baseline.components.regional_coverage import access_analyzer, detective_outputs, guardduty, security_hub
 from aws_logging_baseline.components.regions import default_enabled_regions
 from aws_logging_baseline.components.security_alarms import RejectSpikeAlarms
-from aws_logging_baseline.components.from_settings import reject_spike_alarms_args, trail_args
+from aws_logging_baseline.components.from_settings import posture_dashboard_args, reject_spike_alarms_args, trail_args
 from aws_logging_baseline.components.trail import Trail
 
 # Writers that use the home-region key: the trail and its log group, the archive's SSE, AWS Config and
@@ -99,11 +99,11 @@ class AccountBaseline(pulumi.ComponentResource):
             else None
         )
         self.dashboard = (
-            posture_dashboard(
-                f"{name}-posture", s, self.security_alarms.alarms, self.security_events.rules, self,
+            PostureDashboard(f"{name}-posture", posture_dashboard_args(
+                s, **deployed_inputs(self.security_alarms.alarms, self.security_events.rules, self.query_archive),
                 trail_log_group_name=self.trail.log_group.name,
-                reject_regions=list(self.reject_alarms.alarms) if self.reject_alarms else [], query_archive=self.query_archive,
-            )
+                reject_regions=list(self.reject_alarms.alarms) if self.reject_alarms else [],
+            ), opts=child(self))
             if s.dashboard
             else None
         )

@@ -4,6 +4,7 @@ built from `Settings` (the validated `baseline:*` keys). Components never see `S
 
 from typing import Any
 
+from aws_logging_baseline.components.dashboard import PostureDashboardArgs
 from aws_logging_baseline.components.security_alarms import RejectSpikeAlarmsArgs, SecurityAlarmsArgs
 from aws_logging_baseline.components.security_events import SecurityEventsArgs
 from aws_logging_baseline.components.settings import Settings
@@ -62,5 +63,16 @@ def security_events_args(s: Settings, **wiring: Any) -> SecurityEventsArgs:
         disabled=list(s.disabled_security_events),
         instance_states=list(s.instance_state_alert_states),
         schedule=s.security_events_schedule,
+        **wiring,  # type: ignore[typeddict-item]
+    )
+
+
+def posture_dashboard_args(s: Settings, **wiring: Any) -> PostureDashboardArgs:
+    """`wiring`: alarm_arns, event_rule_names and the optional saved_queries, workgroup (dashboard.deployed_inputs
+    builds these from the deployed components), trail_log_group_name and reject_regions."""
+    return PostureDashboardArgs(
+        dashboard_name=f"{s.name_prefix}-security-posture",
+        region=s.home_region,
+        reject_namespace=s.cis_alarm_namespace,
         **wiring,  # type: ignore[typeddict-item]
     )

@@ -13,16 +13,18 @@ from tests.engine_helpers import FIXTURE
 RULE = "aws:cloudwatch/eventRule:EventRule"
 TARGET = "aws:cloudwatch/eventTarget:EventTarget"
 FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
+DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 TOPIC = "arn:aws:sns:eu-west-1:111111111111:acme-alerts"
 
 # One program that only imports the components and passes plain dicts.
 PROGRAM = '''
+from aws_logging_baseline.components.dashboard import PostureDashboard
 from aws_logging_baseline.components.security_alarms import RejectSpikeAlarms, SecurityAlarms
 from aws_logging_baseline.components.security_events import SecurityEvents
 
 TOPIC = "arn:aws:sns:eu-west-1:111111111111:acme-alerts"
-SecurityAlarms("direct-alarms", {
+alarms = SecurityAlarms("direct-alarms", {
     "region": "eu-west-1", "log_group_name": "/acme/cloudtrail", "alarm_action_arn": TOPIC,
     "disabled": ["organizations-changes"],
 })
@@ -31,9 +33,17 @@ RejectSpikeAlarms("direct-rejects", {
     "fields": ["srcaddr", "dstaddr", "action", "log-status"], "home_region": "eu-west-1",
     "alarm_action_arn": TOPIC, "threshold": 50, "name_prefix": "acme",
 })
-SecurityEvents("direct-events", {
+events = SecurityEvents("direct-events", {
     "regions": ["eu-west-1", "eu-central-1"], "home_region": "eu-west-1", "account_id": "111111111111",
     "topic_arn": TOPIC, "name_prefix": "acme", "instance_states": ["running"], "schedule": "rate(1 day)",
+})
+PostureDashboard("direct-dashboard", {
+    "dashboard_name": "acme-posture", "region": "eu-west-1",
+    "alarm_arns": [a.arn for a in alarms.alarms.values()],
+    "event_rule_names": [events.rules["root-activity"].name],
+    "reject_regions": ["eu-west-1", "eu-central-1"],
+    "saved_queries": [{"id": "root-sign-ins", "description": "Who signed in as root", "named_query_id": "nq-0001"}],
+    "workgroup": "acme-investigations",
 })
 '''
 
@@ -99,3 +109,24 @@ def test_security_events_from_args_alone_alert_on_the_given_states_and_forward_o
     for rule in forwarding:
         [to_home] = targets_of(run, rule)
         assert to_home["arn"] == "arn:aws:events:eu-west-1:111111111111:event-bus/default"
+
+
+def test_posture_dashboard_from_args_alone_shows_the_given_alarms_rules_reject_regions_and_queries(run):
+    [dashboard] = run.of_type(DASHBOARD)
+    assert (dashboard.inputs["dashboardName"], dashboard.inputs["region"]) == ("acme-posture", "eu-west-1")
+    widgets = json.loads(dashboard.inputs["dashboardBody"])["widgets"]
+    [alarm_widget] = [w["properties"] for w in widgets if w["type"] == "alarm"]
+    cis_arns = [a.outputs["arn"] for a in run.of_type(ALARM) if "-cis-" in a.inputs["name"]]
+    assert alarm_widget["alarms"] == cis_arns and len(cis_arns) == 14
+    by_title = {w["properties"].get("title"): w["properties"] for w in widgets if w["type"] == "metric"}
+    rule_metrics = by_title["Security-event rules: invocations and failures"]["metrics"]
+    assert {m[3] for m in rule_metrics} == {"acme-root-activity"}
+    # The REJECT metric RejectSpikeAlarms counts, in its default namespace, per given region.
+    assert by_title["Rejected flow-log records"]["metrics"] == [
+        ["CISBenchmark", "VpcFlowLogRejects", {"region": "eu-west-1", "label": "eu-west-1"}],
+        ["CISBenchmark", "VpcFlowLogRejects", {"region": "eu-central-1", "label": "eu-central-1"}],
+    ]
+    markdown = [w["properties"]["markdown"] for w in widgets if w["type"] == "text"][-1]
+    assert "root-sign-ins | Who signed in as root | `nq-0001`" in markdown
+    assert "workgroup **acme-investigations**" in markdown
+    assert "https://eu-west-1.console.aws.amazon.com/athena/home?region=eu-west-1" in markdown
