@@ -8,7 +8,7 @@ from aws_logging_baseline.components.analytics import QueryArchive, QueryArchive
 from aws_logging_baseline.components.dashboard import PostureDashboard, deployed_inputs
 from aws_logging_baseline.components.log_streaming import LogStreaming, LogStreamingArgs
 from aws_logging_baseline.components.log_archive import GUARDDUTY_PREFIX, TRAIL_PREFIX, add_archive_with_replica
-from aws_logging_baseline.components.auto_respond import add_auto_respond
+from aws_logging_baseline.components.auto_respond import AutoRespond
 from aws_logging_baseline.components.log_key import LogKey, LogKeyArgs
 from aws_logging_baseline.components.options import child
 from aws_logging_baseline.components.settings import Settings
@@ -16,7 +16,7 @@ from aws_logging_baseline.components.regional_coverage import RegionalCoverageAr
 from aws_logging_baseline.components.regional_coverage import access_analyzer, detective_outputs, guardduty, security_hub
 from aws_logging_baseline.components.regions import default_enabled_regions
 from aws_logging_baseline.components.security_alarms import RejectSpikeAlarms
-from aws_logging_baseline.components.from_settings import posture_dashboard_args, reject_spike_alarms_args, trail_args
+from aws_logging_baseline.components.from_settings import auto_respond_args, posture_dashboard_args, reject_spike_alarms_args, trail_args
 from aws_logging_baseline.components.trail import Trail
 
 # Writers that use the home-region key: the trail and its log group, the archive's SSE, AWS Config and
@@ -108,8 +108,13 @@ class AccountBaseline(pulumi.ComponentResource):
             else None
         )
         self._detective_services(name, s, tags)
-        self.auto_respond = add_auto_respond(
-            self, name, s, account_id, self.alert_topic, self.home_key.arn, self.home_key.arn, self.trail, tags
+        self.auto_respond = (
+            AutoRespond(f"{name}-auto-respond", auto_respond_args(
+                s, trail=self.trail, account_id=account_id, topic_arn=self.alert_topic.arn, topic_key_arn=self.home_key.arn,
+                log_key_arn=self.home_key.arn, tags=tags,
+            ), opts=child(self), depends_on=[self.alert_topic.policy])
+            if s.auto_respond
+            else None
         )
         self.outputs = {
             "accountId": account_id,

@@ -4,6 +4,7 @@ built from `Settings` (the validated `baseline:*` keys). Components never see `S
 
 from typing import Any
 
+from aws_logging_baseline.components.auto_respond import AutoRespondArgs, recorder_name
 from aws_logging_baseline.components.dashboard import PostureDashboardArgs
 from aws_logging_baseline.components.security_alarms import RejectSpikeAlarmsArgs, SecurityAlarmsArgs
 from aws_logging_baseline.components.security_events import SecurityEventsArgs
@@ -74,5 +75,21 @@ def posture_dashboard_args(s: Settings, **wiring: Any) -> PostureDashboardArgs:
         dashboard_name=f"{s.name_prefix}-security-posture",
         region=s.home_region,
         reject_namespace=s.cis_alarm_namespace,
+        **wiring,  # type: ignore[typeddict-item]
+    )
+
+
+def auto_respond_args(s: Settings, trail: Any = None, **wiring: Any) -> AutoRespondArgs:
+    """`trail`: the account's Trail component, or None where the organization trail covers the account (then only
+    the recorders are restored). `wiring`: account_id, topic_arn, topic_key_arn, log_key_arn and the optional tags."""
+    trail_wiring = {"trail_arn": trail.arn, "trail_selectors": list(trail.event_selectors)} if trail is not None else {}
+    return AutoRespondArgs(
+        home_region=s.home_region,
+        regions=list(s.regions),
+        recorder_name=recorder_name(s.name_prefix),
+        name_prefix=s.name_prefix,
+        log_retention_days=s.log_retention_days,
+        protect=s.protect_resources,
+        **trail_wiring,  # type: ignore[typeddict-item]
         **wiring,  # type: ignore[typeddict-item]
     )

@@ -14,11 +14,14 @@ RULE = "aws:cloudwatch/eventRule:EventRule"
 TARGET = "aws:cloudwatch/eventTarget:EventTarget"
 FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
 DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
+TRAIL_ARN = "arn:aws:cloudtrail:eu-west-1:111111111111:trail/acme-trail"
+KEY = "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 TOPIC = "arn:aws:sns:eu-west-1:111111111111:acme-alerts"
 
 # One program that only imports the components and passes plain dicts.
 PROGRAM = '''
+from aws_logging_baseline.components.auto_respond import AutoRespond
 from aws_logging_baseline.components.dashboard import PostureDashboard
 from aws_logging_baseline.components.security_alarms import RejectSpikeAlarms, SecurityAlarms
 from aws_logging_baseline.components.security_events import SecurityEvents
@@ -44,6 +47,13 @@ PostureDashboard("direct-dashboard", {
     "reject_regions": ["eu-west-1", "eu-central-1"],
     "saved_queries": [{"id": "root-sign-ins", "description": "Who signed in as root", "named_query_id": "nq-0001"}],
     "workgroup": "acme-investigations",
+})
+KEY = "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+AutoRespond("direct-respond", {
+    "account_id": "111111111111", "home_region": "eu-west-1", "regions": ["eu-west-1", "eu-central-1"],
+    "topic_arn": TOPIC, "topic_key_arn": KEY, "log_key_arn": KEY, "name_prefix": "acme",
+    "trail_arn": "arn:aws:cloudtrail:eu-west-1:111111111111:trail/acme-trail",
+    "trail_selectors": [{"name": "Management events", "field_selectors": [{"field": "eventCategory", "equals": ["Management"]}]}],
 })
 '''
 
@@ -130,3 +140,27 @@ def test_posture_dashboard_from_args_alone_shows_the_given_alarms_rules_reject_r
     assert "root-sign-ins | Who signed in as root | `nq-0001`" in markdown
     assert "workgroup **acme-investigations**" in markdown
     assert "https://eu-west-1.console.aws.amazon.com/athena/home?region=eu-west-1" in markdown
+
+
+def test_auto_respond_from_args_alone_undoes_exactly_the_given_trails_and_the_default_recorders_tampering(run):
+    rule = named(run, RULE, "acme-auto-respond", "eu-west-1")
+    names = ["acme-trail", TRAIL_ARN]  # CloudTrail calls name a trail by name or by ARN
+    assert json.loads(rule.inputs["eventPattern"]) == {
+        "detail-type": ["AWS API Call via CloudTrail"],
+        "$or": [
+            {"detail": {"eventSource": ["cloudtrail.amazonaws.com"], "eventName": ["StopLogging"], "requestParameters": {"name": names}}},
+            {"detail": {"eventSource": ["cloudtrail.amazonaws.com"], "eventName": ["PutEventSelectors"], "requestParameters": {"trailName": names}}},
+            {"detail": {"eventSource": ["config.amazonaws.com"], "eventName": ["StopConfigurationRecorder"],
+                        "requestParameters": {"configurationRecorderName": ["acme-recorder"]}}},  # recorder_name's default
+        ],
+    }
+    [function] = [f.inputs for f in run.of_type("aws:lambda/function:Function") if f.inputs["name"] == "acme-restore-logging"]
+    env = function["environment"]["variables"]
+    assert (env["TRAIL_ARN"], env["RECORDER_NAME"], env["TOPIC_ARN"]) == (TRAIL_ARN, "acme-recorder", TOPIC)
+    # The selectors it re-applies, in the PutEventSelectors API shape.
+    assert json.loads(env["TRAIL_SELECTORS"]) == [{"Name": "Management events", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]}]
+    [permission] = [p.inputs for p in run.of_type("aws:lambda/permission:Permission") if p.inputs["function"] == "acme-restore-logging"]
+    assert (permission["principal"], permission["sourceArn"], permission["sourceAccount"]) == (
+        "events.amazonaws.com", "arn:aws:events:eu-west-1:111111111111:rule/acme-auto-respond", "111111111111")
+    group = [g for g in run.of_type("aws:cloudwatch/logGroup:LogGroup") if g.inputs["name"] == "/aws/lambda/acme-restore-logging"][0]
+    assert (group.inputs["retentionInDays"], group.inputs["kmsKeyId"], group.protect) == (365, KEY, True)  # documented defaults
