@@ -13,11 +13,11 @@ from tests.engine_helpers import FIXTURE
 RULE = "aws:cloudwatch/eventRule:EventRule"
 TARGET = "aws:cloudwatch/eventTarget:EventTarget"
 FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
+TOPIC = "arn:aws:sns:eu-west-1:111111111111:acme-alerts"
 TRAIL_ARN = "arn:aws:cloudtrail:eu-west-1:111111111111:trail/acme-trail"
 KEY = "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
-TOPIC = "arn:aws:sns:eu-west-1:111111111111:acme-alerts"
 
 # One program that only imports the components and passes plain dicts.
 PROGRAM = '''
