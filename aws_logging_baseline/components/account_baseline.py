@@ -5,19 +5,27 @@ import pulumi_aws as aws
 
 from aws_logging_baseline.components import policy_documents as docs
 from aws_logging_baseline.components.analytics import QueryArchive
-from aws_logging_baseline.components.dashboard import posture_dashboard
+from aws_logging_baseline.components.dashboard import PostureDashboard, deployed_inputs
 from aws_logging_baseline.components.log_streaming import LogStreaming
-from aws_logging_baseline.components.from_settings import log_streaming_args, query_archive_args
 from aws_logging_baseline.components.log_archive import GUARDDUTY_PREFIX, TRAIL_PREFIX, add_archive_with_replica
-from aws_logging_baseline.components.auto_respond import add_auto_respond
+from aws_logging_baseline.components.auto_respond import AutoRespond
 from aws_logging_baseline.components.log_key import LogKey
 from aws_logging_baseline.components.options import child
 from aws_logging_baseline.components.settings import Settings
 from aws_logging_baseline.components.regional_coverage import RegionalCoverageArgs, add_regional_coverage, alert_topic, security_events, trail_alarms
 from aws_logging_baseline.components.regional_coverage import access_analyzer, detective_outputs, guardduty, security_hub
 from aws_logging_baseline.components.regions import default_enabled_regions
-from aws_logging_baseline.components.security_alarms import RejectSpikeAlarms, RejectSpikeAlarmsArgs
-from aws_logging_baseline.components.from_settings import log_archive_args, log_key_args, trail_args
+from aws_logging_baseline.components.security_alarms import RejectSpikeAlarms
+from aws_logging_baseline.components.from_settings import (
+    auto_respond_args,
+    log_archive_args,
+    log_key_args,
+    log_streaming_args,
+    posture_dashboard_args,
+    query_archive_args,
+    reject_spike_alarms_args,
+    trail_args,
+)
 from aws_logging_baseline.components.trail import Trail
 
 # Writers that use the home-region key: the trail and its log group, the archive's SSE, AWS Config and
@@ -100,17 +108,22 @@ class AccountBaseline(pulumi.ComponentResource):
             else None
         )
         self.dashboard = (
-            posture_dashboard(
-                f"{name}-posture", s, self.security_alarms.alarms, self.security_events.rules, self,
+            PostureDashboard(f"{name}-posture", posture_dashboard_args(
+                s, **deployed_inputs(self.security_alarms.alarms, self.security_events.rules, self.query_archive),
                 trail_log_group_name=self.trail.log_group.name,
-                reject_regions=list(self.reject_alarms.alarms) if self.reject_alarms else [], query_archive=self.query_archive,
-            )
+                reject_regions=list(self.reject_alarms.alarms) if self.reject_alarms else [],
+            ), opts=child(self))
             if s.dashboard
             else None
         )
         self._detective_services(name, s, tags)
-        self.auto_respond = add_auto_respond(
-            self, name, s, account_id, self.alert_topic, self.home_key.arn, self.home_key.arn, self.trail, tags
+        self.auto_respond = (
+            AutoRespond(f"{name}-auto-respond", auto_respond_args(
+                s, trail=self.trail, account_id=account_id, topic_arn=self.alert_topic.arn, topic_key_arn=self.home_key.arn,
+                log_key_arn=self.home_key.arn, tags=tags,
+            ), opts=child(self), depends_on=[self.alert_topic.policy])
+            if s.auto_respond
+            else None
         )
         self.outputs = {
             "accountId": account_id,
@@ -169,15 +182,9 @@ class AccountBaseline(pulumi.ComponentResource):
         if flow_log_groups and s.flow_log_reject_alarm_threshold > 0:
             self.reject_alarms = RejectSpikeAlarms(
                 f"{name}-flow-log-rejects",
-                RejectSpikeAlarmsArgs(
-                    log_group_names={region: group.name for region, group in flow_log_groups.items()},
-                    fields=s.flow_log_fields,
-                    threshold=s.flow_log_reject_alarm_threshold,
-                    namespace=s.cis_alarm_namespace,
-                    home_region=s.home_region,
-                    alarm_action_arn=self.alert_topic.arn,
-                    name_prefix=s.name_prefix,
-                    tags=tags,
+                reject_spike_alarms_args(
+                    s, log_group_names={region: group.name for region, group in flow_log_groups.items()},
+                    alarm_action_arn=self.alert_topic.arn, tags=tags,
                 ),
                 opts=child(self),
             )

@@ -9,8 +9,7 @@ logging-tampering entry). The function's reserved concurrency of 1 bounds what a
 """
 
 import json
-from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, NotRequired, Sequence, TypedDict
 
 import pulumi
 import pulumi_aws as aws
@@ -19,7 +18,7 @@ from aws_logging_baseline.components import policy_documents as docs
 from aws_logging_baseline.components.custom_config_rule import LAMBDAS, RUNTIME, source_archive
 from aws_logging_baseline.components.options import child, log_store
 from aws_logging_baseline.components.serialize import to_json
-from aws_logging_baseline.components.settings import Settings
+from aws_logging_baseline.components.regions import partition_of
 
 _API_NAMES = {"name": "Name", "field_selectors": "FieldSelectors", "field": "Field", "equals": "Equals",
               "not_equals": "NotEquals", "starts_withs": "StartsWith", "not_starts_withs": "NotStartsWith",
@@ -60,32 +59,63 @@ def response_pattern(trail_arn: str | None, recorder_name: str) -> dict[str, Any
     return {"detail-type": ["AWS API Call via CloudTrail"], "$or": options}
 
 
-@dataclass
-class AutoRespondArgs:
-    settings: Settings
+class AutoRespondArgs(TypedDict):
+    """Arguments of AutoRespond: the account, its regions, the trail and recorders to restore, the alert topic."""
+
     account_id: str
+    """The account whose trail and recorders are restored."""
+    home_region: str
+    """The region of the function, its rule and the alert topic (other regions' events are forwarded there)."""
+    regions: list[str]
+    """The covered regions whose Config recorder the function may restart."""
     topic_arn: pulumi.Input[str]
-    topic_key_arn: pulumi.Input[str]  # the alert topic's KMS key (Publish needs it)
-    log_key_arn: pulumi.Input[str]  # the account's key for its log groups
-    recorder_name: str
-    trail_arn: str | None = None  # None: the account has no trail of its own (the organization trail covers it)
-    trail_selectors: Sequence[dict[str, Any]] = ()  # the trail's advanced event selectors, as deployed
-    depends_on: list[pulumi.Resource] = field(default_factory=list)
-    tags: dict[str, str] = field(default_factory=dict)
+    """The alert topic told what was restored."""
+    topic_key_arn: pulumi.Input[str]
+    """The alert topic's KMS key (publishing needs it)."""
+    log_key_arn: pulumi.Input[str]
+    """The KMS key of the function's CloudWatch Logs group."""
+    recorder_name: NotRequired[str]
+    """The baseline's Config recorder name in every region. Default: <name_prefix>-recorder."""
+    trail_arn: NotRequired[str]
+    """The trail to restart and re-select. Default: none (the organization trail covers the account: recorders only)."""
+    trail_selectors: NotRequired[list[dict[str, Any]]]
+    """The trail's advanced event selectors as deployed (Pulumi input shape), re-applied when changed. Default: none."""
+    name_prefix: NotRequired[str]
+    """Prefix of the function, role, rule and log group names. Default: baseline."""
+    log_retention_days: NotRequired[int]
+    """Retention of the function's CloudWatch Logs group, in days. Default: 365."""
+    protect: NotRequired[bool]
+    """Protect the log group from `pulumi destroy` and keep it when removed from the program. Default: true."""
+    tags: NotRequired[dict[str, str]]
+    """Tags of every resource. Default: none."""
 
 
 class AutoRespond(pulumi.ComponentResource):
-    def __init__(self, name: str, args: AutoRespondArgs, opts: pulumi.ResourceOptions | None = None):
+    """Restores the baseline's trail and Config recorders within minutes when stopped or re-selected, and says so on the alert topic."""
+
+    def __init__(
+        self,
+        name: str,
+        args: AutoRespondArgs,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        depends_on: Sequence[pulumi.Resource] = (),
+    ):
+        """`depends_on` (Python only): what the rule waits for (the alert topic's policy, so the first response can
+        publish)."""
         super().__init__("baseline:events:AutoRespond", name, None, opts)
-        s, account, region = args.settings, args.account_id, args.settings.home_region
-        function_name = f"{s.name_prefix}-restore-logging"
+        account, region = args["account_id"], args["home_region"]
+        prefix, tags = args.get("name_prefix", "baseline"), args.get("tags", {})
+        partition = partition_of(region) or "aws"
+        trail_arn, recorder = args.get("trail_arn"), args.get("recorder_name", recorder_name(prefix))
+        function_name = f"{prefix}-restore-logging"
         group_name = f"/aws/lambda/{function_name}"
-        group_arn = f"arn:{s.partition}:logs:{region}:{account}:log-group:{group_name}"
-        rule_name = f"{s.name_prefix}-auto-respond"
-        role_name = f"{s.name_prefix}-restore-logging"
+        group_arn = f"arn:{partition}:logs:{region}:{account}:log-group:{group_name}"
+        rule_name = f"{prefix}-auto-respond"
+        role_name = f"{prefix}-restore-logging"
         self.log_group = aws.cloudwatch.LogGroup(
-            f"{name}-log-group", name=group_name, region=region, retention_in_days=s.log_retention_days,
-            kms_key_id=args.log_key_arn, tags=args.tags, opts=log_store(self, s.protect_resources),
+            f"{name}-log-group", name=group_name, region=region, retention_in_days=args.get("log_retention_days", 365),
+            kms_key_id=args["log_key_arn"], tags=tags, opts=log_store(self, args.get("protect", True)),
         )
         self.role = aws.iam.Role(
             f"{name}-role",
@@ -94,7 +124,7 @@ class AutoRespond(pulumi.ComponentResource):
             assume_role_policy=to_json(
                 docs.assume_role_policy("lambda.amazonaws.com", {"StringEquals": {"aws:SourceAccount": account}})
             ),
-            tags=args.tags,
+            tags=tags,
             opts=child(self),
         )
         self.role_policy = aws.iam.RolePolicy(
@@ -102,8 +132,8 @@ class AutoRespond(pulumi.ComponentResource):
             role=self.role.name,
             policy=pulumi.Output.json_dumps(
                 docs.auto_respond_role_policy(
-                    trail_arn=args.trail_arn, regions=list(s.regions), topic_arn=args.topic_arn,
-                    topic_key_arn=args.topic_key_arn, log_group_arn=group_arn, home_region=region,
+                    trail_arn=trail_arn, regions=list(args["regions"]), topic_arn=args["topic_arn"],
+                    topic_key_arn=args["topic_key_arn"], log_group_arn=group_arn, home_region=region,
                 )
             ),
             opts=child(self),
@@ -122,15 +152,15 @@ class AutoRespond(pulumi.ComponentResource):
             reserved_concurrent_executions=1,
             environment={
                 "variables": {
-                    "TRAIL_ARN": args.trail_arn or "",
-                    "TRAIL_SELECTORS": pulumi.Output.json_dumps(api_selectors(list(args.trail_selectors))),
-                    "RECORDER_NAME": args.recorder_name,
-                    "TOPIC_ARN": args.topic_arn,
+                    "TRAIL_ARN": trail_arn or "",
+                    "TRAIL_SELECTORS": pulumi.Output.json_dumps(api_selectors(list(args.get("trail_selectors", [])))),
+                    "RECORDER_NAME": recorder,
+                    "TOPIC_ARN": args["topic_arn"],
                     "OWN_ROLE_NAME": role_name,
                 }
             },
             logging_config={"log_format": "Text", "log_group": group_name},
-            tags=args.tags,
+            tags=tags,
             opts=child(self, [self.log_group, self.role_policy]),
         )
         self.rule = aws.cloudwatch.EventRule(
@@ -138,10 +168,10 @@ class AutoRespond(pulumi.ComponentResource):
             name=rule_name,
             region=region,
             description="Automated response: the baseline's trail stopped or re-selected, or a recorder stopped",
-            event_pattern=json.dumps(response_pattern(args.trail_arn, args.recorder_name), separators=(",", ":")),
+            event_pattern=json.dumps(response_pattern(trail_arn, recorder), separators=(",", ":")),
             state="ENABLED",
-            tags=args.tags,
-            opts=child(self, list(args.depends_on)),
+            tags=tags,
+            opts=child(self, list(depends_on)),
         )
         self.permission = aws.lambda_.Permission(
             f"{name}-invoke",
@@ -150,7 +180,7 @@ class AutoRespond(pulumi.ComponentResource):
             action="lambda:InvokeFunction",
             function=self.function.name,
             principal="events.amazonaws.com",
-            source_arn=f"arn:{s.partition}:events:{region}:{account}:rule/{rule_name}",
+            source_arn=f"arn:{partition}:events:{region}:{account}:rule/{rule_name}",
             source_account=account,
             opts=child(self),
         )
@@ -165,25 +195,6 @@ class AutoRespond(pulumi.ComponentResource):
         self.register_outputs({"functionName": self.function.name, "ruleName": self.rule.name})
 
 
-def recorder_name(s: Settings) -> str:
+def recorder_name(name_prefix: str) -> str:
     """The baseline's Config recorder name in every region (components/config_recording.py)."""
-    return f"{s.name_prefix}-recorder"
-
-
-def add_auto_respond(
-    parent: pulumi.Resource, name: str, s: Settings, account_id: str, topic: pulumi.Resource, topic_key_arn: pulumi.Input[str],
-    log_key_arn: pulumi.Input[str], trail: Any | None, tags: dict[str, str],
-) -> "AutoRespond | None":
-    """The responder when baseline:autoRespond is on (None otherwise): for `trail` (a Trail component, or None
-    where the organization trail covers the account) and the account's recorders."""
-    if not s.auto_respond:
-        return None
-    return AutoRespond(
-        f"{name}-auto-respond",
-        AutoRespondArgs(
-            settings=s, account_id=account_id, topic_arn=topic.arn, topic_key_arn=topic_key_arn, log_key_arn=log_key_arn,
-            recorder_name=recorder_name(s), trail_arn=trail.arn if trail else None,
-            trail_selectors=trail.event_selectors if trail else (), depends_on=[topic.policy], tags=tags,
-        ),
-        opts=child(parent),
-    )
+    return f"{name_prefix}-recorder"

@@ -7,10 +7,12 @@ from typing import Any
 from aws_logging_baseline.components.access_analyzer import AccessAnalyzerArgs
 from aws_logging_baseline.components.alert_topic import AlertTopicArgs
 from aws_logging_baseline.components.analytics import QueryArchiveArgs
+from aws_logging_baseline.components.auto_respond import AutoRespondArgs, recorder_name
 from aws_logging_baseline.components.config_recording import ConfigRecordingArgs
 from aws_logging_baseline.components.config_remediation import ConfigRemediationArgs
 from aws_logging_baseline.components.config_rules import ConfigRulesArgs
 from aws_logging_baseline.components.custom_config_rule import CustomConfigRuleArgs
+from aws_logging_baseline.components.dashboard import PostureDashboardArgs
 from aws_logging_baseline.components.flow_logs import FlowLogsArgs
 from aws_logging_baseline.components.guardduty import GuardDutyArgs
 from aws_logging_baseline.components.inspector import InspectorArgs
@@ -18,6 +20,8 @@ from aws_logging_baseline.components.log_archive import LogArchiveArgs, access_l
 from aws_logging_baseline.components.log_key import LogKeyArgs
 from aws_logging_baseline.components.log_streaming import LogStreamingArgs
 from aws_logging_baseline.components.regional_settings import explicit_vpcs, rule_parameter_overrides
+from aws_logging_baseline.components.security_alarms import RejectSpikeAlarmsArgs, SecurityAlarmsArgs
+from aws_logging_baseline.components.security_events import SecurityEventsArgs
 from aws_logging_baseline.components.security_hub import SecurityHubArgs
 from aws_logging_baseline.components.settings import Settings
 from aws_logging_baseline.components.trail import TrailArgs
@@ -230,5 +234,69 @@ def config_remediation_args(s: Settings, **wiring: Any) -> ConfigRemediationArgs
         rule_names=list(s.config_remediation_rules),
         partition=s.partition,
         name_prefix=s.name_prefix,
+        **wiring,  # type: ignore[typeddict-item]
+    )
+
+
+def security_alarms_args(s: Settings, **wiring: Any) -> SecurityAlarmsArgs:
+    """`wiring`: log_group_name (the trail's group), alarm_action_arn (the alert topic) and the optional tags."""
+    return SecurityAlarmsArgs(
+        region=s.home_region,
+        namespace=s.cis_alarm_namespace,
+        name_prefix=s.name_prefix,
+        disabled=list(s.disabled_cis_alarms),
+        **wiring,  # type: ignore[typeddict-item]
+    )
+
+
+def reject_spike_alarms_args(s: Settings, **wiring: Any) -> RejectSpikeAlarmsArgs:
+    """`wiring`: log_group_names (region -> flow-log group), alarm_action_arn (the alert topic) and the optional
+    tags."""
+    return RejectSpikeAlarmsArgs(
+        fields=list(s.flow_log_fields),
+        threshold=s.flow_log_reject_alarm_threshold,
+        namespace=s.cis_alarm_namespace,
+        home_region=s.home_region,
+        name_prefix=s.name_prefix,
+        **wiring,  # type: ignore[typeddict-item]
+    )
+
+
+def security_events_args(s: Settings, **wiring: Any) -> SecurityEventsArgs:
+    """`wiring`: account_id, topic_arn (the alert topic) and the optional alarm_regions and tags."""
+    return SecurityEventsArgs(
+        regions=list(s.regions),
+        home_region=s.home_region,
+        name_prefix=s.name_prefix,
+        disabled=list(s.disabled_security_events),
+        instance_states=list(s.instance_state_alert_states),
+        schedule=s.security_events_schedule,
+        **wiring,  # type: ignore[typeddict-item]
+    )
+
+
+def posture_dashboard_args(s: Settings, **wiring: Any) -> PostureDashboardArgs:
+    """`wiring`: alarm_arns, event_rule_names and the optional saved_queries, workgroup (dashboard.deployed_inputs
+    builds these from the deployed components), trail_log_group_name and reject_regions."""
+    return PostureDashboardArgs(
+        dashboard_name=f"{s.name_prefix}-security-posture",
+        region=s.home_region,
+        reject_namespace=s.cis_alarm_namespace,
+        **wiring,  # type: ignore[typeddict-item]
+    )
+
+
+def auto_respond_args(s: Settings, trail: Any = None, **wiring: Any) -> AutoRespondArgs:
+    """`trail`: the account's Trail component, or None where the organization trail covers the account (then only
+    the recorders are restored). `wiring`: account_id, topic_arn, topic_key_arn, log_key_arn and the optional tags."""
+    trail_wiring = {"trail_arn": trail.arn, "trail_selectors": list(trail.event_selectors)} if trail is not None else {}
+    return AutoRespondArgs(
+        home_region=s.home_region,
+        regions=list(s.regions),
+        recorder_name=recorder_name(s.name_prefix),
+        name_prefix=s.name_prefix,
+        log_retention_days=s.log_retention_days,
+        protect=s.protect_resources,
+        **trail_wiring,  # type: ignore[typeddict-item]
         **wiring,  # type: ignore[typeddict-item]
     )

@@ -27,8 +27,9 @@ from aws_logging_baseline.components.from_settings import (
 from aws_logging_baseline.components.inspector import Inspector
 from aws_logging_baseline.components.log_archive import CONFIG_PREFIX, FLOW_LOGS_PREFIX
 from aws_logging_baseline.components.options import child
-from aws_logging_baseline.components.security_alarms import SecurityAlarms, SecurityAlarmsArgs
-from aws_logging_baseline.components.security_events import SecurityEvents, SecurityEventsArgs
+from aws_logging_baseline.components.security_alarms import SecurityAlarms
+from aws_logging_baseline.components.from_settings import security_alarms_args, security_events_args
+from aws_logging_baseline.components.security_events import SecurityEvents
 from aws_logging_baseline.components.settings import Settings, SettingsError, alert_subscription_problems
 
 
@@ -172,15 +173,7 @@ def trail_alarms(
     in the management account, the only account whose log group receives every account's events)."""
     return SecurityAlarms(
         f"{name}-cis-alarms",
-        SecurityAlarmsArgs(
-            region=s.home_region,
-            log_group_name=log_group_name,
-            namespace=s.cis_alarm_namespace,
-            alarm_action_arn=topic_arn,
-            name_prefix=s.name_prefix,
-            disabled=s.disabled_cis_alarms,
-            tags=tags,
-        ),
+        security_alarms_args(s, log_group_name=log_group_name, alarm_action_arn=topic_arn, tags=tags),
         opts=child(parent),
     )
 
@@ -198,19 +191,7 @@ def security_events(
     """The security-event rules of every configured region, delivered to the home region's alert topic."""
     return SecurityEvents(
         f"{name}-security-events",
-        SecurityEventsArgs(
-            regions=list(s.regions),
-            home_region=s.home_region,
-            partition=s.partition,
-            account_id=account_id,
-            topic_arn=topic_arn,
-            name_prefix=s.name_prefix,
-            disabled=s.disabled_security_events,
-            instance_states=s.instance_state_alert_states,
-            schedule=s.security_events_schedule,
-            alarm_regions=list(alarm_regions),
-            tags=tags,
-        ),
+        security_events_args(s, account_id=account_id, topic_arn=topic_arn, alarm_regions=list(alarm_regions), tags=tags),
         opts=child(parent, list(depends_on)),
     )
 

@@ -10,10 +10,10 @@ have no SNS action: their "CloudWatch Alarm State Change" events travel to the h
 SecurityEvents forwarding rules, and a home rule publishes them to the topic.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import NotRequired, Sequence, TypedDict
 
 import pulumi
 import pulumi_aws as aws
@@ -39,6 +39,8 @@ def metric_value() -> str:
 
 
 REJECT_METRIC = "VpcFlowLogRejects"
+DEFAULT_NAMESPACE = "CISBenchmark"
+DEFAULT_REJECT_THRESHOLD = 100
 
 
 @dataclass(frozen=True)
@@ -79,49 +81,62 @@ def reject_filter_pattern(fields: Sequence[str]) -> str:
     return "[" + ", ".join(terms) + "]"
 
 
-@dataclass
-class SecurityAlarmsArgs:
+class SecurityAlarmsArgs(TypedDict):
+    """Arguments of SecurityAlarms: the trail log group the filters read and the topic the alarms notify."""
+
     region: str
-    log_group_name: pulumi.Input[str]  # the trail's log group
-    namespace: str
-    alarm_action_arn: pulumi.Input[str]  # the alert topic (same region)
-    name_prefix: str
-    disabled: Sequence[str] = ()  # catalog ids switched off
-    tags: dict[str, str] = field(default_factory=dict)
+    """The region of the trail's CloudWatch Logs group (the home region); the alarms live there too."""
+    log_group_name: pulumi.Input[str]
+    """The trail's CloudWatch Logs group that every metric filter reads."""
+    alarm_action_arn: pulumi.Input[str]
+    """The alert topic every alarm notifies (an SNS topic in the same region)."""
+    namespace: NotRequired[str]
+    """CloudWatch metric namespace of the filters' metrics and the alarms. Default: CISBenchmark."""
+    name_prefix: NotRequired[str]
+    """Prefix of the filter and alarm names. Default: baseline."""
+    disabled: NotRequired[list[str]]
+    """Ids of catalog alarms (catalog/cis_alarms.yaml) switched off. Default: none."""
+    tags: NotRequired[dict[str, str]]
+    """Tags of every alarm. Default: none."""
 
 
 class SecurityAlarms(pulumi.ComponentResource):
+    """One CloudWatch metric filter and alarm per CIS monitoring control on the trail's log group."""
+
     filters: dict[str, aws.cloudwatch.LogMetricFilter]  # catalog id -> filter
     alarms: dict[str, aws.cloudwatch.MetricAlarm]  # catalog id -> alarm
 
     def __init__(self, name: str, args: SecurityAlarmsArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("baseline:cloudwatch:SecurityAlarms", name, None, opts)
-        unknown = set(args.disabled) - set(alarm_ids())
+        disabled = set(args.get("disabled", []))
+        unknown = disabled - set(alarm_ids())
         if unknown:
             raise ValueError(f"SecurityAlarms {name}: unknown alarm ids {sorted(unknown)}")
+        region, namespace = args["region"], args.get("namespace", DEFAULT_NAMESPACE)
+        prefix, tags = args.get("name_prefix", "baseline"), args.get("tags", {})
         self.filters, self.alarms = {}, {}
         for alarm in load_catalog():
-            if alarm.id in args.disabled:
+            if alarm.id in disabled:
                 continue
-            physical = alarm_name(args.name_prefix, alarm)
+            physical = alarm_name(prefix, alarm)
             self.filters[alarm.id] = aws.cloudwatch.LogMetricFilter(
                 f"{name}-{alarm.id}-filter",
                 name=physical,
-                region=args.region,
-                log_group_name=args.log_group_name,
+                region=region,
+                log_group_name=args["log_group_name"],
                 pattern=alarm.pattern,
-                metric_transformation={"name": alarm.metric, "namespace": args.namespace, "value": metric_value()},
+                metric_transformation={"name": alarm.metric, "namespace": namespace, "value": metric_value()},
                 opts=child(self),
             )
             self.alarms[alarm.id] = aws.cloudwatch.MetricAlarm(
                 f"{name}-{alarm.id}-alarm",
                 name=physical,
-                region=args.region,
+                region=region,
                 alarm_description=_description(alarm),
                 metric_name=alarm.metric,
-                namespace=args.namespace,
-                alarm_actions=[args.alarm_action_arn],
-                tags=args.tags,
+                namespace=namespace,
+                alarm_actions=[args["alarm_action_arn"]],
+                tags=tags,
                 opts=child(self, [self.filters[alarm.id]]),
                 **alarm_parameters(),
             )
@@ -134,37 +149,50 @@ def _description(alarm: CisAlarm) -> str:
     return f"{alarm.title} (CIS AWS Foundations {numbers}{hub})."
 
 
-@dataclass
-class RejectSpikeAlarmsArgs:
-    log_group_names: Mapping[str, pulumi.Input[str]]  # region -> flow-log group in that region
-    fields: Sequence[str]  # flow-log record fields, in format order
-    threshold: int
-    namespace: str
+class RejectSpikeAlarmsArgs(TypedDict):
+    """Arguments of RejectSpikeAlarms: the flow-log groups per region, their record format and the alert topic."""
+
+    log_group_names: dict[str, pulumi.Input[str]]
+    """Region -> the VPC flow-log CloudWatch Logs group in that region; one filter and alarm per region."""
+    fields: list[str]
+    """The flow-log record fields in format order (names without ${}); must include `action`."""
     home_region: str
-    alarm_action_arn: pulumi.Input[str]  # the alert topic (home region)
-    name_prefix: str
-    tags: dict[str, str] = field(default_factory=dict)
+    """The alert topic's region: only the alarm of this region notifies the topic directly."""
+    alarm_action_arn: pulumi.Input[str]
+    """The alert topic (in home_region)."""
+    threshold: NotRequired[int]
+    """Rejected records per 5 minutes that raise the alarm (at least 1). Default: 100."""
+    namespace: NotRequired[str]
+    """CloudWatch metric namespace of the REJECT metric. Default: CISBenchmark."""
+    name_prefix: NotRequired[str]
+    """Prefix of the filter and alarm names. Default: baseline."""
+    tags: NotRequired[dict[str, str]]
+    """Tags of every alarm. Default: none."""
 
 
 class RejectSpikeAlarms(pulumi.ComponentResource):
+    """Per region, a metric filter on rejected VPC flow-log records and an alarm on their count."""
+
     filters: dict[str, aws.cloudwatch.LogMetricFilter]  # region -> filter
     alarms: dict[str, aws.cloudwatch.MetricAlarm]  # region -> alarm
 
     def __init__(self, name: str, args: RejectSpikeAlarmsArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("baseline:cloudwatch:RejectSpikeAlarms", name, None, opts)
-        if args.threshold < 1:
+        threshold = args.get("threshold", DEFAULT_REJECT_THRESHOLD)
+        if threshold < 1:
             raise ValueError(f"RejectSpikeAlarms {name}: threshold must be at least 1")
-        pattern = reject_filter_pattern(args.fields)
+        pattern = reject_filter_pattern(args["fields"])
+        namespace, prefix, tags = args.get("namespace", DEFAULT_NAMESPACE), args.get("name_prefix", "baseline"), args.get("tags", {})
         self.filters, self.alarms = {}, {}
-        for region, group in args.log_group_names.items():
-            physical = reject_alarm_name(args.name_prefix, region)
+        for region, group in args["log_group_names"].items():
+            physical = reject_alarm_name(prefix, region)
             self.filters[region] = aws.cloudwatch.LogMetricFilter(
                 f"{name}-{region}-filter",
                 name=physical,
                 region=region,
                 log_group_name=group,
                 pattern=pattern,
-                metric_transformation={"name": REJECT_METRIC, "namespace": args.namespace, "value": "1"},
+                metric_transformation={"name": REJECT_METRIC, "namespace": namespace, "value": "1"},
                 opts=child(self),
             )
             self.alarms[region] = aws.cloudwatch.MetricAlarm(
@@ -172,15 +200,15 @@ class RejectSpikeAlarms(pulumi.ComponentResource):
                 name=physical,
                 region=region,
                 alarm_description=(
-                    f"More than {args.threshold - 1} rejected VPC flow-log records in 5 minutes in {region}: "
+                    f"More than {threshold - 1} rejected VPC flow-log records in 5 minutes in {region}: "
                     "a scan, a misconfigured security group or network ACL, or blocked exfiltration."
                 ),
                 metric_name=REJECT_METRIC,
-                namespace=args.namespace,
+                namespace=namespace,
                 # Only a same-region topic can be an alarm action; other regions notify via EventBridge.
-                alarm_actions=[args.alarm_action_arn] if region == args.home_region else [],
-                tags=args.tags,
+                alarm_actions=[args["alarm_action_arn"]] if region == args["home_region"] else [],
+                tags=tags,
                 opts=child(self, [self.filters[region]]),
-                **{**alarm_parameters(), "threshold": args.threshold},
+                **{**alarm_parameters(), "threshold": threshold},
             )
         self.register_outputs({"alarmNames": {r: a.name for r, a in self.alarms.items()}})

@@ -18,10 +18,10 @@ Rules are free for AWS service events; forwarded events count as custom events o
 
 import copy
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, NotRequired, Sequence, TypedDict
 
 import pulumi
 import pulumi_aws as aws
@@ -30,11 +30,13 @@ import yaml
 
 from aws_logging_baseline.components import policy_documents as docs
 from aws_logging_baseline.components.options import child
+from aws_logging_baseline.components.regions import partition_of
 
 CATALOG = Path(__file__).parent / "catalog" / "security_events.yaml"
 MAX_PATTERN_LENGTH = 4096  # PutRule EventPattern limit
 SCOPES = ("regional", "global", "everywhere", "home")
 INSTANCE_STATES_PLACEHOLDER = "${instanceStates}"
+DEFAULT_INSTANCE_STATES = ("stopped", "terminated")
 # Where global services (IAM, console sign-in, STS global endpoint, Organizations) deliver their events.
 GLOBAL_EVENTS_REGION = {"aws": "us-east-1", "aws-us-gov": "us-gov-west-1", "aws-cn": "cn-north-1"}
 
@@ -185,22 +187,34 @@ def home_bus_arn(partition: str, region: str, account_id: str) -> str:
     return f"arn:{partition}:events:{region}:{account_id}:event-bus/default"
 
 
-@dataclass
-class SecurityEventsArgs:
-    regions: Sequence[str]
+class SecurityEventsArgs(TypedDict):
+    """Arguments of SecurityEvents: the regions to watch, the home region and account, the alert topic."""
+
+    regions: list[str]
+    """The covered regions: each forwards its security events to the home region."""
     home_region: str
-    partition: str
+    """The region of the alert topic and of the rules that publish to it."""
     account_id: str
+    """The account whose default event bus in the home region receives the forwarded events."""
     topic_arn: pulumi.Input[str]
-    name_prefix: str
-    disabled: Sequence[str] = ()  # catalog ids switched off
-    instance_states: Sequence[str] = ("stopped", "terminated")  # empty: instance-state rule off
-    schedule: str = ""  # rate(...) / cron(...) heartbeat; empty: none
-    alarm_regions: Sequence[str] = ()  # regions with baseline alarms that cannot notify the topic directly
-    tags: dict[str, str] = field(default_factory=dict)
+    """The alert topic (in the home region) the readable messages go to."""
+    name_prefix: NotRequired[str]
+    """Prefix of the rule and role names, and of the baseline alarms whose state changes are forwarded. Default: baseline."""
+    disabled: NotRequired[list[str]]
+    """Ids of catalog entries (catalog/security_events.yaml) switched off. Default: none."""
+    instance_states: NotRequired[list[str]]
+    """EC2 instance states that raise an alert; empty switches the instance-state rule off. Default: stopped, terminated."""
+    schedule: NotRequired[str]
+    """A rate(...) or cron(...) schedule of a heartbeat alert proving delivery works; empty: none. Default: none."""
+    alarm_regions: NotRequired[list[str]]
+    """Regions with baseline alarms that cannot notify the topic directly (not the home region). Default: none."""
+    tags: NotRequired[dict[str, str]]
+    """Tags of every rule and role. Default: none."""
 
 
 class SecurityEvents(pulumi.ComponentResource):
+    """EventBridge rules that turn security events of every covered region into readable alerts on the topic."""
+
     rules: dict[str, aws.cloudwatch.EventRule]  # home rules by catalog id (+ "alarm-state", "heartbeat")
     targets: dict[str, aws.cloudwatch.EventTarget]
     forward_rules: dict[str, list[aws.cloudwatch.EventRule]]  # region -> forwarding rules
@@ -209,40 +223,45 @@ class SecurityEvents(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: SecurityEventsArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("baseline:events:SecurityEvents", name, None, opts)
-        unknown = set(args.disabled) - set(event_ids())
+        disabled = set(args.get("disabled", []))
+        unknown = disabled - set(event_ids())
         if unknown:
             raise ValueError(f"SecurityEvents {name}: unknown event ids {sorted(unknown)}")
-        self.args = args
         self.rules, self.targets, self.forward_rules, self.forward_targets = {}, {}, {}, {}
         self.forwarding_role = None
-        home, prefix = args.home_region, args.name_prefix
+        home, prefix = args["home_region"], args.get("name_prefix", "baseline")
+        self.home_region, self.name_prefix, self.account_id = home, prefix, args["account_id"]
+        self.partition, self.topic_arn, self.tags = partition_of(home) or "aws", args["topic_arn"], args.get("tags", {})
+        regions = list(args["regions"])
+        instance_states = list(args.get("instance_states", DEFAULT_INSTANCE_STATES))
+        schedule = args.get("schedule", "")
 
-        names = pattern_names(prefix, args.partition, args.account_id, home)
+        names = pattern_names(prefix, self.partition, self.account_id, home)
         enabled: list[tuple[EventSpec, dict[str, Any]]] = []
         for spec in load_catalog():
-            if spec.id in args.disabled or (INSTANCE_STATES_PLACEHOLDER in json.dumps(spec.pattern) and not args.instance_states):
+            if spec.id in disabled or (INSTANCE_STATES_PLACEHOLDER in json.dumps(spec.pattern) and not instance_states):
                 continue
-            enabled.append((spec, resolve_pattern(spec, args.instance_states, names)))
+            enabled.append((spec, resolve_pattern(spec, instance_states, names)))
 
         # Home region: readable messages to the topic.
         for spec, pattern in enabled:
             self._home_rule(name, spec.id, spec.title, pattern, spec.paths, spec.message)
-        remote_alarm_regions = [r for r in args.alarm_regions if r != home]
+        remote_alarm_regions = [r for r in args.get("alarm_regions", []) if r != home]
         if remote_alarm_regions:
             self._home_rule(
                 name, "alarm-state", "Baseline alarms of other regions", alarm_state_pattern(prefix, exclude_region=home),
                 ALARM_PATHS, ALARM_MESSAGE,
             )
-        if args.schedule:
-            self._home_rule(name, "heartbeat", "Scheduled alert-delivery check", None, HEARTBEAT_PATHS, HEARTBEAT_MESSAGE, args.schedule)
+        if schedule:
+            self._home_rule(name, "heartbeat", "Scheduled alert-delivery check", None, HEARTBEAT_PATHS, HEARTBEAT_MESSAGE, schedule)
 
         # Other regions: forward to the home bus.
-        global_region = GLOBAL_EVENTS_REGION.get(args.partition, "us-east-1")
-        source_regions = list(args.regions) + ([global_region] if global_region not in args.regions else [])
+        global_region = GLOBAL_EVENTS_REGION.get(self.partition, "us-east-1")
+        source_regions = regions + ([global_region] if global_region not in regions else [])
         for region in source_regions:
             if region == home:
                 continue
-            patterns = [p for spec, p in enabled if forwarded_from(spec.scope, region, covered=region in args.regions, global_region=global_region)]
+            patterns = [p for spec, p in enabled if forwarded_from(spec.scope, region, covered=region in regions, global_region=global_region)]
             if region in remote_alarm_regions:
                 patterns.append(alarm_state_pattern(prefix))
             if patterns:
@@ -258,47 +277,45 @@ class SecurityEvents(pulumi.ComponentResource):
         self, name: str, key: str, title: str, pattern: dict[str, Any] | None, paths: dict[str, str], message: str,
         schedule: str | None = None,
     ) -> None:
-        a = self.args
         rule = aws.cloudwatch.EventRule(
             f"{name}-{key}",
-            name=f"{a.name_prefix}-{key}",
-            region=a.home_region,
+            name=f"{self.name_prefix}-{key}",
+            region=self.home_region,
             description=f"{title}: alert the security topic",
             event_pattern=_dump(pattern) if pattern is not None else None,
             schedule_expression=schedule,
             state="ENABLED",
-            tags=a.tags,
+            tags=self.tags,
             opts=child(self),
         )
         self.rules[key] = rule
         self.targets[key] = aws.cloudwatch.EventTarget(
             f"{name}-{key}-to-topic",
-            region=a.home_region,
+            region=self.home_region,
             rule=rule.name,
             target_id="alert-topic",
-            arn=a.topic_arn,
+            arn=self.topic_arn,
             input_transformer=input_transformer(paths, message),
             opts=child(self),
         )
 
     def _role(self, name: str) -> aws.iam.Role:
         if self.forwarding_role is None:
-            a = self.args
-            bus = home_bus_arn(a.partition, a.home_region, a.account_id)
+            bus = home_bus_arn(self.partition, self.home_region, self.account_id)
             self.forwarding_role = aws.iam.Role(
                 f"{name}-forwarding-role",
-                name=f"{a.name_prefix}-events-forwarding",
-                description=f"EventBridge rules of other regions forward security events to the default bus in {a.home_region}",
+                name=f"{self.name_prefix}-events-forwarding",
+                description=f"EventBridge rules of other regions forward security events to the default bus in {self.home_region}",
                 assume_role_policy=json.dumps(
                     docs.assume_role_policy(
                         "events.amazonaws.com",
                         {
-                            "StringEquals": {"aws:SourceAccount": a.account_id},
-                            "ArnLike": {"aws:SourceArn": f"arn:{a.partition}:events:*:{a.account_id}:rule/{a.name_prefix}-forward-*"},
+                            "StringEquals": {"aws:SourceAccount": self.account_id},
+                            "ArnLike": {"aws:SourceArn": f"arn:{self.partition}:events:*:{self.account_id}:rule/{self.name_prefix}-forward-*"},
                         },
                     )
                 ),
-                tags=a.tags,
+                tags=self.tags,
                 opts=child(self),
             )
             self.forwarding_policy = aws.iam.RolePolicy(
@@ -310,19 +327,18 @@ class SecurityEvents(pulumi.ComponentResource):
         return self.forwarding_role
 
     def _forward(self, name: str, region: str, patterns: list[dict[str, Any]]) -> None:
-        a = self.args
         role = self._role(name)
-        bus = home_bus_arn(a.partition, a.home_region, a.account_id)
+        bus = home_bus_arn(self.partition, self.home_region, self.account_id)
         for index, pattern in enumerate(patterns, start=1):
             suffix = "" if len(patterns) == 1 else f"-{index}"
             rule = aws.cloudwatch.EventRule(
                 f"{name}-{region}-forward{suffix}",
-                name=f"{a.name_prefix}-forward-to-{a.home_region}{suffix}",
+                name=f"{self.name_prefix}-forward-to-{self.home_region}{suffix}",
                 region=region,
-                description=f"Forward security events of {region} to the default event bus in {a.home_region}",
+                description=f"Forward security events of {region} to the default event bus in {self.home_region}",
                 event_pattern=_dump(pattern),
                 state="ENABLED",
-                tags=a.tags,
+                tags=self.tags,
                 opts=child(self),
             )
             target = aws.cloudwatch.EventTarget(

@@ -10,9 +10,9 @@ CloudTrail get the security account as delegated administrator.
 import pulumi
 import pulumi_aws as aws
 
-from aws_logging_baseline.components.dashboard import posture_dashboard
+from aws_logging_baseline.components.dashboard import PostureDashboard, deployed_inputs
+from aws_logging_baseline.components.from_settings import log_streaming_args, posture_dashboard_args
 from aws_logging_baseline.components.log_streaming import LogStreaming
-from aws_logging_baseline.components.from_settings import log_streaming_args
 from aws_logging_baseline.components.options import child
 from aws_logging_baseline.components.roles.archive_reference import archive_destination
 from aws_logging_baseline.components.regional_coverage import trail_alarms
@@ -73,8 +73,9 @@ class ManagementAccount(pulumi.ComponentResource):
         # Issue 16: the organization's CIS alarms live here, so the posture dashboard does too (the saved queries
         # live in the log-archive account, docs/analytics.md).
         self.dashboard = (
-            posture_dashboard(f"{name}-posture", s, self.alarms.alarms, self.coverage.security_events.rules, self,
-                              trail_log_group_name=self.trail.log_group.name)
+            PostureDashboard(f"{name}-posture", posture_dashboard_args(
+                s, **deployed_inputs(self.alarms.alarms, self.coverage.security_events.rules), trail_log_group_name=self.trail.log_group.name,
+            ), opts=child(self))
             if s.dashboard
             else None
         )
