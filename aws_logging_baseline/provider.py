@@ -15,15 +15,53 @@ import pulumi
 from pulumi.provider.experimental.component import ComponentProvider
 from pulumi.provider.experimental.host import component_provider_host
 
+from aws_logging_baseline.components.access_analyzer import AccessAnalyzer
+from aws_logging_baseline.components.alert_topic import AlertTopic
+from aws_logging_baseline.components.analytics import QueryArchive
+from aws_logging_baseline.components.auto_respond import AutoRespond
+from aws_logging_baseline.components.config_recording import ConfigRecording
+from aws_logging_baseline.components.config_rules import ConfigRules
+from aws_logging_baseline.components.custom_config_rule import CustomConfigRule
+from aws_logging_baseline.components.dashboard import PostureDashboard
+from aws_logging_baseline.components.flow_logs import FlowLogs
+from aws_logging_baseline.components.guardduty import GuardDuty
+from aws_logging_baseline.components.inspector import Inspector
+from aws_logging_baseline.components.log_archive import LogArchive
+from aws_logging_baseline.components.log_key import LogKey
+from aws_logging_baseline.components.log_streaming import LogStreaming
+from aws_logging_baseline.components.secure_bucket import SecureBucket
+from aws_logging_baseline.components.security_alarms import RejectSpikeAlarms, SecurityAlarms
+from aws_logging_baseline.components.security_events import SecurityEvents
+from aws_logging_baseline.components.security_hub import SecurityHub
 from aws_logging_baseline.components.trail import Trail
 
 PROVIDER_NAME = "aws-logging-baseline"
 DISTRIBUTION = "pulumi-aws-logging-baseline"
 
 # Every component another language may construct: each takes `args: XxxArgs` (a documented TypedDict).
-# Its schema token is `aws-logging-baseline:index:<ClassName>`.
+# Its schema token is `aws-logging-baseline:index:<ClassName>`. Not here: ConfigRemediation (it needs the
+# ConfigRules objects it remediates, a Python-only input) and AccountBaseline (the whole stack configuration).
 PUBLIC_COMPONENTS: list[type[pulumi.ComponentResource]] = [
+    LogKey,
+    SecureBucket,
+    LogArchive,
     Trail,
+    AlertTopic,
+    SecurityAlarms,
+    RejectSpikeAlarms,
+    SecurityEvents,
+    FlowLogs,
+    ConfigRecording,
+    ConfigRules,
+    CustomConfigRule,
+    Inspector,
+    GuardDuty,
+    SecurityHub,
+    AccessAnalyzer,
+    QueryArchive,
+    LogStreaming,
+    AutoRespond,
+    PostureDashboard,
 ]
 
 

@@ -92,6 +92,12 @@ def access_log_bucket_name(name_prefix: str, account_id: str, region: str) -> st
 class LogArchive(pulumi.ComponentResource):
     """The central log archive bucket, its server access log buckets and its cross-region replica, tamper-resistant."""
 
+    archive_bucket_name: pulumi.Output[str]
+    """The archive bucket's name, known once its bucket policy is attached: give it to a trail as its bucket, so that
+    the trail is created after the policy that lets it write (CloudTrail checks the policy at creation)."""
+    archive_bucket_arn: pulumi.Output[str]
+    """The archive bucket's ARN, known once its bucket policy is attached (for writers that take the ARN)."""
+
     def __init__(
         self,
         name: str,
@@ -268,7 +274,9 @@ class LogArchive(pulumi.ComponentResource):
             ],
             opts=child(self, [self.archive.versioning, self.replication_policy, *destination_ready]),
         )
-        self.archive.attach_policy(after=[self.replication])
+        policy = self.archive.attach_policy(after=[self.replication])
+        self.archive_bucket_name = policy.bucket
+        self.archive_bucket_arn = policy.bucket.apply(lambda bucket: f"arn:{partition}:s3:::{bucket}")
         self.replica_destination_policy = (
             pulumi.Output.json_dumps(
                 docs.cross_account_replica_bucket_policy(
