@@ -75,3 +75,16 @@ def test_wheel_installs_into_a_fresh_venv_and_runs_the_org_program(tmp_path):
     # The provider for other languages ships as the pulumi-resource-<package> script, serving the snapshot's schema.
     schema = run(env_dir / "bin" / "pulumi-resource-aws-logging-baseline", "--schema", cwd=tmp_path).stdout
     assert json.loads(schema) == json.loads((REPO / "tests" / "data" / "provider-schema.json").read_text())
+
+    # examples/custom: a team's program in its own layout (its own components/ package) from its own directory,
+    # with nothing of this repository but the installed wheel.
+    custom = tmp_path / "team-repo"
+    shutil.copytree(REPO / "examples" / "custom", custom, ignore=shutil.ignore_patterns("__pycache__"))
+    # (python -m: pip install --prefix writes console scripts for the installing interpreter, not this venv's)
+    out = run(python, "-m", "aws_logging_baseline", "preview", "--stack", "dev", "--no-tree", cwd=custom)
+    assert "offline preview of stack dev" in out.stdout
+    out = run(python, "-m", "aws_logging_baseline", "check", "--stack", "dev", "--policy-config", "policy-config.json",
+              "--no-tree", "--format", "json", "--output", "check.json", cwd=custom)
+    assert "0 mandatory and 0 advisory violation(s)" in out.stdout
+    checked = json.loads((custom / "check.json").read_text())
+    assert checked["summary"]["mandatory"] == checked["summary"]["advisory"] == 0 and checked["pack"]["dir"] == where[2]
