@@ -12,6 +12,7 @@ from typing import NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 
+from aws_logging_baseline.components.args_check import check_args
 from aws_logging_baseline.components.options import child
 
 
@@ -39,6 +40,7 @@ class AccessAnalyzer(pulumi.ComponentResource):
     unused: aws.accessanalyzer.Analyzer | None
 
     def __init__(self, name: str, args: AccessAnalyzerArgs, opts: pulumi.ResourceOptions | None = None):
+        check_args("AccessAnalyzer", name, args, AccessAnalyzerArgs)
         super().__init__("baseline:accessanalyzer:AccessAnalyzer", name, None, opts)
         zone, prefix = args.get("zone_of_trust", "ACCOUNT"), args.get("name_prefix", "baseline")
         suffix, tags = zone.lower(), args.get("tags", {})

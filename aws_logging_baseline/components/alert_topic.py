@@ -12,6 +12,7 @@ from typing import NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 
+from aws_logging_baseline.components.args_check import check_args
 from aws_logging_baseline.components.serialize import to_json
 from aws_logging_baseline.components import policy_documents as docs
 from aws_logging_baseline.components.options import child
@@ -53,6 +54,7 @@ class AlertTopic(pulumi.ComponentResource):
     arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: AlertTopicArgs, opts: pulumi.ResourceOptions | None = None):
+        check_args("AlertTopic", name, args, AlertTopicArgs)
         super().__init__("baseline:sns:AlertTopic", name, None, opts)
         region, kms_key_arn, rule_name_prefix = args["region"], args["kms_key_arn"], args["rule_name_prefix"]
         partition = partition_of(region) or "aws"

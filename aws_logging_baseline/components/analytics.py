@@ -18,6 +18,7 @@ import pulumi
 import pulumi_aws as aws
 import yaml
 
+from aws_logging_baseline.components.args_check import check_args
 from aws_logging_baseline.components import policy_documents as docs
 from aws_logging_baseline.components.log_archive import ACCESS_LOG_PREFIX, CONFIG_PREFIX, FLOW_LOGS_PREFIX, TRAIL_PREFIX
 from aws_logging_baseline.components.options import child
@@ -198,6 +199,7 @@ class QueryArchive(pulumi.ComponentResource):
     queries: dict[str, aws.athena.NamedQuery]
 
     def __init__(self, name: str, args: QueryArchiveArgs, opts: pulumi.ResourceOptions | None = None):
+        check_args("QueryArchive", name, args, QueryArchiveArgs)
         super().__init__("baseline:athena:QueryArchive", name, None, opts)
         account, region, prefix = args["account_id"], args["home_region"], args.get("name_prefix", "baseline")
         key_arn, tags = args["key_arn"], args.get("tags", {})

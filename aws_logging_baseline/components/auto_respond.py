@@ -14,6 +14,7 @@ from typing import Any, NotRequired, Sequence, TypedDict
 import pulumi
 import pulumi_aws as aws
 
+from aws_logging_baseline.components.args_check import check_args
 from aws_logging_baseline.components import policy_documents as docs
 from aws_logging_baseline.components.custom_config_rule import LAMBDAS, RUNTIME, source_archive
 from aws_logging_baseline.components.options import child, log_store
@@ -79,7 +80,7 @@ class AutoRespondArgs(TypedDict):
     trail_arn: NotRequired[str]
     """The trail to restart and re-select. Default: none (the organization trail covers the account: recorders only)."""
     trail_selectors: NotRequired[list[dict[str, Any]]]
-    """The trail's advanced event selectors as deployed (Pulumi input shape), re-applied when changed. Default: none."""
+    """The trail's advanced event selectors as deployed (Pulumi input shape), re-applied when changed; required with trail_arn. Default: none."""
     name_prefix: NotRequired[str]
     """Prefix of the function, role, rule and log group names. Default: baseline."""
     log_retention_days: NotRequired[int]
@@ -103,11 +104,15 @@ class AutoRespond(pulumi.ComponentResource):
     ):
         """`depends_on` (Python only): what the rule waits for (the alert topic's policy, so the first response can
         publish)."""
+        check_args("AutoRespond", name, args, AutoRespondArgs)
         super().__init__("baseline:events:AutoRespond", name, None, opts)
         account, region = args["account_id"], args["home_region"]
         prefix, tags = args.get("name_prefix", "baseline"), args.get("tags", {})
         partition = partition_of(region) or "aws"
         trail_arn, recorder = args.get("trail_arn"), args.get("recorder_name", recorder_name(prefix))
+        if trail_arn and not args.get("trail_selectors"):
+            # Restoring "no selectors" would erase what the trail records (the handler puts these selectors back).
+            raise ValueError(f"AutoRespond {name}: trail_selectors is required with trail_arn (the trail's advanced event selectors)")
         function_name = f"{prefix}-restore-logging"
         group_name = f"/aws/lambda/{function_name}"
         group_arn = f"arn:{partition}:logs:{region}:{account}:log-group:{group_name}"

@@ -13,6 +13,7 @@ from typing import NotRequired, Sequence, TypedDict
 import pulumi
 import pulumi_aws as aws
 
+from aws_logging_baseline.components.args_check import check_args
 from aws_logging_baseline.components.options import child
 
 SERVICE_LINKED_ROLE = "AWSServiceRoleForConfig"
@@ -47,7 +48,7 @@ class ConfigRecordingArgs(TypedDict):
     bucket_name: pulumi.Input[str]
     """The archive bucket configuration snapshots and history go to; its policy must let config.amazonaws.com write."""
     s3_key_prefix: str
-    """Key prefix of the configuration files in the bucket."""
+    """Key prefix of the configuration files in the bucket; into a LogArchive it must be config (the prefix its policy admits)."""
     kms_key_arn: pulumi.Input[str]
     """The KMS key that encrypts the delivered files; its policy must let config.amazonaws.com use it."""
     name_prefix: NotRequired[str]
@@ -78,6 +79,7 @@ class ConfigRecording(pulumi.ComponentResource):
     ):
         """`recorder_depends_on`, `channel_depends_on` (Python only): the recorder needs the service-linked role;
         the delivery channel fails until the bucket policy lets config.amazonaws.com write."""
+        check_args("ConfigRecording", name, args, ConfigRecordingArgs)
         super().__init__("baseline:cfg:ConfigRecording", name, None, opts)
         region, prefix = args["region"], args.get("name_prefix", "baseline")
         self.records_global_types = region == args["home_region"]

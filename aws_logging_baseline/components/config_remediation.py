@@ -12,6 +12,7 @@ from typing import Mapping, NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 
+from aws_logging_baseline.components.args_check import check_args
 from aws_logging_baseline.components.serialize import to_json
 from aws_logging_baseline.components import policy_documents as docs
 from aws_logging_baseline.components.options import child
@@ -48,6 +49,7 @@ class ConfigRemediation(pulumi.ComponentResource):
     ):
         """`rules` (Python only): the deployed rules by (rule name, region), e.g. ConfigRules.rules; each chosen
         rule is remediated in every region it runs in, after it exists."""
+        check_args("ConfigRemediation", name, args, ConfigRemediationArgs)
         super().__init__("baseline:cfg:ConfigRemediation", name, None, opts)
         account, partition = args["account_id"], args.get("partition", "aws")
         prefix, tags = args.get("name_prefix", "baseline"), args.get("tags", {})

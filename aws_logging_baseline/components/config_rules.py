@@ -13,6 +13,7 @@ from typing import Any, Mapping, NotRequired, Sequence, TypedDict
 import pulumi
 import pulumi_aws as aws
 
+from aws_logging_baseline.components.args_check import check_args
 from aws_logging_baseline.components.serialize import to_json
 from aws_logging_baseline.components.options import child
 from aws_logging_baseline.components.regional_settings import (
@@ -124,6 +125,7 @@ class ConfigRules(pulumi.ComponentResource):
     ):
         """`recorders` (Python only): region -> that region's recorder; each rule waits for its region's
         (AWS Config refuses a rule before the region has a recorder)."""
+        check_args("ConfigRules", name, args, ConfigRulesArgs)
         super().__init__("baseline:cfg:ConfigRules", name, None, opts)
         disabled, overrides = args.get("disabled_rules", []), args.get("parameter_overrides", {})
         unknown_rules("disabled_rules", disabled)

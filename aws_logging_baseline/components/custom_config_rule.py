@@ -14,6 +14,7 @@ from typing import NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 
+from aws_logging_baseline.components.args_check import check_args
 from aws_logging_baseline.components.serialize import to_json
 from aws_logging_baseline.components import policy_documents as docs
 from aws_logging_baseline.components.config_rules import rule_parameters
@@ -86,6 +87,7 @@ class CustomConfigRule(pulumi.ComponentResource):
     ):
         """`recorder` (Python only): the region's recorder, which the rule waits for (AWS Config refuses a rule
         before the region has a recorder)."""
+        check_args("CustomConfigRule", name, args, CustomConfigRuleArgs)
         super().__init__("baseline:cfg:CustomConfigRule", name, None, opts)
         account, region, prefix = args["account_id"], args["region"], args.get("name_prefix", "baseline")
         spec = rule_by_name().get(args["rule_name"])

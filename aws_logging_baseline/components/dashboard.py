@@ -15,6 +15,7 @@ import pulumi
 import pulumi_aws as aws
 import yaml
 
+from aws_logging_baseline.components.args_check import check_args
 from aws_logging_baseline.components.options import child
 from aws_logging_baseline.components.regions import partition_of
 from aws_logging_baseline.components.security_alarms import DEFAULT_NAMESPACE, REJECT_METRIC
@@ -142,6 +143,7 @@ class PostureDashboard(pulumi.ComponentResource):
     dashboard: aws.cloudwatch.Dashboard
 
     def __init__(self, name: str, args: PostureDashboardArgs, opts: pulumi.ResourceOptions | None = None):
+        check_args("PostureDashboard", name, args, PostureDashboardArgs)
         super().__init__("baseline:cloudwatch:PostureDashboard", name, None, opts)
         self.dashboard = aws.cloudwatch.Dashboard(
             f"{name}-dashboard",

@@ -11,6 +11,7 @@ from typing import NotRequired, Sequence, TypedDict
 import pulumi
 import pulumi_aws as aws
 
+from aws_logging_baseline.components.args_check import check_args
 from aws_logging_baseline.components.serialize import to_json
 from aws_logging_baseline.components import policy_documents as docs
 from aws_logging_baseline.components.log_key import LogKey, LogKeyArgs
@@ -29,9 +30,9 @@ class FlowLogsArgs(TypedDict):
     home_region: str
     """The region whose CloudWatch Logs group uses home_key_arn (other regions get a key of their own)."""
     archive_bucket_arn: pulumi.Input[str]
-    """ARN of the archive bucket (S3 destination); its policy must let delivery.logs.amazonaws.com write."""
+    """ARN of the archive bucket (S3 destination); its policy must let delivery.logs.amazonaws.com write, and its key serve delivery.logs."""
     s3_prefix: str
-    """Key prefix of the flow logs in the archive bucket."""
+    """Key prefix of the flow logs in the archive bucket; into a LogArchive it must be vpc-flow-logs (the prefix its policy admits)."""
     home_key_arn: pulumi.Input[str]
     """The KMS key of the home region's log group (cloud-watch-logs destination); it must serve CloudWatch Logs."""
     destination: NotRequired[str]
@@ -77,6 +78,7 @@ class FlowLogs(pulumi.ComponentResource):
     ):
         """`depends_on` (Python only): flow logs to S3 fail until the bucket policy lets
         delivery.logs.amazonaws.com write, so they wait for it."""
+        check_args("FlowLogs", name, args, FlowLogsArgs)
         super().__init__("baseline:ec2:FlowLogs", name, None, opts)
         self.flow_logs, self.log_groups, self.role = {}, {}, None
         # region -> key, for regions other than home (cloud-watch-logs destination only); not a class annotation:
@@ -86,7 +88,10 @@ class FlowLogs(pulumi.ComponentResource):
         vpcs = self._vpcs(args)
         self.vpc_ids = {region: list(vpcs.get(region, [])) for region in regions}  # exported: policies prove coverage
         log_format = flow_log_format(args.get("fields", default_flow_log_fields()))
-        to_s3 = args.get("destination", "s3") == "s3"
+        destination = args.get("destination", "s3")
+        if destination not in ("s3", "cloud-watch-logs"):
+            raise ValueError(f"FlowLogs {name}: destination must be s3 or cloud-watch-logs, got {destination!r}")
+        to_s3 = destination == "s3"
         waits_for = list(depends_on)
         if not to_s3:
             waits_for.append(self._cloudwatch_destination(name, args, [r for r in regions if vpcs.get(r)]))

@@ -16,6 +16,7 @@ from typing import NotRequired, Sequence, TypedDict
 import pulumi
 import pulumi_aws as aws
 
+from aws_logging_baseline.components.args_check import check_args
 from aws_logging_baseline.components.detective_settings import protection_plans
 from aws_logging_baseline.components.log_archive import GUARDDUTY_PREFIX
 from aws_logging_baseline.components.options import child
@@ -35,7 +36,7 @@ class GuardDutyArgs(TypedDict):
     export_bucket_arn: NotRequired[pulumi.Input[str]]
     """The archive bucket findings are exported to (under guardduty/); its policy must let GuardDuty write. Default: none (no export)."""
     export_key_arn: NotRequired[pulumi.Input[str]]
-    """The KMS key that encrypts exported findings; its policy must let GuardDuty use it. Default: none."""
+    """The KMS key that encrypts exported findings; its policy must let GuardDuty use it; required with export_bucket_arn. Default: none."""
     organization: NotRequired[bool]
     """Delegated administrator: auto-enable every member account with the same plans. Default: false."""
     tags: NotRequired[dict[str, str]]
@@ -66,10 +67,13 @@ class GuardDuty(pulumi.ComponentResource):
     ):
         """`export_depends_on` (Python only): GuardDuty checks the bucket and key policies when the export is
         created, so the export waits for them."""
+        check_args("GuardDuty", name, args, GuardDutyArgs)
         super().__init__("baseline:guardduty:GuardDuty", name, None, opts)
         enabled = feature_status(args.get("protection_plans", DEFAULT_PROTECTION_PLANS))
         tags = args.get("tags", {})
         export_bucket_arn = args.get("export_bucket_arn")
+        if export_bucket_arn is not None and args.get("export_key_arn") is None:
+            raise ValueError(f"GuardDuty {name}: export_key_arn is required with export_bucket_arn (GuardDuty exports only under a KMS key)")
         self.detectors, self.features, self.destinations = {}, {}, {}
         self.organization_configurations, self.organization_features = {}, {}
         for region in args["regions"]:

@@ -10,6 +10,7 @@ from typing import NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 
+from aws_logging_baseline.components.args_check import check_args
 from aws_logging_baseline.components.options import child
 
 TIMEOUTS = pulumi.CustomTimeouts(create="30m", update="30m", delete="30m")
@@ -33,6 +34,7 @@ class Inspector(pulumi.ComponentResource):
     enablers: dict[str, aws.inspector2.Enabler]  # region -> enabler
 
     def __init__(self, name: str, args: InspectorArgs, opts: pulumi.ResourceOptions | None = None):
+        check_args("Inspector", name, args, InspectorArgs)
         super().__init__("baseline:inspector2:Inspector", name, None, opts)
         self.enablers = {
             region: aws.inspector2.Enabler(

@@ -10,6 +10,7 @@ from typing import Callable, NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 
+from aws_logging_baseline.components.args_check import check_args
 from aws_logging_baseline.components import policy_documents as docs
 from aws_logging_baseline.components.log_key import LogKey, LogKeyArgs
 from aws_logging_baseline.components.options import child
@@ -93,8 +94,7 @@ class LogArchive(pulumi.ComponentResource):
     """The central log archive bucket, its server access log buckets and its cross-region replica, tamper-resistant."""
 
     archive_bucket_name: pulumi.Output[str]
-    """The archive bucket's name, known once its bucket policy is attached: give it to a trail as its bucket, so that
-    the trail is created after the policy that lets it write (CloudTrail checks the policy at creation)."""
+    """The archive bucket's name, known once its policy is attached: a trail given it waits for that policy."""
     archive_bucket_arn: pulumi.Output[str]
     """The archive bucket's ARN, known once its bucket policy is attached (for writers that take the ARN)."""
 
@@ -108,6 +108,7 @@ class LogArchive(pulumi.ComponentResource):
     ):
         """`extra_statements` (Python only): builds archive bucket policy statements for other writers (e.g. the
         GuardDuty findings export) from the archive's ARN."""
+        check_args("LogArchive", name, args, LogArchiveArgs)
         super().__init__("baseline:s3:LogArchive", name, None, opts)
         account, home_region, replica_region = args["account_id"], args["home_region"], args["replica_region"]
         prefix, tags = args.get("name_prefix", "baseline"), args.get("tags", {})
@@ -116,6 +117,14 @@ class LogArchive(pulumi.ComponentResource):
         organization_id = args.get("organization_id")
         if not args.get("replica_account_id") and "replica_key_arn" not in args:
             raise ValueError(f"LogArchive {name}: replica_key_arn is required unless replica_account_id is set")
+        if args.get("replica_account_id") and not (args.get("replica_bucket_name") and args.get("replica_kms_key_arn")):
+            raise ValueError(f"LogArchive {name}: replica_account_id needs replica_bucket_name and replica_kms_key_arn (the destination in that account)")
+        if args["replica_region"] == args["home_region"]:
+            raise ValueError(f"LogArchive {name}: replica_region must differ from home_region ({args['home_region']}): the replica is the copy that survives a region")
+        if args.get("object_lock_mode", "GOVERNANCE") not in ("GOVERNANCE", "COMPLIANCE"):
+            raise ValueError(f"LogArchive {name}: object_lock_mode must be GOVERNANCE or COMPLIANCE, got {args['object_lock_mode']!r}")
+        if args.get("object_lock_days", 365) < 1:
+            raise ValueError(f"LogArchive {name}: object_lock_days must be at least 1, got {args['object_lock_days']}")
         partition = partition_of(home_region) or "aws"
         self._partition = partition
         archive_name = archive_bucket_name(prefix, account, home_region)
@@ -136,7 +145,7 @@ class LogArchive(pulumi.ComponentResource):
         if not break_glass:
             # Never lock everyone out: without a named break-glass principal the deny is left out, and said so.
             pulumi.log.warn(
-                "baseline:breakGlassPrincipalArn is not set: the archive and its replica do not deny governance "
+                "break_glass_principal_arn (baseline:breakGlassPrincipalArn) is not set: the archive and its replica do not deny governance "
                 "bypass, lifecycle, Object Lock, policy and replication changes to administrators "
                 "(docs/tamper-resistance.md)",
                 resource=self,

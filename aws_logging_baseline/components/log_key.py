@@ -5,6 +5,7 @@ from typing import Any, NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 
+from aws_logging_baseline.components.args_check import check_args
 from aws_logging_baseline.components import policy_documents as docs
 from aws_logging_baseline.components.options import child, log_store
 from aws_logging_baseline.components.regions import partition_of
@@ -45,6 +46,7 @@ class LogKey(pulumi.ComponentResource):
     arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: LogKeyArgs, opts: pulumi.ResourceOptions | None = None):
+        check_args("LogKey", name, args, LogKeyArgs)
         super().__init__("baseline:kms:LogKey", name, None, opts)
         region, account, services = args["region"], args["account_id"], frozenset(args["services"])
         partition = partition_of(region) or "aws"

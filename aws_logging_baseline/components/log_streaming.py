@@ -13,6 +13,7 @@ from typing import NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 
+from aws_logging_baseline.components.args_check import check_args
 from aws_logging_baseline.components import policy_documents as docs
 from aws_logging_baseline.components.options import child
 from aws_logging_baseline.components.regions import partition_of
@@ -102,6 +103,7 @@ class LogStreaming(pulumi.ComponentResource):
     logs_role: aws.iam.Role
 
     def __init__(self, name: str, args: LogStreamingArgs, opts: pulumi.ResourceOptions | None = None):
+        check_args("LogStreaming", name, args, LogStreamingArgs)
         super().__init__("baseline:firehose:LogStreaming", name, None, opts)
         account, region, prefix = args["account_id"], args["home_region"], args.get("name_prefix", "baseline")
         partition = partition_of(region) or "aws"

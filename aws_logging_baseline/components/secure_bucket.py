@@ -10,8 +10,11 @@ from typing import Any, NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 
+from aws_logging_baseline.components.args_check import check_args
 from aws_logging_baseline.components.serialize import to_json
+from aws_logging_baseline.components import policy_documents as docs
 from aws_logging_baseline.components.options import child, log_store
+from aws_logging_baseline.components.regions import partition_of
 
 
 class ObjectLock(TypedDict):
@@ -31,7 +34,7 @@ class SecureBucketArgs(TypedDict):
     region: str
     """The bucket's region."""
     policy: dict[str, Any]
-    """The bucket policy document; must contain the TLS-only deny (policy_documents.deny_insecure_transport)."""
+    """The bucket policy document; the TLS-only deny (Sid DenyInsecureTransport) is added when it is missing."""
     lifecycle_rules: list[dict[str, Any]]
     """Lifecycle rules (aws.s3.BucketLifecycleConfiguration rules); log_lifecycle() builds the log stores' rule."""
     kms_key_arn: NotRequired[pulumi.Input[str]]
@@ -68,6 +71,7 @@ class SecureBucket(pulumi.ComponentResource):
         """`defer_policy` (Python only): the caller attaches the policy itself with attach_policy(), after
         configuration it creates outside this component (the archive's replication): a policy that denies
         configuration changes must come last."""
+        check_args("SecureBucket", name, args, SecureBucketArgs)
         super().__init__("baseline:s3:SecureBucket", name, None, opts)
         region = args["region"]
         object_lock = args.get("object_lock")
@@ -144,7 +148,13 @@ class SecureBucket(pulumi.ComponentResource):
                 target_object_key_format={"partitioned_prefix": {"partition_date_source": "EventTime"}},
                 opts=child(self),
             )
-        self._policy_document = args["policy"]
+        # The TLS-only deny is part of every policy this component attaches, whoever wrote the rest.
+        arn = f"arn:{partition_of(region) or 'aws'}:s3:::{args['bucket_name']}"
+        statements = args["policy"].get("Statement", [])
+        has_tls_deny = any(isinstance(s, dict) and s.get("Sid") == "DenyInsecureTransport" for s in statements)
+        self._policy_document = args["policy"] if has_tls_deny else docs.with_statements(
+            {"Version": "2012-10-17", **args["policy"], "Statement": list(statements)}, [docs.deny_insecure_transport(arn)]
+        )
         self._configuration: list[pulumi.Resource] = [self.public_access_block, self.lifecycle]
         if object_lock is not None:
             self._configuration.append(self.object_lock)

@@ -19,6 +19,7 @@ import pulumi
 import pulumi_aws as aws
 import yaml
 
+from aws_logging_baseline.components.args_check import check_args
 from aws_logging_baseline.components.options import child
 
 CATALOG = Path(__file__).parent / "catalog" / "cis_alarms.yaml"
@@ -107,6 +108,7 @@ class SecurityAlarms(pulumi.ComponentResource):
     alarms: dict[str, aws.cloudwatch.MetricAlarm]  # catalog id -> alarm
 
     def __init__(self, name: str, args: SecurityAlarmsArgs, opts: pulumi.ResourceOptions | None = None):
+        check_args("SecurityAlarms", name, args, SecurityAlarmsArgs)
         super().__init__("baseline:cloudwatch:SecurityAlarms", name, None, opts)
         disabled = set(args.get("disabled", []))
         unknown = disabled - set(alarm_ids())
@@ -177,6 +179,7 @@ class RejectSpikeAlarms(pulumi.ComponentResource):
     alarms: dict[str, aws.cloudwatch.MetricAlarm]  # region -> alarm
 
     def __init__(self, name: str, args: RejectSpikeAlarmsArgs, opts: pulumi.ResourceOptions | None = None):
+        check_args("RejectSpikeAlarms", name, args, RejectSpikeAlarmsArgs)
         super().__init__("baseline:cloudwatch:RejectSpikeAlarms", name, None, opts)
         threshold = args.get("threshold", DEFAULT_REJECT_THRESHOLD)
         if threshold < 1:

@@ -28,6 +28,7 @@ import pulumi_aws as aws
 
 import yaml
 
+from aws_logging_baseline.components.args_check import check_args
 from aws_logging_baseline.components import policy_documents as docs
 from aws_logging_baseline.components.options import child
 from aws_logging_baseline.components.regions import partition_of
@@ -222,6 +223,7 @@ class SecurityEvents(pulumi.ComponentResource):
     forwarding_role: aws.iam.Role | None
 
     def __init__(self, name: str, args: SecurityEventsArgs, opts: pulumi.ResourceOptions | None = None):
+        check_args("SecurityEvents", name, args, SecurityEventsArgs)
         super().__init__("baseline:events:SecurityEvents", name, None, opts)
         disabled = set(args.get("disabled", []))
         unknown = disabled - set(event_ids())

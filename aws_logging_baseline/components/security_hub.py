@@ -16,6 +16,7 @@ from typing import NotRequired, Sequence, TypedDict
 import pulumi
 import pulumi_aws as aws
 
+from aws_logging_baseline.components.args_check import check_args
 from aws_logging_baseline.components.detective_settings import organization_disabled_controls, standard_arn
 from aws_logging_baseline.components.options import child
 from aws_logging_baseline.components.regions import partition_of
@@ -55,6 +56,7 @@ class SecurityHub(pulumi.ComponentResource):
     associations: dict[str, aws.securityhub.ConfigurationPolicyAssociation]
 
     def __init__(self, name: str, args: SecurityHubArgs, opts: pulumi.ResourceOptions | None = None):
+        check_args("SecurityHub", name, args, SecurityHubArgs)
         super().__init__("baseline:securityhub:SecurityHub", name, None, opts)
         home = args["home_region"]
         partition = partition_of(home) or "aws"

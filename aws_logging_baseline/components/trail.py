@@ -5,6 +5,7 @@ from typing import NotRequired, Sequence, TypedDict
 import pulumi
 import pulumi_aws as aws
 
+from aws_logging_baseline.components.args_check import check_args
 from aws_logging_baseline.components import policy_documents as docs
 from aws_logging_baseline.components.options import child, log_store
 from aws_logging_baseline.components.regions import partition_of
@@ -22,9 +23,9 @@ class TrailArgs(TypedDict):
     bucket_name: pulumi.Input[str]
     """The archive bucket the log files go to; its policy must let this trail write."""
     s3_key_prefix: str
-    """Key prefix of the log files in the bucket."""
+    """Key prefix of the log files in the bucket; into a LogArchive it must be cloudtrail (the prefix its policy admits)."""
     kms_key_arn: pulumi.Input[str]
-    """The KMS key that encrypts the log files (SSE-KMS); its policy must let this trail use it."""
+    """The KMS key of the log files (SSE-KMS) and, unless log_group_kms_key_arn, of the log group: a LogKey serving cloudtrail and logs."""
     name_prefix: NotRequired[str]
     """Prefix of the log group and role names. Default: baseline."""
     log_retention_days: NotRequired[int]
@@ -117,6 +118,7 @@ class Trail(pulumi.ComponentResource):
     ):
         """`depends_on` (Python only): CloudTrail validates the bucket and key policies when the trail is created,
         so the trail waits for them."""
+        check_args("Trail", name, args, TrailArgs)
         super().__init__("baseline:cloudtrail:Trail", name, None, opts)
         account, region, prefix = args["account_id"], args["home_region"], args.get("name_prefix", "baseline")
         partition = partition_of(region) or "aws"
