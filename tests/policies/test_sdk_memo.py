@@ -36,7 +36,8 @@ from aws_logging_baseline.policies.baseline_policies import ALL_POLICIES, PACK_N
 from tests.engine_helpers import example
 from tests.policies.conftest import run_case
 
-SDK_ANALYZE_STACK = getattr(sdk_memo, "SDK_ANALYZE_STACK", None) or sdk_policy._PolicyAnalyzerServicer.AnalyzeStack
+SDK_ANALYZE_STACK = sdk_memo.SDK_ANALYZE_STACK or sdk_policy._PolicyAnalyzerServicer.AnalyzeStack
+SDK_ANALYZE = sdk_memo.SDK_ANALYZE or sdk_policy._PolicyAnalyzerServicer.Analyze
 
 
 def _servicer(run, user_config):
@@ -70,10 +71,29 @@ def test_analyze_stack_builds_the_graph_once_and_answers_as_the_sdk(run, user_co
         assert "log-delivery-paths-allowed" not in reported
 
 
+@pytest.mark.parametrize(("case", "user_config", "expected_policy"), [
+    ("bucket-open-ifexists", None, "s3-bucket-policy-no-public-principal"),
+    ("trust-anyone", {"all": "mandatory", "s3-bucket-policy-no-public-principal": "disabled"},
+     "resource-policy-refuses-outsiders"),
+])
+def test_analyze_converts_each_resource_once_and_answers_as_the_sdk(case, user_config, expected_policy):
+    run = run_case(case)
+    servicer = _servicer(run, user_config)
+    reported = set()
+    for request in _Bridge(run).analyze_requests():
+        sdk = SDK_ANALYZE(servicer, request, None)
+        ours = sdk_memo.analyze(servicer, request, None)
+        assert ours.SerializeToString(deterministic=True) == sdk.SerializeToString(deterministic=True), request.urn
+        reported |= {d.policyName for d in ours.diagnostics}
+    assert expected_policy in reported, reported
+    if user_config:
+        assert "s3-bucket-policy-no-public-principal" not in reported
+
+
 def test_install_replaces_analyze_stack_only_once(monkeypatch):
     servicer = sdk_policy._PolicyAnalyzerServicer
     for owner, name in [(sdk_policy, "json_format"), (sdk_policy, "deserialize_properties"),
-                        (sdk_policy, "unknown_checking_proxy"), (servicer, "AnalyzeStack"),
+                        (sdk_policy, "unknown_checking_proxy"), (servicer, "AnalyzeStack"), (servicer, "Analyze"), (sdk_memo, "SDK_ANALYZE"),
                         (servicer, "_get_resource_options"), (servicer, "_get_provider_resource"),
                         (sdk_memo, "SDK_ANALYZE_STACK")]:
         monkeypatch.setattr(owner, name, getattr(owner, name))  # restored after the test: the SDK as it was
@@ -81,4 +101,5 @@ def test_install_replaces_analyze_stack_only_once(monkeypatch):
     assert sdk_policy._PolicyAnalyzerServicer.AnalyzeStack is sdk_memo.analyze_stack
     sdk_memo.install()
     assert sdk_policy._PolicyAnalyzerServicer.AnalyzeStack is sdk_memo.analyze_stack
-    assert sdk_memo.SDK_ANALYZE_STACK is not sdk_memo.analyze_stack
+    assert sdk_policy._PolicyAnalyzerServicer.Analyze is sdk_memo.analyze
+    assert sdk_memo.SDK_ANALYZE_STACK is not sdk_memo.analyze_stack and sdk_memo.SDK_ANALYZE is not sdk_memo.analyze
