@@ -18,7 +18,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import grpc
 import jsonschema
@@ -273,8 +273,9 @@ class PolicyPackProcess:
         return self._info
 
     def check(self, run: RunResult, user_config: dict[str, Any] | None = None, config_source: str = "policy config",
-              dry_run: bool = True) -> CheckResult:
-        """Configure the pack and analyze every resource of `run`, then the stack."""
+              dry_run: bool = True, meanwhile: Callable[[], Any] | None = None) -> CheckResult:
+        """Configure the pack and analyze every resource of `run`, then the stack. `meanwhile` runs here while
+        the pack analyzes the resources (in its own process), instead of after the verdict."""
         assert self.stub is not None
         info, policies = self._policies()
         config = reconcile_config(info, user_config, config_source)
@@ -291,9 +292,12 @@ class PolicyPackProcess:
         futures = [(request.urn, self.stub.Analyze.future(request, timeout=self.call_timeout))
                    for request in bridge.analyze_requests()]
         try:
+            if meanwhile is not None:
+                meanwhile()
+            stack_request = bridge.analyze_stack_request()  # built while the pack works; sent after, as the CLI does
             for urn, future in futures:
                 _collect(self._result(future, f"analyzing {urn}"), urn, meta, violations, not_applicable)
-            stack_future = self.stub.AnalyzeStack.future(bridge.analyze_stack_request(), timeout=self.call_timeout)
+            stack_future = self.stub.AnalyzeStack.future(stack_request, timeout=self.call_timeout)
             _collect(self._result(stack_future, "running the stack policies (AnalyzeStack)"), "", meta, violations,
                      not_applicable)
         finally:
