@@ -1,4 +1,6 @@
-"""The pack's memo of pulumi-policy's property conversion: the SDK's own results, computed once per object."""
+"""The pack's speed-ups: the memo of pulumi-policy's property conversion (the SDK's own results, computed once
+per object), Analyze and AnalyzeStack converting once per request (byte-equal to the SDK's), catalogs read with
+libyaml (the same data)."""
 
 from google.protobuf import json_format, struct_pb2
 
@@ -103,3 +105,14 @@ def test_install_replaces_analyze_stack_only_once(monkeypatch):
     assert sdk_policy._PolicyAnalyzerServicer.AnalyzeStack is sdk_memo.analyze_stack
     assert sdk_policy._PolicyAnalyzerServicer.Analyze is sdk_memo.analyze
     assert sdk_memo.SDK_ANALYZE_STACK is not sdk_memo.analyze_stack and sdk_memo.SDK_ANALYZE is not sdk_memo.analyze
+
+
+def test_the_pack_reads_its_catalogs_as_pyyaml_does():
+    """The pack reads controls.yaml and the component catalogs with libyaml's loader: the same data."""
+    import yaml
+
+    from aws_logging_baseline.policies.baseline_policies import catalog, component_data
+
+    assert catalog._DOCUMENT == yaml.safe_load(catalog.CATALOG_FILE.read_text(encoding="utf-8"))
+    for path in sorted(component_data.COMPONENT_CATALOG.glob("*.yaml")):
+        assert component_data.component_catalog(path.name) == yaml.safe_load(path.read_text(encoding="utf-8")), path
