@@ -43,8 +43,9 @@ DESCRIPTION = (
 )
 
 
-def run_check(args: argparse.Namespace, console: Console) -> tuple[RunResult, CheckResult, dict[str, float]]:
-    """Everything that can be checked is checked before the program runs; then the engine, then the pack.
+def run_check(args: argparse.Namespace, console: Console) -> tuple[RunResult, CheckResult, dict[str, float], Proofs]:
+    """Everything that can be checked is checked before the program runs; then the engine, then the pack (and,
+    while the pack analyzes in its own process, the access proofs the report prints).
 
     Up front: --format/--output and the --output and --json paths (probed in their directories), the -c
     overrides, the policy config file and the pack directory; then the pack is started and the policy config
@@ -67,15 +68,30 @@ def run_check(args: argparse.Namespace, console: Console) -> tuple[RunResult, Ch
         engine_started = time.perf_counter()
         run = _run_engine(args, console, overrides)
         engine_seconds = time.perf_counter() - engine_started
-        result = pack.check(run, with_account_facts(user_config, run.fixture, run.stack_outputs), source)
+        proofs = _ProofsMeanwhile(run)
+        result = pack.check(run, with_account_facts(user_config, run.fixture, run.stack_outputs), source,
+                            meanwhile=proofs)
     result = check_exceptions.apply(result, exception_entries)
     timings = {
         "engine": engine_seconds,
         "packStart": result.start_seconds,
         "policies": result.analyze_seconds,
         "total": time.perf_counter() - started,
+        "access": proofs.seconds,
     }
-    return run, result, timings
+    return run, result, timings, proofs.value
+
+
+class _ProofsMeanwhile:
+    """`access_proofs(run)` as the pack's `meanwhile`: computed while the pack analyzes, not after it."""
+
+    def __init__(self, run: RunResult):
+        self.run = run
+        self.value: Proofs | None = None
+        self.seconds = 0.0
+
+    def __call__(self) -> None:
+        self.value, self.seconds = access_proofs(self.run)
 
 
 def _preload_components() -> None:
@@ -264,8 +280,7 @@ def handler(args: argparse.Namespace) -> int:
     machine = args.format != "text" and args.output is None
     console = wide_console(stderr=machine)  # stdout carries only the document when no --output is given
     cost_baseline = cost_review.load_baseline(args)  # bad input fails before the program runs
-    run, result, timings = run_check(args, console)
-    proofs, timings["access"] = access_proofs(run)
+    run, result, timings, proofs = run_check(args, console)
     write_export(args, run)
     cost = cost_review.review(cost_baseline, run, args.max_monthly_increase)
     if args.format == "text":
@@ -326,11 +341,14 @@ def handle_many(args: argparse.Namespace) -> int:
             started = time.perf_counter()
             run = _run_engine(one, console, overrides)
             engine_seconds = time.perf_counter() - started
-            result = pack.check(run, with_account_facts(user_config, run.fixture, run.stack_outputs), source)
+            meanwhile = _ProofsMeanwhile(run)
+            result = pack.check(run, with_account_facts(user_config, run.fixture, run.stack_outputs), source,
+                                meanwhile=meanwhile)
             result = check_exceptions.apply(result, exception_entries)
             timings = {"engine": engine_seconds, "packStart": result.start_seconds,
-                       "policies": result.analyze_seconds, "total": time.perf_counter() - started}
-            proofs, timings["access"] = access_proofs(run)
+                       "policies": result.analyze_seconds, "total": time.perf_counter() - started,
+                       "access": meanwhile.seconds}
+            proofs = meanwhile.value
             print_proofs(proofs, console, detail=args.tree != "collapsed")
             print_text(result, console)
             console.print(f"stack {stack}: {verdict(summary(result))}", style="bold")

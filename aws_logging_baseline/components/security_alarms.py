@@ -34,6 +34,7 @@ def alarm_parameters() -> dict:
     return parameters
 
 
+@lru_cache(maxsize=1)  # read by every filter of every stack: parse the catalog once per process
 def metric_value() -> str:
     """What a filter adds to its metric per matching event."""
     return str(yaml.safe_load(CATALOG.read_text(encoding="utf-8"))["alarm"]["metric_value"])

@@ -27,10 +27,16 @@ MAX_LINE = 500  # characters kept of one output line
 def _load_prctl():
     if not sys.platform.startswith("linux"):
         return None
+    # The running process already has libc loaded: look prctl up there first. ctypes.util.find_library spawns
+    # `ldconfig -p`, a child process of the command (and a fork of it) that is better avoided when not needed.
+    for name in (None, "libc.so.6"):
+        try:
+            return ctypes.CDLL(name, use_errno=True).prctl
+        except (OSError, AttributeError):
+            pass
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        return libc.prctl
-    except (OSError, AttributeError):
+        return ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True).prctl
+    except (OSError, AttributeError, TypeError):
         return None
 
 

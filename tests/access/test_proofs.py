@@ -199,3 +199,11 @@ def test_without_the_delivery_prefixes_output_the_org_writes_are_not_guessed():
                       "guardduty-archive-write"}
     assert {"org-trail-archive-acl-check", "org-trail-key-encrypt", "replication-decrypts-source"} <= ids
     assert not proofs.denied
+
+
+def test_the_catalog_read_with_libyaml_is_the_catalog_pyyaml_reads():
+    import yaml
+
+    from aws_logging_baseline.access.proofs import CATALOG_FILE
+
+    assert load_catalog() == yaml.safe_load(CATALOG_FILE.read_text(encoding="utf-8"))
