@@ -8,16 +8,14 @@ from aws_logging_baseline.components.analytics import QueryArchive
 from aws_logging_baseline.components.dashboard import PostureDashboard, deployed_inputs
 from aws_logging_baseline.components.log_streaming import LogStreaming
 from aws_logging_baseline.components.log_archive import GUARDDUTY_PREFIX, TRAIL_PREFIX, add_archive_with_replica
-from aws_logging_baseline.components.auto_respond import AutoRespond
 from aws_logging_baseline.components.log_key import LogKey
 from aws_logging_baseline.components.options import child
 from aws_logging_baseline.components.settings import Settings
 from aws_logging_baseline.components.regional_coverage import RegionalCoverageArgs, add_regional_coverage, alert_topic, security_events, trail_alarms
-from aws_logging_baseline.components.regional_coverage import access_analyzer, detective_outputs, guardduty, security_hub
+from aws_logging_baseline.components.regional_coverage import access_analyzer, auto_respond, detective_outputs, guardduty, security_hub
 from aws_logging_baseline.components.regions import default_enabled_regions
 from aws_logging_baseline.components.security_alarms import RejectSpikeAlarms
 from aws_logging_baseline.components.from_settings import (
-    auto_respond_args,
     log_archive_args,
     log_key_args,
     log_streaming_args,
@@ -117,13 +115,8 @@ class AccountBaseline(pulumi.ComponentResource):
             else None
         )
         self._detective_services(name, s, tags)
-        self.auto_respond = (
-            AutoRespond(f"{name}-auto-respond", auto_respond_args(
-                s, trail=self.trail, account_id=account_id, topic_arn=self.alert_topic.arn, topic_key_arn=self.home_key.arn,
-                log_key_arn=self.home_key.arn, tags=tags,
-            ), opts=child(self), depends_on=[self.alert_topic.policy])
-            if s.auto_respond
-            else None
+        self.auto_respond = auto_respond(
+            name, s, self, trail=self.trail, account_id=account_id, topic=self.alert_topic, key_arn=self.home_key.arn, tags=tags
         )
         self.outputs = {
             "accountId": account_id,

@@ -10,6 +10,7 @@ from typing import Any, Sequence
 import pulumi
 
 from aws_logging_baseline.components.alert_topic import AlertTopic
+from aws_logging_baseline.components.auto_respond import AutoRespond
 from aws_logging_baseline.components.config_recording import ConfigRecording, config_service_linked_role, service_linked_role_arn
 from aws_logging_baseline.components.config_remediation import ConfigRemediation
 from aws_logging_baseline.components.config_rules import ConfigRules, enabled_rules
@@ -17,6 +18,7 @@ from aws_logging_baseline.components.custom_config_rule import CustomConfigRule
 from aws_logging_baseline.components.flow_logs import FlowLogs
 from aws_logging_baseline.components.from_settings import (
     alert_topic_args,
+    auto_respond_args,
     config_recording_args,
     config_remediation_args,
     config_rules_args,
@@ -27,8 +29,8 @@ from aws_logging_baseline.components.from_settings import (
 from aws_logging_baseline.components.inspector import Inspector
 from aws_logging_baseline.components.log_archive import CONFIG_PREFIX, FLOW_LOGS_PREFIX
 from aws_logging_baseline.components.options import child
-from aws_logging_baseline.components.security_alarms import SecurityAlarms
 from aws_logging_baseline.components.from_settings import security_alarms_args, security_events_args
+from aws_logging_baseline.components.security_alarms import SecurityAlarms
 from aws_logging_baseline.components.security_events import SecurityEvents
 from aws_logging_baseline.components.settings import Settings, SettingsError, alert_subscription_problems
 
@@ -250,3 +252,18 @@ def detective_outputs(guardduty=None, security_hub=None, access_analyzers=()) ->
         "securityHubRegions": list(security_hub.accounts) if security_hub else [],
         "accessAnalyzerRegions": sorted({r for a in analyzers for r in a.external}),
     }
+
+
+def auto_respond(
+    name: str, s: Settings, parent: pulumi.Resource, *, trail, account_id: str, topic: AlertTopic, key_arn: pulumi.Input[str],
+    tags: dict[str, str],
+) -> AutoRespond | None:
+    """baseline:autoRespond: the restore-logging response, after the alert topic's policy (its first publish)."""
+    if not s.auto_respond:
+        return None
+    return AutoRespond(
+        f"{name}-auto-respond",
+        auto_respond_args(s, trail=trail, account_id=account_id, topic_arn=topic.arn, topic_key_arn=key_arn, log_key_arn=key_arn, tags=tags),
+        opts=child(parent),
+        depends_on=[topic.policy],
+    )

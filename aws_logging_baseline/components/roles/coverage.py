@@ -11,15 +11,14 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from aws_logging_baseline.components.auto_respond import AutoRespond
 from aws_logging_baseline.components.log_archive import TRAIL_PREFIX
 from aws_logging_baseline.components.log_key import LogKey
 from aws_logging_baseline.components.options import child
 from aws_logging_baseline.components.regional_coverage import RegionalCoverageArgs, add_regional_coverage, alert_topic, security_events
-from aws_logging_baseline.components.regional_coverage import access_analyzer
+from aws_logging_baseline.components.regional_coverage import access_analyzer, auto_respond
 from aws_logging_baseline.components.roles.archive_reference import ArchiveDestination
 from aws_logging_baseline.components.settings import Settings
-from aws_logging_baseline.components.from_settings import auto_respond_args, log_key_args, trail_args
+from aws_logging_baseline.components.from_settings import log_key_args, trail_args
 from aws_logging_baseline.components.trail import Trail
 
 # The account's own key (home region): its CloudWatch Logs groups (trail, flow logs, Lambda) and the alert
@@ -99,13 +98,8 @@ class AccountCoverage(pulumi.ComponentResource):
         self.security_events = security_events(name, s, account_id, self.alert_topic.arn, tags, self)
         # Issue 18: every account analyses external access to its own resources (IAM.28 is checked per account).
         self.access_analyzer = access_analyzer(name, s, self, tags, unused_access=s.access_analyzer_zone_of_trust == "ACCOUNT")
-        self.auto_respond = (
-            AutoRespond(f"{name}-auto-respond", auto_respond_args(
-                s, trail=args.trail, account_id=account_id, topic_arn=self.alert_topic.arn, topic_key_arn=args.local_key.arn,
-                log_key_arn=args.local_key.arn, tags=tags,
-            ), opts=child(self), depends_on=[self.alert_topic.policy])
-            if s.auto_respond
-            else None
+        self.auto_respond = auto_respond(
+            name, s, self, trail=args.trail, account_id=account_id, topic=self.alert_topic, key_arn=args.local_key.arn, tags=tags
         )
         self.outputs = {
             **self.regional.outputs,
