@@ -11,10 +11,12 @@ LOCK := requirements.lock
 .PHONY: preview test bench clean lock
 
 $(STAMP): $(LOCK) pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(LOCK)
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	touch $(STAMP)
+	@echo "installing requirements.lock (hash-checked) and this project (editable) into $(VENV)"
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(LOCK)
+	@# setuptools warns that its pyproject support is beta, on every editable install: not the user's business
+	@PYTHONWARNINGS=ignore $(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
 
 # The full transitive set of requirements.txt, pinned with the sha256 of every file PyPI has for each version.
 lock: $(STAMP)
