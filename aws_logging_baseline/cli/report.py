@@ -71,10 +71,15 @@ def _where(counts: Counter) -> str:
 def _declares(resources: list[Registration]) -> str:
     """Types that stand in the same places share one clause: 'kms.Key, kms.Alias in each of 2 regions'."""
     by_type: dict[str, Counter] = defaultdict(Counter)
+    declared_at: dict[str, tuple[str, int, str]] = {}
     for resource in resources:
-        by_type[short_type(resource.type)][region_of(resource)] += 1
+        type_ = short_type(resource.type)
+        by_type[type_][region_of(resource)] += 1
+        # Types in the order the source declares them (the engine's registration order varies between runs).
+        declared_at[type_] = min(declared_at.get(type_, (resource.source_file, resource.source_line, type_)),
+                                 (resource.source_file, resource.source_line, type_))
     clauses: dict[str, list[str]] = defaultdict(list)
-    for type_, counts in by_type.items():
+    for type_, counts in sorted(by_type.items(), key=lambda item: declared_at[item[0]]):
         total = sum(counts.values())
         plural = total > 1 and len(counts) == 1 or len(set(counts.values())) > 1
         clauses[_where(counts)].append(f"{type_} ×{total}" if plural else type_)

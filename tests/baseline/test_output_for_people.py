@@ -60,3 +60,17 @@ def test_full_tree_lists_every_resource_and_both_tables():
 def test_help_is_named_after_the_command_typed():
     done = run("--help")
     assert done.stdout.startswith("usage: python -m aws_logging_baseline ")
+
+
+def test_a_component_lists_its_types_in_declaration_order_whatever_the_registration_order():
+    """The engine registers a component's resources in an order that varies between runs; the collapsed tree must
+    not (a plan diffed in review would show noise)."""
+    import random
+
+    from aws_logging_baseline.cli.report import _declares
+    from tests.engine_helpers import example
+
+    topic = [r for r in example().resources if r.parent.endswith("baseline:sns:AlertTopic::baseline-alert-topic")]
+    assert len(topic) == 3
+    shuffled = random.Random(7).sample(topic, len(topic))
+    assert _declares(shuffled) == _declares(list(reversed(topic))) == "sns.Topic, sns.TopicPolicy, sns.TopicSubscription in us-east-1"
