@@ -2,13 +2,14 @@
 --policy-pack` would give it. Exit 0 when no mandatory policy is violated, 1 when one is, 2 on bad input."""
 
 import argparse
+import contextlib
 import json
 import sys
 import threading
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from rich.console import Console
 from rich.markup import escape
@@ -58,20 +59,34 @@ def run_check(args: argparse.Namespace, console: Console) -> tuple[RunResult, Ch
     source = f"--policy-config {args.policy_config}"
     user_config = load_policy_config(args.policy_config) if args.policy_config is not None else None
     exception_entries = check_exceptions.collect(args, user_config, source)  # governed exceptions, read up front
-    pack = PolicyPackProcess(args.policy_pack, call_timeout=args.pack_timeout)  # checks PulumiPolicy.yaml first
     started = time.perf_counter()
+    with _started_pack(args, user_config, source) as pack:
+        run, result, timings, proofs = _check_stack(args, console, overrides, pack, user_config, source, started)
+    return run, check_exceptions.apply(result, exception_entries), timings, proofs
+
+
+@contextlib.contextmanager
+def _started_pack(args: argparse.Namespace, user_config: dict | None, source: str) -> Iterator[PolicyPackProcess]:
+    """The pack running, its policy config reconciled against its policies (bad config fails before any program
+    runs), and the components imported meanwhile: the import costs about as long as the pack takes to start."""
+    pack = PolicyPackProcess(args.policy_pack, call_timeout=args.pack_timeout)  # checks PulumiPolicy.yaml first
     preload = threading.Thread(target=_preload_components, daemon=True)
     preload.start()  # while the pack process boots (it waits on I/O here), not after it
     with pack:
         reconcile_config(pack.analyzer_info(), user_config, source)  # the same check pack.check makes, up front
         preload.join()
-        engine_started = time.perf_counter()
-        run = _run_engine(args, console, overrides)
-        engine_seconds = time.perf_counter() - engine_started
-        proofs = _ProofsMeanwhile(run)
-        result = pack.check(run, with_account_facts(user_config, run.fixture, run.stack_outputs), source,
-                            meanwhile=proofs)
-    result = check_exceptions.apply(result, exception_entries)
+        yield pack
+
+
+def _check_stack(args: argparse.Namespace, console: Console, overrides: dict, pack: PolicyPackProcess,
+                 user_config: dict | None, source: str, started: float) -> tuple[RunResult, CheckResult, dict[str, float], Proofs]:
+    """One stack: the engine runs the program (printing the plan), then the running pack gives its verdict while
+    the access proofs are computed. `started`: where the "total" timing counts from."""
+    engine_started = time.perf_counter()
+    run = _run_engine(args, console, overrides)
+    engine_seconds = time.perf_counter() - engine_started
+    proofs = _ProofsMeanwhile(run)
+    result = pack.check(run, with_account_facts(user_config, run.fixture, run.stack_outputs), source, meanwhile=proofs)
     timings = {
         "engine": engine_seconds,
         "packStart": result.start_seconds,
@@ -330,25 +345,13 @@ def handle_many(args: argparse.Namespace) -> int:
     user_config = load_policy_config(args.policy_config) if args.policy_config is not None else None
     exception_entries = check_exceptions.collect(args, user_config, source)
     checked: list[tuple[RunResult, CheckResult, dict[str, float], Proofs]] = []
-    preload = threading.Thread(target=_preload_components, daemon=True)
-    preload.start()  # while the pack process boots, as run_check does
-    with PolicyPackProcess(args.policy_pack, call_timeout=args.pack_timeout) as pack:
-        reconcile_config(pack.analyzer_info(), user_config, source)
-        preload.join()
+    with _started_pack(args, user_config, source) as pack:
         for stack in stacks:
             one = argparse.Namespace(**{**vars(args), "stack": stack, "account": fixtures[stack]})
             console.print(Rule(f"stack {stack}"), width=min(console.width, 100))
-            started = time.perf_counter()
-            run = _run_engine(one, console, overrides)
-            engine_seconds = time.perf_counter() - started
-            meanwhile = _ProofsMeanwhile(run)
-            result = pack.check(run, with_account_facts(user_config, run.fixture, run.stack_outputs), source,
-                                meanwhile=meanwhile)
+            run, result, timings, proofs = _check_stack(one, console, overrides, pack, user_config, source,
+                                                        time.perf_counter())
             result = check_exceptions.apply(result, exception_entries)
-            timings = {"engine": engine_seconds, "packStart": result.start_seconds,
-                       "policies": result.analyze_seconds, "total": time.perf_counter() - started,
-                       "access": meanwhile.seconds}
-            proofs = meanwhile.value
             print_proofs(proofs, console, detail=args.tree != "collapsed")
             print_text(result, console)
             console.print(f"stack {stack}: {verdict(summary(result))}", style="bold")
