@@ -76,5 +76,5 @@ def _resource_policies(args, report):
 POLICIES = [
     stack_policy("log-delivery-paths-allowed", _deliveries),
     stack_policy("log-stores-refuse-outsiders", _outsiders),
-    resource_policy("resource-policy-refuses-outsiders", _resource_policies),
+    resource_policy("resource-policy-refuses-outsiders", _resource_policies, DOCUMENTS),
 ]

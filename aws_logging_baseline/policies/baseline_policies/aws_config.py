@@ -65,7 +65,7 @@ def _global_once(args, report_violation):
 
 
 POLICIES = [
-    resource_policy("config-recorder-all-supported", _all_supported),
+    resource_policy("config-recorder-all-supported", _all_supported, [RECORDER]),
     stack_policy("config-recorder-enabled", _regions_record),
     stack_policy("config-global-resources-recorded-once", _global_once),
 ]

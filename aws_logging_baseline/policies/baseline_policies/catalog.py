@@ -1,7 +1,7 @@
 """Builds each Policy from its entry in controls.yaml: the metadata lives in data, the checks in code."""
 
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Collection
 
 import yaml
 from pulumi_policy import (
@@ -56,9 +56,20 @@ def _common(name: str) -> dict[str, Any]:
     }
 
 
-def resource_policy(name: str, validate: Callable) -> ResourceValidationPolicy:
+def resource_policy(name: str, validate: Callable, resource_types: Collection[str] | Callable[[str], bool]) -> ResourceValidationPolicy:
+    """`validate` runs for the resources of `resource_types` only (a collection of type tokens, or a test of one).
+    The policy carries the test as `applies_to`, so the analyzer (sdk_memo.analyze) skips the policy for every
+    other resource without building its arguments: most of the ~25 resource policies apply to one or two types."""
     assert CONTROLS[name]["kind"] == "resource", name
-    return ResourceValidationPolicy(validate=validate, **_common(name))
+    applies_to = resource_types if callable(resource_types) else frozenset(resource_types).__contains__
+
+    def of_its_types(args, report_violation):
+        if applies_to(args.resource_type):
+            validate(args, report_violation)
+
+    policy = ResourceValidationPolicy(validate=of_its_types, **_common(name))
+    policy.applies_to = applies_to
+    return policy
 
 
 def stack_policy(name: str, validate: Callable) -> StackValidationPolicy:

@@ -158,13 +158,13 @@ def _single_copy(args, report_violation):
 
 
 POLICIES = [
-    resource_policy("cloudtrail-multi-region-trail", _multi_region),
-    resource_policy("cloudtrail-logging-enabled", _logging),
-    resource_policy("cloud-trail-log-file-validation-enabled", _validation),
-    resource_policy("cloud-trail-encryption-enabled", _encryption),
-    resource_policy("cloud-trail-cloud-watch-logs-enabled", _cloudwatch),
-    resource_policy("cloudtrail-global-service-events-enabled", _global_events),
-    resource_policy("cloudtrail-management-events-not-excluded", _management),
+    resource_policy("cloudtrail-multi-region-trail", _multi_region, [TRAIL]),
+    resource_policy("cloudtrail-logging-enabled", _logging, [TRAIL]),
+    resource_policy("cloud-trail-log-file-validation-enabled", _validation, [TRAIL]),
+    resource_policy("cloud-trail-encryption-enabled", _encryption, [TRAIL]),
+    resource_policy("cloud-trail-cloud-watch-logs-enabled", _cloudwatch, [TRAIL]),
+    resource_policy("cloudtrail-global-service-events-enabled", _global_events, [TRAIL]),
+    resource_policy("cloudtrail-management-events-not-excluded", _management, [TRAIL]),
     stack_policy("multi-region-cloud-trail-enabled", _multi_region_trail_enabled),
     stack_policy("cloudtrail-single-management-events-copy", _single_copy),
 ]

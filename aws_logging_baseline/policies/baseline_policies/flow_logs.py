@@ -43,6 +43,6 @@ def _every_vpc(args, report_violation):
 
 
 POLICIES = [
-    resource_policy("vpc-flow-logs-traffic-type", _traffic_type),
+    resource_policy("vpc-flow-logs-traffic-type", _traffic_type, [FLOW_LOG]),
     stack_policy("vpc-flow-logs-enabled", _every_vpc),
 ]

@@ -70,6 +70,6 @@ def _service_conditions(args, report):
 
 
 POLICIES = [
-    resource_policy("iam-no-wildcard-action", _no_wildcard_action),
-    resource_policy("iam-service-principal-source-conditions", _service_conditions),
+    resource_policy("iam-no-wildcard-action", _no_wildcard_action, [*IDENTITY_POLICIES, ROLE]),
+    resource_policy("iam-service-principal-source-conditions", _service_conditions, SERVICE_DOCUMENTS),
 ]

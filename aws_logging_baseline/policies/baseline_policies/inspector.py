@@ -35,6 +35,6 @@ def _enabled(args, report_violation):
 
 
 POLICIES = [
-    resource_policy("inspector-classic-not-used", _no_classic),
+    resource_policy("inspector-classic-not-used", _no_classic, lambda type_: type_.startswith(CLASSIC_PREFIX)),
     stack_policy("inspector-enabled", _enabled),
 ]

@@ -46,7 +46,7 @@ def _wildcard_principal(args, report):
 
 
 POLICIES = [
-    resource_policy("cmk-backing-key-rotation-enabled", _rotation),
-    resource_policy("kms-key-deletion-window", _deletion_window),
-    resource_policy("kms-no-unconditioned-wildcard-principal", _wildcard_principal),
+    resource_policy("cmk-backing-key-rotation-enabled", _rotation, [KEY]),
+    resource_policy("kms-key-deletion-window", _deletion_window, [KEY, REPLICA_KEY]),
+    resource_policy("kms-no-unconditioned-wildcard-principal", _wildcard_principal, [KEY, REPLICA_KEY, KEY_POLICY]),
 ]

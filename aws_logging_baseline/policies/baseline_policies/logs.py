@@ -23,6 +23,6 @@ def _retention(args, report):
 
 
 POLICIES = [
-    resource_policy("cloudwatch-log-group-encrypted", _encrypted),
-    resource_policy("cw-loggroup-retention-period-check", _retention),
+    resource_policy("cloudwatch-log-group-encrypted", _encrypted, [LOG_GROUP]),
+    resource_policy("cw-loggroup-retention-period-check", _retention, [LOG_GROUP]),
 ]

@@ -268,11 +268,11 @@ def _object_lock(args, report_violation):
 
 
 POLICIES = [
-    resource_policy("s3-bucket-versioning-enabled", _versioning),
-    resource_policy("s3-bucket-level-public-access-prohibited", _public_access_block),
-    resource_policy("s3-bucket-ownership-enforced", _ownership),
-    resource_policy("s3-bucket-ssl-requests-only", _ssl_only),
-    resource_policy("s3-bucket-policy-no-public-principal", _no_public_principal),
+    resource_policy("s3-bucket-versioning-enabled", _versioning, [*VERSIONING, *BUCKETS]),
+    resource_policy("s3-bucket-level-public-access-prohibited", _public_access_block, [PUBLIC_ACCESS_BLOCK]),
+    resource_policy("s3-bucket-ownership-enforced", _ownership, [OWNERSHIP]),
+    resource_policy("s3-bucket-ssl-requests-only", _ssl_only, [BUCKET_POLICY]),
+    resource_policy("s3-bucket-policy-no-public-principal", _no_public_principal, [BUCKET_POLICY]),
     stack_policy("s3-bucket-protections-present", _protections),
     stack_policy("s3-default-encryption-kms", _sse_kms),
     stack_policy("s3-bucket-logging-enabled", _access_logging),

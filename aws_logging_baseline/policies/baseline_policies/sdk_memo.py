@@ -14,7 +14,8 @@ pack's time even with the memo. `analyze_stack` is the SDK's method (1.21.0, lin
 with that graph built once per request and handed to every stack policy (each gets its own list; the
 PolicyResources in it are shared, which is safe because no policy of this pack writes to one). `analyze` does
 the same for `Analyze`: the resource's properties, options and provider looked up once per request instead of
-once per resource policy (~25 per resource). tests/policies/test_sdk_memo.py proves both responses equal to the
+once per resource policy (~25 per resource), and a policy whose `applies_to` (catalog.resource_policy) excludes
+the resource's type is skipped, as its validate would return at once. tests/policies/test_sdk_memo.py proves both responses equal to the
 SDK's own. They are installed only on the pulumi-policy version they were written against.
 """
 
@@ -111,6 +112,9 @@ def analyze(self, request, _context):
     response = proto.AnalyzeResponse()
     views = None
     for each in self._PolicyAnalyzerServicer__policies:
+        applies_to = getattr(each, "applies_to", None)  # catalog.resource_policy: validate runs for these types only
+        if applies_to is not None and not applies_to(request.type):
+            continue  # what the SDK would do (validate returns at once), without building the arguments
         enforcement_level = self._get_enforcement_level(each)
         if enforcement_level == policy.EnforcementLevel.DISABLED or not isinstance(each, policy.ResourceValidationPolicy):
             continue

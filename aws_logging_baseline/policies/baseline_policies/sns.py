@@ -15,4 +15,4 @@ def _encrypted(args, report):
         report("kmsMasterKeyId is alias/aws/sns, which CloudWatch alarms and EventBridge cannot use: use a customer managed key.")
 
 
-POLICIES = [resource_policy("sns-encrypted-kms", _encrypted)]
+POLICIES = [resource_policy("sns-encrypted-kms", _encrypted, [TOPIC])]

@@ -156,5 +156,5 @@ def _archive_data_events(args, report):
 
 POLICIES = [
     stack_policy("log-store-erasure-denied", _erasure_denied),
-    resource_policy("cloudtrail-archive-data-events", _archive_data_events),
+    resource_policy("cloudtrail-archive-data-events", _archive_data_events, [TRAIL]),
 ]
