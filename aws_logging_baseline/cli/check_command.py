@@ -9,7 +9,7 @@ import threading
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from rich.console import Console
 from rich.markup import escape
@@ -20,7 +20,7 @@ from aws_logging_baseline.access.plan import from_run
 from aws_logging_baseline.access.proofs import Proofs, delivery_lines, prove
 from aws_logging_baseline.cli import check_exceptions, sarif
 from aws_logging_baseline.cli.main import add_report_options, check_report_options, seconds_argument
-from aws_logging_baseline.offline.crossguard import (CALL_TIMEOUT, CheckResult, PolicyPackProcess, load_policy_config,
+from aws_logging_baseline.offline.crossguard import (CALL_TIMEOUT, Analysis, CheckResult, PolicyPackProcess, load_policy_config,
                                                     reconcile_config)
 from aws_logging_baseline.offline.account_facts import with_account_facts
 from aws_logging_baseline.offline.engine import Registration, RunResult
@@ -69,7 +69,7 @@ def run_check(args: argparse.Namespace, console: Console) -> tuple[RunResult, Ch
 def _started_pack(args: argparse.Namespace, user_config: dict | None, source: str) -> Iterator[PolicyPackProcess]:
     """The pack running, its policy config reconciled against its policies (bad config fails before any program
     runs), and the components imported meanwhile: the import costs about as long as the pack takes to start."""
-    pack = PolicyPackProcess(args.policy_pack, call_timeout=args.pack_timeout)  # checks PulumiPolicy.yaml first
+    pack = PolicyPackProcess(args.policy_pack, call_timeout=args.pack_timeout, relay=True)  # checks PulumiPolicy.yaml first
     preload = threading.Thread(target=_preload_components, daemon=True)
     preload.start()  # while the pack process boots (it waits on I/O here), not after it
     with pack:
@@ -83,10 +83,19 @@ def _check_stack(args: argparse.Namespace, console: Console, overrides: dict, pa
     """One stack: the engine runs the program (printing the plan), then the running pack gives its verdict while
     the access proofs are computed. `started`: where the "total" timing counts from."""
     engine_started = time.perf_counter()
-    run = _run_engine(args, console, overrides)
+    analysis = pack.analysis(user_config, source)  # each resource analyzed as the program registers it
+
+    def judge(run: RunResult) -> None:  # the stack handed to the pack, which judges it while the plan prints
+        analysis.submit(run, with_account_facts(user_config, run.fixture, run.stack_outputs))
+
+    try:
+        run = _run_engine(args, console, overrides, analysis, judge)
+    except BaseException:
+        analysis.cancel()
+        raise
     engine_seconds = time.perf_counter() - engine_started
     proofs = _ProofsMeanwhile(run)
-    result = pack.check(run, with_account_facts(user_config, run.fixture, run.stack_outputs), source, meanwhile=proofs)
+    result = analysis.result(meanwhile=proofs)
     timings = {
         "engine": engine_seconds,
         "packStart": result.start_seconds,
@@ -121,9 +130,10 @@ def _preload_components() -> None:
         pass
 
 
-def _run_engine(args: argparse.Namespace, console: Console, overrides: dict) -> RunResult:
+def _run_engine(args: argparse.Namespace, console: Console, overrides: dict, observer: Analysis,
+                ran: Callable[[RunResult], None]) -> RunResult:
     try:
-        return run_and_print(args, console, overrides)
+        return run_and_print(args, console, overrides, observer, ran)
     except UserError as exc:
         # The pack is running, so SIGTERM is trapped as SystemExit; the engine reports whatever ends the
         # program as a program error. A signal is not bad input: let it end the command as a signal does.

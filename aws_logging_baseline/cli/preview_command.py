@@ -4,10 +4,11 @@ import argparse
 import re
 import sys
 from pathlib import Path
+from typing import Callable
 
 from rich.console import Console
 
-from aws_logging_baseline.offline.engine import RunResult, run_program
+from aws_logging_baseline.offline.engine import RunObserver, RunResult, run_program
 from aws_logging_baseline.offline.fixture import AccountFixture, generated_fixture
 from aws_logging_baseline.offline.stacks import is_pattern
 from aws_logging_baseline.offline.export import export_document
@@ -106,12 +107,17 @@ def check_program_options(args: argparse.Namespace) -> dict:
     return dict(parse_override(item) for item in args.config)
 
 
-def run_and_print(args: argparse.Namespace, console: Console, overrides: dict | None = None) -> RunResult:
-    """Run the program and print its plan; the --json export is the caller's to write (`write_export`)."""
+def run_and_print(args: argparse.Namespace, console: Console, overrides: dict | None = None,
+                  observer: RunObserver | None = None, ran: Callable[[RunResult], None] | None = None) -> RunResult:
+    """Run the program and print its plan; the --json export is the caller's to write (`write_export`).
+    `observer` is told of each resource as it registers, and `ran` of the run before its plan is printed (check
+    streams the resources to the policy pack, and hands it the stack to judge while the plan prints)."""
     if overrides is None:
         overrides = check_program_options(args)
     fixture = fixture_path(args)
-    result = run_program(args.program, args.stack, fixture, config_overrides=overrides)
+    result = run_program(args.program, args.stack, fixture, config_overrides=overrides, observer=observer)
+    if ran is not None:
+        ran(result)
     print_plan(result, console, view=args.tree)
     if isinstance(fixture, AccountFixture):  # said once the run succeeded: bad input stays one line
         print(fixture_notice(args, fixture), file=sys.stderr)

@@ -2,9 +2,10 @@
 
 The CLI starts a Python pack with `python -u -m pulumi.policy <engineAddress> <packDir>`, reads the port the
 pack prints, then calls GetAnalyzerInfo, Configure (policy config reconciled from schema defaults, the pack's
-initial config and the user's config file), ConfigureStack, Analyze once per resource (inputs) and AnalyzeStack
-once (outputs, parents, dependencies). `PolicyPack` does the same with an engine record (`RunResult`). The pack
-process is always stopped: on success, on errors, on Ctrl-C and on SIGTERM.
+initial config and the user's config file), ConfigureStack, Analyze once per resource (inputs) as the program
+registers it, and AnalyzeStack once (outputs, parents, dependencies) when the program is done. `Analysis` does the
+same while the engine runs a program (`check`), `PolicyPackProcess.check` with a finished run. The pack process is
+always stopped: on success, on errors, on Ctrl-C and on SIGTERM.
 """
 
 import difflib
@@ -30,6 +31,7 @@ from pulumi.runtime.proto import analyzer_pb2_grpc
 from aws_logging_baseline.offline.engine import STACK_TYPE, Registration, RunResult
 from aws_logging_baseline.offline import safe_yaml
 from aws_logging_baseline.offline.pack_process import OutputTail, forget_child, start_child
+from aws_logging_baseline.offline.relay_client import AnalyzeRelay, RelayedCallError, RelayError
 from aws_logging_baseline.errors import UserError
 
 LEVELS = {"advisory": proto.ADVISORY, "mandatory": proto.MANDATORY, "disabled": proto.DISABLED, "remediate": proto.REMEDIATE}
@@ -109,8 +111,13 @@ def read_pack_project(pack_dir: Path) -> dict[str, Any]:
 class PolicyPackProcess:
     """The pack running in its own process, as the CLI starts it. Use as a context manager."""
 
-    def __init__(self, pack_dir: Path | str, python: str = sys.executable, call_timeout: float = CALL_TIMEOUT):
+    def __init__(self, pack_dir: Path | str, python: str = sys.executable, call_timeout: float = CALL_TIMEOUT,
+                 relay: bool = False):
+        """`relay`: streamed Analyze requests (`analysis`) go through an AnalyzeRelay process, so that the
+        program run they overlap does not pay for the gRPC calls (see offline/analyze_relay.py)."""
         self.pack_dir = Path(pack_dir).resolve()
+        self.use_relay = relay
+        self.relay: AnalyzeRelay | None = None
         self.python = python
         self.call_timeout = call_timeout
         self.project = read_pack_project(self.pack_dir)
@@ -150,6 +157,8 @@ class PolicyPackProcess:
         # Drained stdout/stderr and a pack that dies with us (even on SIGKILL): see pack_process.
         self.process, self._stdout, self._stderr = start_child(
             [self.python, "-u", "-m", "pulumi.policy", ENGINE_ADDRESS, str(self.pack_dir)], str(self.pack_dir), env)
+        if self.use_relay:
+            self.relay = AnalyzeRelay(self.call_timeout)
         port = self._read_port()
         self.channel = grpc.insecure_channel(
             f"127.0.0.1:{port}", options=[("grpc.max_receive_message_length", 400 * 1024 * 1024),
@@ -160,6 +169,8 @@ class PolicyPackProcess:
         except grpc.FutureTimeoutError:
             raise UserError(f"--policy-pack {self.pack_dir}: the pack printed port {port} but does not answer") from None
         self.stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
+        if self.relay is not None:
+            self.relay.connect(f"127.0.0.1:{port}")
         self.start_seconds = time.perf_counter() - started
 
     def _read_port(self) -> int:
@@ -229,6 +240,9 @@ class PolicyPackProcess:
     def stop(self) -> None:
         """Stop the pack (terminate, then kill) and release everything; safe to call more than once."""
         self._info = None
+        relay, self.relay = self.relay, None
+        if relay is not None:
+            relay.stop()
         if self.channel is not None:
             self.channel.close()
             self.channel = None
@@ -272,42 +286,164 @@ class PolicyPackProcess:
             self._info = (info, [_policy_info(p) for p in info.policies])
         return self._info
 
+    def analysis(self, user_config: dict[str, Any] | None = None, config_source: str = "policy config",
+                 dry_run: bool = True) -> "Analysis":
+        """One stack's analysis, to be fed as the engine runs: pass it to `run_program(observer=...)`, then call
+        its `finish`. The Pulumi CLI too analyzes each resource as the program registers it."""
+        assert self.stub is not None
+        return Analysis(self, user_config, config_source, dry_run)
+
     def check(self, run: RunResult, user_config: dict[str, Any] | None = None, config_source: str = "policy config",
               dry_run: bool = True, meanwhile: Callable[[], Any] | None = None) -> CheckResult:
-        """Configure the pack and analyze every resource of `run`, then the stack. `meanwhile` runs here while
-        the pack analyzes the resources (in its own process), instead of after the verdict."""
-        assert self.stub is not None
-        info, policies = self._policies()
-        config = reconcile_config(info, user_config, config_source)
-        self._call(self.stub.Configure, _configure_request(config), "configuring its policies")
-        self._call(self.stub.ConfigureStack, proto.AnalyzerStackConfigureRequest(
-            stack=run.stack, project=run.project.name, organization="organization", dry_run=dry_run,
-            config={k: str(v) for k, v in run.config.items()}, tags={},
+        """Configure the pack and analyze every resource of a finished `run`, then the stack. `meanwhile` runs
+        here while the pack analyzes the resources (in its own process), instead of after the verdict."""
+        analysis = self.analysis(user_config, config_source, dry_run)
+        analysis.started(run.project, run.stack, run.config)
+        for resource in run.resources:
+            analysis.registered(resource)
+        return analysis.finish(run, user_config, meanwhile)
+
+
+class Analysis:
+    """A stack analyzed by a running pack as the engine registers its resources (`RunObserver`):
+
+    - `started` (stack config resolved, program not yet run): Configure with the reconciled policy config, then
+      ConfigureStack;
+    - `registered` (each resource, on the engine's threads): Analyze sent, not awaited, so the pack works in its
+      own process while the program runs;
+    - `submit(run, user_config)` (the program is done): the stack's own Analyze, the answers collected, then
+      AnalyzeStack sent; `result()` collects the verdict (`finish` is both). A `user_config` that reconciles
+      differently from the one the resources were analyzed with (check adds the account fixture's facts, known
+      only from the stack's outputs) is configured before AnalyzeStack; if it changes a resource policy's config,
+      every resource is analyzed again under it.
+    """
+
+    def __init__(self, pack: PolicyPackProcess, user_config: dict[str, Any] | None, config_source: str, dry_run: bool):
+        self.pack = pack
+        self.config_source = config_source
+        self.dry_run = dry_run
+        self.info, self.policies = pack._policies()
+        self.config = reconcile_config(self.info, user_config, config_source)  # bad config: before anything runs
+        self.bridge: _Bridge | None = None
+        self.relay = pack.relay
+        self.sent: list[tuple[Registration, Any]] = []  # (resource, its Analyze future or None if relayed), in order
+        self._lock = threading.Lock()
+        self._started = time.perf_counter()
+        self._failure: BaseException | None = None
+        self._submitted: tuple[RunResult, dict, list] | None = None
+        self._stack_future: Any = None
+        self._stack_analyzed: Any = None
+
+    def started(self, project: Any, stack: str, config: dict[str, str]) -> None:
+        pack = self.pack
+        pack._call(pack.stub.Configure, _configure_request(self.config), "configuring its policies")
+        pack._call(pack.stub.ConfigureStack, proto.AnalyzerStackConfigureRequest(
+            stack=stack, project=project.name, organization="organization", dry_run=self.dry_run,
+            config={k: str(v) for k, v in config.items()}, tags={},
         ), "configuring the stack")
-        started = time.perf_counter()
-        bridge = _Bridge(run)
-        violations: list[Violation] = []
-        not_applicable: dict[str, str] = {}
-        meta = {p.name: p for p in policies}
-        futures = [(request.urn, self.stub.Analyze.future(request, timeout=self.call_timeout))
-                   for request in bridge.analyze_requests()]
+        self.bridge = _Bridge(stack, project.name, config)
+
+    def registered(self, resource: Registration) -> None:
+        assert self.bridge is not None, "started() comes first"
+        request = self.bridge.analyze_request(resource)
+        if self.relay is not None:
+            data = request.SerializeToString()
+            with self._lock:  # the relay answers in the order sent
+                self.relay.send(data)
+                self.sent.append((resource, None))
+            return
+        future = self.pack.stub.Analyze.future(request, timeout=self.pack.call_timeout)
+        with self._lock:
+            self.sent.append((resource, future))
+
+    def cancel(self) -> None:
+        """Nothing left in flight (the run failed, or the verdict is in): futures cancelled, relayed answers
+        discarded (the relay's calls run out by their deadline)."""
+        with self._lock:
+            sent, self.sent = self.sent, []
+            if self.relay is not None:
+                self.relay.discard()
+        for _, future in sent:
+            if future is not None:
+                future.cancel()
+
+    def _answers(self) -> list[tuple[Registration, Any]]:
+        """(resource, its AnalyzeResponse) for every resource sent, in the order sent; a failed call raises."""
+        with self._lock:
+            sent, self.sent = self.sent, []
+        if self.relay is None:
+            return [(resource, self.pack._result(future, f"analyzing {resource.urn}")) for resource, future in sent]
         try:
+            answers = self.relay.answers()
+        except RelayError as exc:
+            raise UserError(f"--policy-pack {self.pack.pack_dir}: {exc}") from None
+        if len(answers) != len(sent):  # cannot happen: the relay answers every request, in order
+            raise UserError(f"--policy-pack {self.pack.pack_dir}: the relay answered {len(answers)} of {len(sent)} requests")
+        results = []
+        for (resource, _), answer in zip(sent, answers):
+            if isinstance(answer, RelayedCallError):
+                raise self.pack.call_failed(answer, f"analyzing {resource.urn}")
+            results.append((resource, proto.AnalyzeResponse.FromString(answer)))
+        return results
+
+    def submit(self, run: RunResult, user_config: dict[str, Any] | None = None) -> None:
+        """The program is done: the stack's own Analyze, every resource's answer collected, the final config
+        (see the class), then AnalyzeStack sent; `result` waits for it. A failure is kept for `result` to raise,
+        so that the caller can print the plan meanwhile."""
+        assert self.bridge is not None, "started() comes first"
+        pack, bridge = self.pack, self.bridge
+        self._started = time.perf_counter()
+        try:
+            self._stack_future = pack.stub.Analyze.future(bridge.stack_analyze_request(run), timeout=pack.call_timeout)
+            answers = self._answers()  # every resource's, under the config it was sent with
+            config = reconcile_config(self.info, user_config, self.config_source)
+            changed = {name for name in config if config[name] != self.config.get(name)}
+            if changed:
+                pack._call(pack.stub.Configure, _configure_request(config), "configuring its policies")
+            if any(p.policy_type == "resource" for p in self.policies if p.name in changed):
+                for resource in run.resources:  # analyzed under the old config: again
+                    self.registered(resource)
+                answers = self._answers()
+            self._stack_analyzed = pack.stub.AnalyzeStack.future(bridge.analyze_stack_request(run),
+                                                                 timeout=pack.call_timeout)
+            position = {id(resource): index for index, resource in enumerate(run.resources)}
+            answers.sort(key=lambda pair: position.get(id(pair[0]), len(position)))
+            self._submitted = (run, config, answers)
+        except BaseException as exc:  # noqa: BLE001 - raised by `result`, after the caller printed the plan
+            self.cancel()
+            self._failure = exc
+
+    def result(self, meanwhile: Callable[[], Any] | None = None) -> CheckResult:
+        """The verdict of the submitted stack. `meanwhile` runs first, while the pack runs the stack policies."""
+        try:
+            if self._failure is not None:
+                raise self._failure
             if meanwhile is not None:
                 meanwhile()
-            stack_request = bridge.analyze_stack_request()  # built while the pack works; sent after, as the CLI does
-            for urn, future in futures:
-                _collect(self._result(future, f"analyzing {urn}"), urn, meta, violations, not_applicable)
-            stack_future = self.stub.AnalyzeStack.future(stack_request, timeout=self.call_timeout)
-            _collect(self._result(stack_future, "running the stack policies (AnalyzeStack)"), "", meta, violations,
+            run, config, answers = self._submitted
+            pack = self.pack
+            violations: list[Violation] = []
+            not_applicable: dict[str, str] = {}
+            meta = {p.name: p for p in self.policies}
+            _collect(pack._result(self._stack_future, f"analyzing {run.stack_urn}"), run.stack_urn, meta, violations,
                      not_applicable)
+            for resource, response in answers:
+                _collect(response, resource.urn, meta, violations, not_applicable)
+            _collect(pack._result(self._stack_analyzed, "running the stack policies (AnalyzeStack)"), "", meta,
+                     violations, not_applicable)
         finally:
-            for _, future in futures:
-                future.cancel()  # nothing left in flight once the verdict is in or the check failed
+            self.cancel()
         return CheckResult(
-            pack_name=info.name, pack_version=self.version, pack_dir=self.pack_dir, policies=policies, config=config,
-            violations=violations, not_applicable=not_applicable, start_seconds=self.start_seconds,
-            analyze_seconds=time.perf_counter() - started,
+            pack_name=self.info.name, pack_version=pack.version, pack_dir=pack.pack_dir, policies=self.policies,
+            config=config, violations=violations, not_applicable=not_applicable, start_seconds=pack.start_seconds,
+            analyze_seconds=time.perf_counter() - self._started,
         )
+
+    def finish(self, run: RunResult, user_config: dict[str, Any] | None = None,
+               meanwhile: Callable[[], Any] | None = None) -> CheckResult:
+        """`submit`, then `result`."""
+        self.submit(run, user_config)
+        return self.result(meanwhile)
 
 
 def _prefix(text: str, limit: int = 200) -> str:
@@ -456,18 +592,16 @@ def _configure_request(config: dict[str, dict[str, Any]]) -> proto.ConfigureAnal
 class _Bridge:
     """Turns the engine's registrations into Analyze / AnalyzeStack requests (inputs vs outputs)."""
 
-    def __init__(self, run: RunResult):
-        self.run = run
-        self.by_urn = run.by_urn()
-        self.default_provider = self._default_provider()
-        self.stack_outputs = struct_pb2.Struct()
-        self.stack_outputs.update(run.stack_outputs)
+    def __init__(self, stack: str, project_name: str, config: dict[str, str]):
+        self.by_urn: dict[str, Registration] = {}  # every resource seen so far: a provider registers before its users
+        self.default_provider = self._default_provider(stack, project_name, config)
 
-    def _default_provider(self) -> proto.AnalyzerProviderResource:
+    @staticmethod
+    def _default_provider(stack: str, project_name: str, config: dict[str, str]) -> proto.AnalyzerProviderResource:
         """The CLI registers a default aws provider (configured from `aws:*` stack config); mocks do not."""
         properties = struct_pb2.Struct()
-        properties.update({k.split(":", 1)[1]: v for k, v in self.run.config.items() if k.startswith("aws:")})
-        urn = f"urn:pulumi:{self.run.stack}::{self.run.project.name}::pulumi:providers:aws::default"
+        properties.update({k.split(":", 1)[1]: v for k, v in config.items() if k.startswith("aws:")})
+        urn = f"urn:pulumi:{stack}::{project_name}::pulumi:providers:aws::default"
         return proto.AnalyzerProviderResource(type="pulumi:providers:aws", properties=properties, urn=urn, name="default")
 
     def _provider(self, resource: Registration) -> proto.AnalyzerProviderResource | None:
@@ -483,7 +617,7 @@ class _Bridge:
 
     @staticmethod
     def _options(resource: Registration) -> proto.AnalyzerResourceOptions:
-        options = proto.AnalyzerResourceOptions(
+        return proto.AnalyzerResourceOptions(
             protect=resource.protect,
             ignoreChanges=resource.ignore_changes,
             deleteBeforeReplace=resource.delete_before_replace,
@@ -491,31 +625,38 @@ class _Bridge:
             additionalSecretOutputs=resource.additional_secret_outputs,
             parent=resource.parent,
         )
-        return options
 
-    def _stack_entries(self) -> tuple[str, str]:
-        return self.run.stack_urn, self.run.stack_urn.rsplit("::", 1)[-1]
+    @staticmethod
+    def _stack_name(run: RunResult) -> str:
+        return run.stack_urn.rsplit("::", 1)[-1]
 
-    def analyze_requests(self) -> list[proto.AnalyzeRequest]:
-        stack_urn, stack_name = self._stack_entries()
-        requests = [proto.AnalyzeRequest(type=STACK_TYPE, properties=struct_pb2.Struct(), urn=stack_urn, name=stack_name,
-                                         options=proto.AnalyzerResourceOptions())]
-        for resource in self.run.resources:
-            request = proto.AnalyzeRequest(
-                type=resource.type, properties=resource.input_struct, urn=resource.urn, name=resource.name,
-                options=self._options(resource),
-            )
-            provider = self._provider(resource)
-            if provider is not None:
-                request.provider.CopyFrom(provider)
-            requests.append(request)
-        return requests
+    def analyze_request(self, resource: Registration) -> proto.AnalyzeRequest:
+        """One resource's Analyze request (its inputs); the resource is remembered as a possible provider."""
+        self.by_urn[resource.urn] = resource
+        request = proto.AnalyzeRequest(
+            type=resource.type, properties=resource.input_struct, urn=resource.urn, name=resource.name,
+            options=self._options(resource),
+        )
+        provider = self._provider(resource)
+        if provider is not None:
+            request.provider.CopyFrom(provider)
+        return request
 
-    def analyze_stack_request(self) -> proto.AnalyzeStackRequest:
-        stack_urn, stack_name = self._stack_entries()
-        resources = [proto.AnalyzerResource(type=STACK_TYPE, properties=self.stack_outputs, urn=stack_urn, name=stack_name,
-                                            options=proto.AnalyzerResourceOptions())]
-        for resource in self.run.resources:
+    def stack_analyze_request(self, run: RunResult) -> proto.AnalyzeRequest:
+        return proto.AnalyzeRequest(type=STACK_TYPE, properties=struct_pb2.Struct(), urn=run.stack_urn,
+                                    name=self._stack_name(run), options=proto.AnalyzerResourceOptions())
+
+    def analyze_requests(self, run: RunResult) -> list[proto.AnalyzeRequest]:
+        """Every Analyze request of a finished run: the stack's, then each resource's in registration order."""
+        return [self.stack_analyze_request(run)] + [self.analyze_request(resource) for resource in run.resources]
+
+    def analyze_stack_request(self, run: RunResult) -> proto.AnalyzeStackRequest:
+        stack_outputs = struct_pb2.Struct()
+        stack_outputs.update(run.stack_outputs)
+        resources = [proto.AnalyzerResource(type=STACK_TYPE, properties=stack_outputs, urn=run.stack_urn,
+                                            name=self._stack_name(run), options=proto.AnalyzerResourceOptions())]
+        for resource in run.resources:
+            self.by_urn.setdefault(resource.urn, resource)
             entry = proto.AnalyzerResource(
                 type=resource.type, properties=resource.output_struct, urn=resource.urn, name=resource.name,
                 options=self._options(resource), parent=resource.parent, dependencies=resource.dependencies,
@@ -527,3 +668,8 @@ class _Bridge:
                 entry.provider.CopyFrom(provider)
             resources.append(entry)
         return proto.AnalyzeStackRequest(resources=resources)
+
+    @classmethod
+    def of(cls, run: RunResult) -> "_Bridge":
+        """The bridge of a finished run."""
+        return cls(run.stack, run.project.name, run.config)

@@ -20,7 +20,7 @@ import traceback
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pulumi
 from google.protobuf import json_format, struct_pb2
@@ -110,6 +110,16 @@ def _ints(value: Any) -> Any:
     return value
 
 
+class RunObserver(Protocol):
+    """Told of a run as it happens (`check` streams each resource to the policy pack, as the Pulumi CLI does):
+    `started` once the stack config is resolved, before the program runs; `registered` for each resource as the
+    engine records it, on whichever thread registered it."""
+
+    def started(self, project: Project, stack: str, config: dict[str, str]) -> None: ...
+
+    def registered(self, registration: "Registration") -> None: ...
+
+
 class _Mocks(pulumi.runtime.Mocks):
     def __init__(self, fixture: AccountFixture, default_region: str):
         self.fixture = fixture
@@ -151,9 +161,10 @@ class _Mocks(pulumi.runtime.Mocks):
 class _RecordingMonitor(pulumi_mocks.MockMonitor):
     """The SDK's mock monitor, keeping each request and response, and component/stack outputs."""
 
-    def __init__(self, mocks: _Mocks):
+    def __init__(self, mocks: _Mocks, observer: RunObserver | None = None):
         super().__init__(mocks)
-        self.records: list[tuple[Any, Any]] = []
+        self.records: list[Registration] = []
+        self.observer = observer
         self.registered_outputs: dict[str, struct_pb2.Struct] = {}
         self.stack_urn = ""
 
@@ -175,15 +186,21 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
             return resource_pb2.RegisterResourceResponse(urn=urn)
         resource_id, outputs = self._new_resource(urn, request, request.object, request.importId, bool(request.custom))
         response = resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id or "", object=outputs)
-        self.records.append((request, response))
+        self._record(request, response)
         return response
 
     def ReadResource(self, request):
         urn = self.make_urn(request.parent, request.type, request.name)
         resource_id, properties = self._new_resource(urn, request, request.properties, request.id, True)
         response = resource_pb2.ReadResourceResponse(urn=urn, id=resource_id or request.id, properties=properties)
-        self.records.append((request, response))
+        self._record(request, response)
         return response
+
+    def _record(self, request, response) -> None:
+        registration = _to_registration(request, response)
+        self.records.append(registration)
+        if self.observer is not None:
+            self.observer.registered(registration)
 
     def _new_resource(self, urn, request, inputs: struct_pb2.Struct, resource_id: str, custom: bool):
         resource_id, state = self.mocks.new_resource(
@@ -263,10 +280,12 @@ def run_program(
     fixture_path: Path | str | AccountFixture,
     preview: bool = True,
     config_overrides: dict[str, Any] | None = None,
+    observer: RunObserver | None = None,
 ) -> RunResult:
     """Run the program in `program_dir` for `stack` offline and return every registration.
 
-    `config_overrides` (key -> value, keys with or without namespace) go over the stack file's values."""
+    `config_overrides` (key -> value, keys with or without namespace) go over the stack file's values;
+    `observer` is told of the run as it happens (see RunObserver)."""
     program_dir = Path(program_dir).resolve()
     if not program_dir.is_dir():
         raise UserError(f"--program {program_dir}: not a directory")
@@ -275,16 +294,18 @@ def run_program(
     fixture = fixture_path if isinstance(fixture_path, AccountFixture) else load_fixture(Path(fixture_path))
     main_file = _main_file(project)
     default_region = config.get("aws:region", "us-east-1")
+    if observer is not None:
+        observer.started(project, stack, config)
 
     # As the language host does: the program runs from its entry point's directory, importable from there.
     with _RUN_LOCK, _program_context(main_file.parent), tuned_runtime():
         mocks = _Mocks(fixture, default_region)
-        monitor = _RecordingMonitor(mocks)
+        monitor = _RecordingMonitor(mocks, observer)
         started = time.perf_counter()
         _run_under_mocks(project, stack, config, monitor, main_file, preview)
         seconds = time.perf_counter() - started
 
-    resources = [_to_registration(req, resp) for req, resp in monitor.records]
+    resources = monitor.records
     stack_outputs = plain(monitor.registered_outputs.get(monitor.stack_urn, struct_pb2.Struct()))
     return RunResult(project, stack, fixture, config, resources, monitor.stack_urn, stack_outputs, seconds)
 

@@ -4,6 +4,11 @@
   set between fork and exec, kept across exec), so even `kill -9` of the command leaves no pack behind. The
   signal follows the *thread* that started the child, so start it from a thread that lives as long as it
   (the command's main thread). https://man7.org/linux/man-pages/man2/prctl.2.html
+- Forked without gRPC's fork handlers: grpcio enables them, and in a forked child they restart gRPC's pollers,
+  whose descriptors the child then closes before it execs (close_fds): a process that had already used gRPC
+  (a second check in one process, as in the tests) saw its pack or relay abort before exec (exit -6,
+  "epoll_wait error: Bad file descriptor"). This process forks only to exec, so it turns them off, before gRPC
+  initializes (at the first channel; this module is imported before the command opens any).
 - Drained: a daemon thread reads each of stdout and stderr to the end, keeping only the last lines (each cut
   to a bounded length), so a policy that prints never blocks on a full pipe and a chatty one costs no memory.
 """
@@ -18,6 +23,8 @@ import subprocess
 import sys
 import threading
 from typing import IO
+
+os.environ["GRPC_ENABLE_FORK_SUPPORT"] = "0"  # see above; the children inherit it and do not fork either
 
 PR_SET_PDEATHSIG = 1
 TAIL_LINES = 20
@@ -92,14 +99,27 @@ class OutputTail:
 
 def start_child(argv: list[str], cwd: str, env: dict[str, str]) -> tuple[subprocess.Popen, OutputTail, OutputTail]:
     """Start `argv` in its own session (Ctrl-C reaches only us; we stop it), tied to our life, output drained."""
-    process = subprocess.Popen(
-        argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        start_new_session=True, preexec_fn=_die_with(os.getpid()),
-    )
+    process = _popen(argv, cwd, env, stdin=subprocess.DEVNULL, preexec_fn=_die_with(os.getpid()))
     assert process.stdout is not None and process.stderr is not None
+    return process, OutputTail(process.stdout), OutputTail(process.stderr)
+
+
+def start_talking_child(argv: list[str], cwd: str, env: dict[str, str]) -> tuple[subprocess.Popen, OutputTail]:
+    """As `start_child`, for a child of ours that asks for PR_SET_PDEATHSIG itself (the analyze relay): started
+    without a fork (no preexec function, so subprocess uses vfork), stdin and stdout ours to talk over
+    (unbuffered: stdout is read with select); only stderr is drained."""
+    process = _popen(argv, cwd, env, stdin=subprocess.PIPE, bufsize=0)
+    assert process.stderr is not None
+    return process, OutputTail(process.stderr)
+
+
+def _popen(argv: list[str], cwd: str, env: dict[str, str], **options) -> subprocess.Popen:
+    process = subprocess.Popen(
+        argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, **options,
+    )
     with _LIVE_LOCK:
         _LIVE.add(process)
-    return process, OutputTail(process.stdout), OutputTail(process.stderr)
+    return process
 
 
 def forget_child(process: subprocess.Popen) -> None:

@@ -29,8 +29,8 @@ def pack():
 
 @pytest.fixture
 def started(monkeypatch):
-    """Every pack process the command starts, to prove none outlives it."""
-    processes = []
+    """Every pack process the command starts (its analyze relay is in `started.relays`), to prove none outlives it."""
+    processes = _Started()
     original = crossguard.PolicyPackProcess.start
 
     def start(self):
@@ -38,7 +38,15 @@ def started(monkeypatch):
             original(self)
         finally:
             processes.append(self.process)
+            if self.relay is not None:
+                processes.relays.append(self.relay.process)
     monkeypatch.setattr(crossguard.PolicyPackProcess, "start", start)
     yield processes
-    for process in processes:
+    for process in processes + processes.relays:
         assert process is None or process.poll() is not None
+
+
+class _Started(list):
+    def __init__(self):
+        super().__init__()
+        self.relays: list = []

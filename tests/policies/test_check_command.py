@@ -211,9 +211,10 @@ def test_policy_that_raises_is_a_clear_error(capsys, tmp_path, started):
 def test_ctrl_c_during_analysis_stops_the_pack(capsys, monkeypatch, started):
     def interrupted(self, *args, **kwargs):
         raise KeyboardInterrupt
-    monkeypatch.setattr(crossguard.PolicyPackProcess, "check", interrupted)
+    monkeypatch.setattr(crossguard.Analysis, "result", interrupted)
     assert main(["check", *CASE_ARGS]) == 130
     assert len(started) == 1 and started[0].poll() is not None
+    assert len(started.relays) == 1 and started.relays[0].poll() is not None
 
 
 def _children(pid):

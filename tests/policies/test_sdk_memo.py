@@ -62,7 +62,7 @@ def _servicer(run, user_config):
 def test_analyze_stack_builds_the_graph_once_and_answers_as_the_sdk(run, user_config, expected_policy):
     assert sdk_policy.VERSION == sdk_memo.SDK_VERSION  # else install() leaves the SDK's method alone
     run = run()
-    request = _Bridge(run).analyze_stack_request()
+    request = _Bridge.of(run).analyze_stack_request(run)
     servicer = _servicer(run, user_config)
     sdk = SDK_ANALYZE_STACK(servicer, request, None)
     ours = sdk_memo.analyze_stack(servicer, request, None)
@@ -82,7 +82,7 @@ def test_analyze_converts_each_resource_once_and_answers_as_the_sdk(case, user_c
     run = run_case(case)
     servicer = _servicer(run, user_config)
     reported = set()
-    for request in _Bridge(run).analyze_requests():
+    for request in _Bridge.of(run).analyze_requests(run):
         sdk = SDK_ANALYZE(servicer, request, None)
         ours = sdk_memo.analyze(servicer, request, None)
         assert ours.SerializeToString(deterministic=True) == sdk.SerializeToString(deterministic=True), request.urn
@@ -90,6 +90,35 @@ def test_analyze_converts_each_resource_once_and_answers_as_the_sdk(case, user_c
     assert expected_policy in reported, reported
     if user_config:
         assert "s3-bucket-policy-no-public-principal" not in reported
+
+
+def test_every_resource_policy_names_its_types_and_the_skip_answers_as_the_sdk_on_the_example():
+    """Each resource policy declares the types it judges (catalog.resource_policy); `analyze` skips the others
+    without building arguments. Over the example's ~860 resources and a bad-trail case, every answer is still the
+    SDK's own, byte for byte, and most resources are judged by no policy at all."""
+    resource_policies = [p for p in ALL_POLICIES if isinstance(p, sdk_policy.ResourceValidationPolicy)]
+    assert resource_policies and all(callable(getattr(p, "applies_to", None)) for p in resource_policies)
+    for run in (example(), run_case("bucket-open-ifexists")):
+        servicer = _servicer(run, None)
+        judged = 0
+        for request in _Bridge.of(run).analyze_requests(run):
+            sdk = SDK_ANALYZE(servicer, request, None)
+            ours = sdk_memo.analyze(servicer, request, None)
+            assert ours.SerializeToString(deterministic=True) == sdk.SerializeToString(deterministic=True), request.urn
+            judged += any(p.applies_to(request.type) for p in resource_policies)
+        assert 0 < judged < len(run.resources) + 1
+
+
+def test_a_resource_policy_never_runs_for_another_type():
+    from aws_logging_baseline.policies.baseline_policies.catalog import resource_policy
+
+    calls = []
+    judged = resource_policy("sns-encrypted-kms", lambda args, report: calls.append(args.resource_type),
+                             ["aws:sns/topic:Topic"])
+    for type_ in ("aws:sns/topic:Topic", "aws:s3/bucket:Bucket"):
+        judged.validate(type("Args", (), {"resource_type": type_})(), lambda *a: None)
+    assert calls == ["aws:sns/topic:Topic"]
+    assert judged.applies_to("aws:sns/topic:Topic") and not judged.applies_to("aws:sns/topicPolicy:TopicPolicy")
 
 
 def test_install_replaces_analyze_stack_only_once(monkeypatch):
