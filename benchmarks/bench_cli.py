@@ -1,6 +1,7 @@
 """Benchmark of whole commands as a user runs them (a script, not a test): `python benchmarks/bench_cli.py [-n N]`.
 
-Interleaved rounds (so a busy machine slows every command alike), medians reported:
+Interleaved rounds, every other round in reverse order (so a busy spell of a shared machine, and whatever one
+command leaves warm for the next, weighs on every command alike); medians reported:
 - `check` of the example stack against its `preview` (target: check <= 1.25x preview);
 - `check --stack '*'` over the four organization stacks in one process against a single-stack `check` of the
   member (target: <= 2x).
@@ -41,8 +42,9 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=5, help="rounds (median reported)")
     rounds = parser.parse_args().n
     samples: dict[str, list[float]] = {name: [] for name in COMMANDS}
-    for _ in range(rounds):
-        for name, args in COMMANDS.items():
+    for round_ in range(rounds):
+        order = list(COMMANDS.items())
+        for name, args in order if round_ % 2 == 0 else reversed(order):
             samples[name].append(timed(args))
     med = {name: statistics.median(values) for name, values in samples.items()}
     for name, value in med.items():
