@@ -333,6 +333,7 @@ class Analysis:
         self._submitted: tuple[RunResult, dict, list] | None = None
         self._stack_future: Any = None
         self._stack_analyzed: Any = None
+        self._submitting: threading.Thread | None = None
 
     def started(self, project: Any, stack: str, config: dict[str, str]) -> None:
         pack = self.pack
@@ -387,14 +388,19 @@ class Analysis:
         return results
 
     def submit(self, run: RunResult, user_config: dict[str, Any] | None = None) -> None:
-        """The program is done: the stack's own Analyze, every resource's answer collected, the final config
-        (see the class), then AnalyzeStack sent; `result` waits for it. A failure is kept for `result` to raise,
-        so that the caller can print the plan meanwhile."""
+        """The program is done: on a thread of its own (mostly waiting on the pack, so the caller prints the plan
+        meanwhile), the stack's own Analyze, every resource's answer collected, the final config (see the class),
+        then AnalyzeStack sent. `result` waits for it and raises what failed."""
         assert self.bridge is not None, "started() comes first"
-        pack, bridge = self.pack, self.bridge
         self._started = time.perf_counter()
+        self._submitting = threading.Thread(target=self._submit, args=(run, user_config), daemon=True)
+        self._submitting.start()
+
+    def _submit(self, run: RunResult, user_config: dict[str, Any] | None) -> None:
+        pack, bridge = self.pack, self.bridge
         try:
             self._stack_future = pack.stub.Analyze.future(bridge.stack_analyze_request(run), timeout=pack.call_timeout)
+            stack_request = bridge.analyze_stack_request(run)  # built while the pack answers the last resources
             answers = self._answers()  # every resource's, under the config it was sent with
             config = reconcile_config(self.info, user_config, self.config_source)
             changed = {name for name in config if config[name] != self.config.get(name)}
@@ -404,22 +410,23 @@ class Analysis:
                 for resource in run.resources:  # analyzed under the old config: again
                     self.registered(resource)
                 answers = self._answers()
-            self._stack_analyzed = pack.stub.AnalyzeStack.future(bridge.analyze_stack_request(run),
-                                                                 timeout=pack.call_timeout)
+            self._stack_analyzed = pack.stub.AnalyzeStack.future(stack_request, timeout=pack.call_timeout)
             position = {id(resource): index for index, resource in enumerate(run.resources)}
             answers.sort(key=lambda pair: position.get(id(pair[0]), len(position)))
             self._submitted = (run, config, answers)
-        except BaseException as exc:  # noqa: BLE001 - raised by `result`, after the caller printed the plan
-            self.cancel()
+        except BaseException as exc:  # noqa: BLE001 - raised by `result`
             self._failure = exc
 
     def result(self, meanwhile: Callable[[], Any] | None = None) -> CheckResult:
         """The verdict of the submitted stack. `meanwhile` runs first, while the pack runs the stack policies."""
         try:
-            if self._failure is not None:
-                raise self._failure
             if meanwhile is not None:
                 meanwhile()
+            assert self._submitting is not None, "submit() comes first"
+            while self._submitting.is_alive():  # in slices: Ctrl-C is seen at once
+                self._submitting.join(0.2)
+            if self._failure is not None:
+                raise self._failure
             run, config, answers = self._submitted
             pack = self.pack
             violations: list[Violation] = []

@@ -53,6 +53,7 @@ class AnalyzeRelay:
         self._sent = 0  # requests whose answers `answers` returns
         self._discarded = 0  # requests sent before `discard`: their answers come first, and are dropped
         self._broken: OSError | None = None
+        self._buffer = bytearray()  # read from the relay, not yet taken
 
     def connect(self, address: str) -> None:
         """The pack's address, once it serves."""
@@ -115,22 +116,23 @@ class AnalyzeRelay:
         return kind, self._read_exact(length) if length else b""
 
     def _read_exact(self, size: int) -> bytes:
-        stream = self.process.stdout
+        """`size` bytes of the relay's answers; read in large chunks (a stack's answers arrive together), so a
+        stack of ~860 answers costs a few reads, not two per answer."""
         deadline = time.monotonic() + self.call_timeout + SLACK
-        chunks, left = [], size
-        while left:
+        while len(self._buffer) < size:
             wait = deadline - time.monotonic()
-            ready, _, _ = select.select([stream], [], [], max(wait, 0))
+            ready, _, _ = select.select([self.process.stdout], [], [], max(wait, 0))
             if not ready:
                 raise RelayError(f"the relay gave no answer within {self.call_timeout + SLACK:g}s" + self._tail())
-            chunk = os.read(stream.fileno(), min(left, 1 << 20))
+            chunk = os.read(self.process.stdout.fileno(), 1 << 20)
             if not chunk:
                 status = self.process.poll()
                 how = f" (exit status {status})" if status is not None else ""
                 raise RelayError(f"the relay exited before it answered{how}" + self._tail())
-            chunks.append(chunk)
-            left -= len(chunk)
-        return b"".join(chunks)
+            self._buffer += chunk
+        taken = bytes(self._buffer[:size])
+        del self._buffer[:size]
+        return taken
 
     def _tail(self) -> str:
         tail = self._stderr.tail()
