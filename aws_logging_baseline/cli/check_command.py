@@ -56,7 +56,7 @@ def run_check(args: argparse.Namespace, console: Console) -> tuple[RunResult, Ch
     """
     check_report_options(args)
     overrides = check_program_options(args)
-    source = f"--policy-config {args.policy_config}"
+    source = f"--policy-config {args.policy_config}" if args.policy_config is not None else "policy config"
     user_config = load_policy_config(args.policy_config) if args.policy_config is not None else None
     exception_entries = check_exceptions.collect(args, user_config, source)  # governed exceptions, read up front
     started = time.perf_counter()
@@ -86,7 +86,8 @@ def _check_stack(args: argparse.Namespace, console: Console, overrides: dict, pa
     analysis = pack.analysis(user_config, source)  # each resource analyzed as the program registers it
 
     def judge(run: RunResult) -> None:  # the stack handed to the pack, which judges it while the plan prints
-        analysis.submit(run, with_account_facts(user_config, run.fixture, run.stack_outputs))
+        policies = [policy.name for policy in analysis.policies]
+        analysis.submit(run, with_account_facts(user_config, run.fixture, run.stack_outputs, policies))
 
     try:
         run = _run_engine(args, console, overrides, analysis, judge)
@@ -351,7 +352,7 @@ def handle_many(args: argparse.Namespace) -> int:
     fixtures = {stack: fixture_for(args.account, stack) for stack in stacks}  # every fixture exists, up front
     machine = args.format != "text" and args.output is None
     console = wide_console(stderr=machine)
-    source = f"--policy-config {args.policy_config}"
+    source = f"--policy-config {args.policy_config}" if args.policy_config is not None else "policy config"
     user_config = load_policy_config(args.policy_config) if args.policy_config is not None else None
     exception_entries = check_exceptions.collect(args, user_config, source)
     checked: list[tuple[RunResult, CheckResult, dict[str, float], Proofs]] = []

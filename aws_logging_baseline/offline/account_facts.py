@@ -8,7 +8,7 @@ a covered region must have a flow log (vpc-flow-logs-enabled). Only for stacks t
 """
 
 import copy
-from typing import Any, Mapping
+from typing import Any, Collection, Mapping
 
 from aws_logging_baseline.offline.fixture import AccountFixture
 
@@ -29,14 +29,16 @@ def _set(config: dict[str, Any], policy: str, key: str, value: Any) -> None:
 
 
 def with_account_facts(user_config: Mapping[str, Any] | None, fixture: AccountFixture,
-                       stack_outputs: Mapping[str, Any]) -> dict[str, Any]:
-    """The user's policy config (unchanged) plus the fixture's regions and VPCs where it sets neither."""
+                       stack_outputs: Mapping[str, Any], policies: Collection[str] | None = None) -> dict[str, Any]:
+    """The user's policy config (unchanged) plus the fixture's regions and VPCs where it sets neither, for the
+    two policies when the pack has them (`policies`: its policy names; another pack may have neither)."""
     config = copy.deepcopy(dict(user_config or {}))
+    has = (lambda name: True) if policies is None else set(policies).__contains__
     vpc_regions = sorted(region for region, ids in fixture.vpcs.items() if ids)
     exported = stack_outputs.get("regions")
-    if isinstance(exported, list) and vpc_regions and _unset(config, REGIONS_POLICY, REGIONS_KEY):
+    if has(REGIONS_POLICY) and isinstance(exported, list) and vpc_regions and _unset(config, REGIONS_POLICY, REGIONS_KEY):
         _set(config, REGIONS_POLICY, REGIONS_KEY, vpc_regions)
-    if "vpcIds" in stack_outputs and _unset(config, VPCS_POLICY, VPCS_KEY):
+    if has(VPCS_POLICY) and "vpcIds" in stack_outputs and _unset(config, VPCS_POLICY, VPCS_KEY):
         covered = set(exported) if isinstance(exported, list) else set(fixture.vpcs)
         vpcs = sorted(v for region, ids in fixture.vpcs.items() if region in covered for v in ids)
         if vpcs:

@@ -238,27 +238,30 @@ class PolicyPackProcess:
             return None
 
     def stop(self) -> None:
-        """Stop the pack (terminate, then kill) and release everything; safe to call more than once."""
+        """Stop the pack (terminate, then kill), then its relay (whose calls then fail at once), and release
+        everything; safe to call more than once."""
         self._info = None
-        relay, self.relay = self.relay, None
-        if relay is not None:
-            relay.stop()
-        if self.channel is not None:
-            self.channel.close()
-            self.channel = None
-        process, self.process = self.process, None
-        if process is not None:
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-            forget_child(process)  # its pipes are closed by their drain threads at end of output
-        if self._previous_sigterm is not None:
-            signal.signal(signal.SIGTERM, self._previous_sigterm)
-            self._previous_sigterm = None
+        try:
+            if self.channel is not None:
+                self.channel.close()
+                self.channel = None
+            process, self.process = self.process, None
+            if process is not None:
+                if process.poll() is None:
+                    process.terminate()
+                    try:
+                        process.wait(timeout=5)
+                    except subprocess.TimeoutExpired:
+                        process.kill()
+                        process.wait()
+                forget_child(process)  # its pipes are closed by their drain threads at end of output
+        finally:
+            relay, self.relay = self.relay, None
+            if relay is not None:
+                relay.stop()
+            if self._previous_sigterm is not None:
+                signal.signal(signal.SIGTERM, self._previous_sigterm)
+                self._previous_sigterm = None
 
     def _call(self, method, request, doing: str):
         try:
@@ -311,7 +314,7 @@ class Analysis:
       ConfigureStack;
     - `registered` (each resource, on the engine's threads): Analyze sent, not awaited, so the pack works in its
       own process while the program runs;
-    - `submit(run, user_config)` (the program is done): the stack's own Analyze, the answers collected, then
+    - `submit(run, user_config)` (the program is done): the answers collected, then the stack's own Analyze and
       AnalyzeStack sent; `result()` collects the verdict (`finish` is both). A `user_config` that reconciles
       differently from the one the resources were analyzed with (check adds the account fixture's facts, known
       only from the stack's outputs) is configured before AnalyzeStack; if it changes a resource policy's config,
@@ -378,6 +381,8 @@ class Analysis:
             answers = self.relay.answers()
         except RelayError as exc:
             raise UserError(f"--policy-pack {self.pack.pack_dir}: {exc}") from None
+        except (OSError, ValueError) as exc:  # reading the relay failed in a way it could not say
+            raise UserError(f"--policy-pack {self.pack.pack_dir}: reading the analyze relay failed: {exc}") from None
         if len(answers) != len(sent):  # cannot happen: the relay answers every request, in order
             raise UserError(f"--policy-pack {self.pack.pack_dir}: the relay answered {len(answers)} of {len(sent)} requests")
         results = []
@@ -389,8 +394,8 @@ class Analysis:
 
     def submit(self, run: RunResult, user_config: dict[str, Any] | None = None) -> None:
         """The program is done: on a thread of its own (mostly waiting on the pack, so the caller prints the plan
-        meanwhile), the stack's own Analyze, every resource's answer collected, the final config (see the class),
-        then AnalyzeStack sent. `result` waits for it and raises what failed."""
+        meanwhile), every resource's answer collected, the final config (see the class), then the stack's own
+        Analyze and AnalyzeStack sent. `result` waits for it and raises what failed."""
         assert self.bridge is not None, "started() comes first"
         self._started = time.perf_counter()
         self._submitting = threading.Thread(target=self._submit, args=(run, user_config), daemon=True)
@@ -399,17 +404,17 @@ class Analysis:
     def _submit(self, run: RunResult, user_config: dict[str, Any] | None) -> None:
         pack, bridge = self.pack, self.bridge
         try:
-            self._stack_future = pack.stub.Analyze.future(bridge.stack_analyze_request(run), timeout=pack.call_timeout)
             stack_request = bridge.analyze_stack_request(run)  # built while the pack answers the last resources
             answers = self._answers()  # every resource's, under the config it was sent with
             config = reconcile_config(self.info, user_config, self.config_source)
             changed = {name for name in config if config[name] != self.config.get(name)}
-            if changed:
+            if changed:  # nothing is in flight now: every call after this one sees the final config
                 pack._call(pack.stub.Configure, _configure_request(config), "configuring its policies")
             if any(p.policy_type == "resource" for p in self.policies if p.name in changed):
                 for resource in run.resources:  # analyzed under the old config: again
                     self.registered(resource)
                 answers = self._answers()
+            self._stack_future = pack.stub.Analyze.future(bridge.stack_analyze_request(run), timeout=pack.call_timeout)
             self._stack_analyzed = pack.stub.AnalyzeStack.future(stack_request, timeout=pack.call_timeout)
             position = {id(resource): index for index, resource in enumerate(run.resources)}
             answers.sort(key=lambda pair: position.get(id(pair[0]), len(position)))

@@ -7,7 +7,7 @@ at most `wait` seconds, longer than the calls' own deadline.
 """
 
 import os
-import select
+import selectors
 import subprocess
 import sys
 import threading
@@ -45,10 +45,10 @@ class RelayedCallError(grpc.RpcError):
 class AnalyzeRelay:
     def __init__(self, call_timeout: float, python: str = sys.executable):
         """Started with the pack, before its address is known (`connect` follows): the relay's start overlaps
-        the pack's."""
+        the pack's. `-P`: the script's folder (this package's modules) is not on the relay's import path."""
         self.call_timeout = call_timeout
         self.process, self._stderr = start_talking_child(
-            [python, str(SCRIPT), str(os.getpid()), repr(call_timeout)], str(SCRIPT.parent), dict(os.environ))
+            [python, "-P", str(SCRIPT), str(os.getpid()), repr(call_timeout)], str(SCRIPT.parent), dict(os.environ))
         self._lock = threading.Lock()
         self._sent = 0  # requests whose answers `answers` returns
         self._discarded = 0  # requests sent before `discard`: their answers come first, and are dropped
@@ -91,7 +91,7 @@ class AnalyzeRelay:
                 except OSError as exc:
                     self._broken = exc
             if self._broken is not None:
-                raise RelayError(f"the relay's input closed ({self._broken.strerror or self._broken})"
+                raise RelayError(f"the relay {self._ended()} (its input closed: {self._broken.strerror or self._broken})"
                                  + self._tail())
         for _ in range(dropped):
             self._read_frame()
@@ -119,20 +119,26 @@ class AnalyzeRelay:
         """`size` bytes of the relay's answers; read in large chunks (a stack's answers arrive together), so a
         stack of ~860 answers costs a few reads, not two per answer."""
         deadline = time.monotonic() + self.call_timeout + SLACK
-        while len(self._buffer) < size:
-            wait = deadline - time.monotonic()
-            ready, _, _ = select.select([self.process.stdout], [], [], max(wait, 0))
-            if not ready:
-                raise RelayError(f"the relay gave no answer within {self.call_timeout + SLACK:g}s" + self._tail())
-            chunk = os.read(self.process.stdout.fileno(), 1 << 20)
-            if not chunk:
-                status = self.process.poll()
-                how = f" (exit status {status})" if status is not None else ""
-                raise RelayError(f"the relay exited before it answered{how}" + self._tail())
-            self._buffer += chunk
+        with selectors.DefaultSelector() as selector:  # poll/epoll: any descriptor number, unlike select()
+            selector.register(self.process.stdout, selectors.EVENT_READ)
+            while len(self._buffer) < size:
+                wait = deadline - time.monotonic()
+                if not selector.select(max(wait, 0)):
+                    raise RelayError(f"the relay gave no answer within {self.call_timeout + SLACK:g}s" + self._tail())
+                chunk = os.read(self.process.stdout.fileno(), 1 << 20)
+                if not chunk:
+                    raise RelayError(f"the relay {self._ended()} before it answered" + self._tail())
+                self._buffer += chunk
         taken = bytes(self._buffer[:size])
         del self._buffer[:size]
         return taken
+
+    def _ended(self) -> str:
+        try:
+            status = self.process.wait(timeout=0.5)
+        except subprocess.TimeoutExpired:
+            return "stopped reading"
+        return f"was killed by signal {-status}" if status < 0 else f"exited with status {status}"
 
     def _tail(self) -> str:
         tail = self._stderr.tail()
@@ -141,11 +147,11 @@ class AnalyzeRelay:
     def stop(self) -> None:
         """End of input ends the relay; kill it if it lingers. Safe to call more than once."""
         process = self.process
+        try:
+            process.stdin.close()
+        except OSError:
+            pass
         if process.poll() is None:
-            try:
-                process.stdin.close()
-            except OSError:
-                pass
             try:
                 process.wait(timeout=2)
             except subprocess.TimeoutExpired:

@@ -64,3 +64,17 @@ def test_the_example_stack_narrowed_below_the_organization_and_the_account_fails
     assert "but not eu-west-1, which the organization requires" in regions
     missing = sorted(m.split()[1] for m in messages["vpc-flow-logs-enabled"])
     assert missing == ["vpc-0a1b2c3d4e5f60002", "vpc-0a1b2c3d4e5f60005", "vpc-0a1b2c3d4e5f60006"]  # us-east-1, us-west-2
+
+
+def test_another_pack_without_the_two_policies_gets_no_facts(tmp_path):
+    """The facts go only to policies the pack has: a team's own pack judges a stack that exports its regions
+    without an error about policies it never had (nor a --policy-config the user never gave)."""
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "PulumiPolicy.yaml").write_text("runtime: python\nversion: 0.0.1\n")
+    (pack / "__main__.py").write_text(
+        "from pulumi_policy import PolicyPack, ResourceValidationPolicy\n"
+        "PolicyPack('own', [ResourceValidationPolicy('own', 'judges nothing', validate=lambda args, report: None)])\n")
+    code, verdict = _check(tmp_path, "regions-narrowed", "--policy-pack", str(pack))
+    assert code == 0 and verdict["violations"] == [] and [p["name"] for p in verdict["policies"]] == ["own"]
+    assert with_account_facts(None, load_fixture(FIXTURE), {"regions": ["us-east-1"]}, ["own"]) == {}

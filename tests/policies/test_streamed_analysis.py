@@ -87,4 +87,45 @@ def test_a_relay_that_dies_ends_the_check_with_one_message():
         with pytest.raises(UserError) as failed:
             analysis.result()
     message = str(failed.value)
-    assert message.startswith(f"--policy-pack {PACK_DIR}: the relay") and "\n" not in message.strip()
+    assert message.startswith(f"--policy-pack {PACK_DIR}: the relay was killed by signal 9")
+    assert "\n" not in message.strip()
+
+
+def test_the_stacks_own_analyze_runs_under_the_final_config(tmp_path):
+    """A pack whose resource policy also judges the Stack resource: submitted with that policy advisory, every
+    violation (the Stack's included) carries the final level, as analyzing the finished run does."""
+    pack_dir = tmp_path / "pack"
+    pack_dir.mkdir()
+    (pack_dir / "PulumiPolicy.yaml").write_text("runtime: python\nversion: 0.0.1\n")
+    (pack_dir / "__main__.py").write_text(
+        "from pulumi_policy import EnforcementLevel, PolicyPack, ResourceValidationPolicy\n"
+        "def every(args, report):\n    report('judged')\n"
+        "PolicyPack('every', [ResourceValidationPolicy('every', 'judges everything', validate=every,\n"
+        "           enforcement_level=EnforcementLevel.MANDATORY)])\n")
+    final = {"every": "advisory"}
+    with PolicyPackProcess(pack_dir, relay=True) as pack:
+        run, streamed = _streamed(pack, CASES_PROGRAM, "test", FIXTURE, {"policy-cases:case": "trust-anyone"},
+                                  None, final)
+        assert {v.enforcement for v in streamed.violations} == {"advisory"}
+        assert run.stack_urn in {v.urn for v in streamed.violations}
+        assert _verdict(streamed) == _verdict(pack.check(run, final))
+
+
+def test_answers_are_read_whatever_the_descriptor_number():
+    """Above descriptor 1024 select() fails; the relay's answers are waited for with poll/epoll."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1200:
+        pytest.skip("the descriptor limit is below 1200")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1200), hard))
+    spare = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        with PolicyPackProcess(PACK_DIR, relay=True) as pack:
+            assert pack.relay.process.stdout.fileno() > 1024
+            run, streamed = _streamed(pack, CASES_PROGRAM, "test", FIXTURE, {"policy-cases:case": "trust-anyone"})
+            assert _verdict(streamed) == _verdict(pack.check(run)) != []
+    finally:
+        for descriptor in spare:
+            os.close(descriptor)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
