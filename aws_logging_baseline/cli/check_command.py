@@ -327,8 +327,10 @@ def handler(args: argparse.Namespace) -> int:
     if args.json is not None:
         console.print(f"export written to {args.json}")
     counts = summary(result)
+    # policies: what the pack took after the program ran (it analyzes each resource while the program runs)
     console.print(f"\ntimings: engine {timings['engine']:.2f}s, pack start {timings['packStart']:.2f}s, "
-                  f"policies {timings['policies']:.2f}s, access proofs {timings['access']:.2f}s", style="dim")
+                  f"policies after the run {timings['policies']:.2f}s, access proofs {timings['access']:.2f}s",
+                  style="dim")
     console.print(verdict(counts), style="bold")
     over_budget = cost is not None and cost.violates
     console.print(next_step(run, result, over_budget), width=100)
