@@ -1,5 +1,5 @@
 """Relays a stack's Analyze requests to the policy pack from a process of its own (run as a script by
-`crossguard.AnalyzeRelay`; it imports nothing but grpc).
+`relay_client.AnalyzeRelay`; it imports nothing but grpc).
 
 Why a process: `check` sends each resource's Analyze request as the program registers it, as the Pulumi CLI
 does, so that the pack analyzes while the program runs. A gRPC call from Python costs ~0.25 ms of CPU under the
@@ -14,7 +14,7 @@ Frames, both ways: one kind byte, a 4-byte big-endian length, the payload.
        X <status name>\\n<details>  the call failed (e.g. DEADLINE_EXCEEDED, UNAVAILABLE)
 End of input ends the process.
 
-Usage: python analyze_relay.py PARENT_PID TIMEOUT
+Usage: python -P analyze_relay.py PARENT_PID TIMEOUT
 
 The relay is started without a fork (the command's gRPC would run its fork handlers, and a fork of a process
 whose gRPC is busy can abort before it execs), so it ties its life to the command itself: PR_SET_PDEATHSIG, as
