@@ -145,3 +145,20 @@ def test_the_pack_reads_its_catalogs_as_pyyaml_does():
     assert catalog._DOCUMENT == yaml.safe_load(catalog.CATALOG_FILE.read_text(encoding="utf-8"))
     for path in sorted(component_data.COMPONENT_CATALOG.glob("*.yaml")):
         assert component_data.component_catalog(path.name) == yaml.safe_load(path.read_text(encoding="utf-8")), path
+
+
+def test_the_fast_struct_conversion_is_json_formats_on_every_property_of_the_example():
+    """struct_to_dict gives MessageToDict's dict, keys in the same order, for every input and output of the
+    example stack, and for the edge values a Struct can hold (null, an empty Value, nested empties, -0.0, 1e300)."""
+    import json
+
+    edges = struct_pb2.Struct()
+    edges.update({"null": None, "list": [[], {}, [None, True, 0.5]], "nested": {"a": {"b": []}}, "neg": -0.0, "big": 1e300})
+    edges.fields["unset"].CopyFrom(struct_pb2.Value())
+    structs = [edges] + [s for r in example().resources for s in (r.input_struct, r.output_struct)]
+    for struct in structs:
+        assert json.dumps(sdk_memo.struct_to_dict(struct)) == json.dumps(json_format.MessageToDict(struct))
+    infinite = struct_pb2.Struct()
+    infinite.update({"x": float("inf")})
+    with pytest.raises(ValueError, match="Infinity"):
+        sdk_memo.struct_to_dict(infinite)
