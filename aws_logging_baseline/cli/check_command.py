@@ -56,13 +56,18 @@ def run_check(args: argparse.Namespace, console: Console) -> tuple[RunResult, Ch
     """
     check_report_options(args)
     overrides = check_program_options(args)
-    source = f"--policy-config {args.policy_config}" if args.policy_config is not None else "policy config"
+    source = _config_source(args)
     user_config = load_policy_config(args.policy_config) if args.policy_config is not None else None
     exception_entries = check_exceptions.collect(args, user_config, source)  # governed exceptions, read up front
     started = time.perf_counter()
     with _started_pack(args, user_config, source) as pack:
         run, result, timings, proofs = _check_stack(args, console, overrides, pack, user_config, source, started)
     return run, check_exceptions.apply(result, exception_entries), timings, proofs
+
+
+def _config_source(args: argparse.Namespace) -> str:
+    """How messages name the policy config: the --policy-config file, or just "policy config" when none was given."""
+    return f"--policy-config {args.policy_config}" if args.policy_config is not None else "policy config"
 
 
 @contextlib.contextmanager
@@ -354,7 +359,7 @@ def handle_many(args: argparse.Namespace) -> int:
     fixtures = {stack: fixture_for(args.account, stack) for stack in stacks}  # every fixture exists, up front
     machine = args.format != "text" and args.output is None
     console = wide_console(stderr=machine)
-    source = f"--policy-config {args.policy_config}" if args.policy_config is not None else "policy config"
+    source = _config_source(args)
     user_config = load_policy_config(args.policy_config) if args.policy_config is not None else None
     exception_entries = check_exceptions.collect(args, user_config, source)
     checked: list[tuple[RunResult, CheckResult, dict[str, float], Proofs]] = []

@@ -658,10 +658,6 @@ class _Bridge:
         return proto.AnalyzeRequest(type=STACK_TYPE, properties=struct_pb2.Struct(), urn=run.stack_urn,
                                     name=self._stack_name(run), options=proto.AnalyzerResourceOptions())
 
-    def analyze_requests(self, run: RunResult) -> list[proto.AnalyzeRequest]:
-        """Every Analyze request of a finished run: the stack's, then each resource's in registration order."""
-        return [self.stack_analyze_request(run)] + [self.analyze_request(resource) for resource in run.resources]
-
     def analyze_stack_request(self, run: RunResult) -> proto.AnalyzeStackRequest:
         stack_outputs = struct_pb2.Struct()
         stack_outputs.update(run.stack_outputs)

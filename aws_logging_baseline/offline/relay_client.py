@@ -3,7 +3,7 @@
 `send` writes one serialized Analyze request to the relay (safe from any thread: the engine registers resources
 on its executor threads); `answers` ends the stack and reads one answer per request sent since the last end, in
 order. A relay that dies, or that stops answering, is reported as one `RelayError`, never a hang: every read waits
-at most `wait` seconds, longer than the calls' own deadline.
+at most the calls' own deadline plus SLACK seconds.
 """
 
 import os

@@ -42,6 +42,12 @@ SDK_ANALYZE_STACK = sdk_memo.SDK_ANALYZE_STACK or sdk_policy._PolicyAnalyzerServ
 SDK_ANALYZE = sdk_memo.SDK_ANALYZE or sdk_policy._PolicyAnalyzerServicer.Analyze
 
 
+def _analyze_requests(run):
+    """Every Analyze request of a finished run, as `check` sends them: each resource's, then the stack's."""
+    bridge = _Bridge.of(run)
+    return [bridge.analyze_request(resource) for resource in run.resources] + [bridge.stack_analyze_request(run)]
+
+
 def _servicer(run, user_config):
     servicer = sdk_policy._PolicyAnalyzerServicer(PACK_NAME, "0.0.1", ALL_POLICIES, EnforcementLevel.ADVISORY)
     info = servicer.GetAnalyzerInfo(empty_pb2.Empty(), None)
@@ -82,7 +88,7 @@ def test_analyze_converts_each_resource_once_and_answers_as_the_sdk(case, user_c
     run = run_case(case)
     servicer = _servicer(run, user_config)
     reported = set()
-    for request in _Bridge.of(run).analyze_requests(run):
+    for request in _analyze_requests(run):
         sdk = SDK_ANALYZE(servicer, request, None)
         ours = sdk_memo.analyze(servicer, request, None)
         assert ours.SerializeToString(deterministic=True) == sdk.SerializeToString(deterministic=True), request.urn
@@ -101,7 +107,7 @@ def test_every_resource_policy_names_its_types_and_the_skip_answers_as_the_sdk_o
     for run in (example(), run_case("bucket-open-ifexists")):
         servicer = _servicer(run, None)
         judged = 0
-        for request in _Bridge.of(run).analyze_requests(run):
+        for request in _analyze_requests(run):
             sdk = SDK_ANALYZE(servicer, request, None)
             ours = sdk_memo.analyze(servicer, request, None)
             assert ours.SerializeToString(deterministic=True) == sdk.SerializeToString(deterministic=True), request.urn
